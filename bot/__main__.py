@@ -1,0 +1,69 @@
+"""`python -m bot [run | console | content-check [FILE]]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from telegram import Update
+
+from bot.config import Settings, load_settings
+from bot.errors import StartupError
+
+# The update types the bot handles; anything else is not even downloaded.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="RLS bedtime companion: a Telegram check-in bot for restless legs.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="run on Telegram when TELEGRAM_BOT_TOKEN is set, else the console")
+    sub.add_parser("console", help="chat with the bot in this terminal (no Telegram needed)")
+    check = sub.add_parser("content-check", help="validate the remedies file and list it")
+    check.add_argument("file", nargs="?", type=Path, help="default: CONTENT_FILE")
+    return parser
+
+
+def run_telegram(settings: Settings) -> int:
+    """Long polling on Telegram until SIGINT/SIGTERM."""
+    from bot.app import build_application, configure_logging, open_services
+
+    configure_logging(settings)
+    services = open_services(settings)
+    app = build_application(services)
+    app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    return 0
+
+
+def content_check(settings: Settings, file: Path | None) -> int:
+    """Validate the content file and print its table."""
+    from bot.content import load_catalog, summary_table
+
+    catalog = load_catalog(file or settings.content_file)
+    print(summary_table(catalog))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; every start-up problem is one line on stderr and exit code 2."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.command == "content-check":
+            return content_check(settings, args.file)
+        if args.command == "console" or settings.token is None:
+            from bot import console
+
+            return console.run(settings)
+        return run_telegram(settings)
+    except StartupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Composition root: settings + store + catalog + handlers + jobs = one PTB Application."""
+
+from __future__ import annotations
+
+import logging
+import random
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
+
+from bot import handlers, jobs, texts
+from bot.checkins import Diary
+from bot.config import Settings
+from bot.content import load_catalog
+from bot.context import BotData, Clock, Ctx, Services, context_types, system_clock
+from bot.storage import Store
+
+log = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+BotApp = Application[Any, Ctx, dict[Any, Any], dict[Any, Any], BotData, Any]
+# Telegram's public rate: 30 messages per second overall. Retries honour `retry_after`.
+RATE_LIMIT_RETRIES = 3
+# Placeholder token for the offline console: any well-formed value works with a fake transport.
+OFFLINE_TOKEN = "1000:offline-console-token-not-for-telegram"  # noqa: S105 - not a secret
+
+
+class RedactToken(logging.Filter):
+    """Remove the bot token from every log record, whatever logger produced it."""
+
+    def __init__(self, token: str | None) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.token:
+            return True
+        message = record.getMessage()
+        if self.token in message:
+            record.msg = message.replace(self.token, "<token>")
+            record.args = None
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    """Plain logs on stderr; httpx quiet (it prints URLs that contain the token)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactToken(settings.token))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level_number)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, settings.log_level_number))
+
+
+def open_services(
+    settings: Settings, *, clock: Clock = system_clock, seed: int | None = None
+) -> Services:
+    """Load the content (once), open the store (taking the writer lock)."""
+    catalog = load_catalog(settings.content_file)
+    store = Store(settings.data_dir)
+    store.open()
+    diary = Diary(store, catalog, random.Random(seed))
+    return Services(diary=diary, settings=settings, clock=clock)
+
+
+def build_application(
+    services: Services,
+    *,
+    request: BaseRequest | None = None,
+    token: str | None = None,
+    rate_limit: bool = True,
+) -> BotApp:
+    """The Application with every handler; `request` injects a fake transport for tests."""
+    settings = services.settings
+    # The builder's type parameters change with each option; the result is checked as BotApp.
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        ApplicationBuilder()
+        .token(token or settings.token or OFFLINE_TOKEN)
+        .context_types(context_types(services))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+    app: BotApp = builder.build()
+    handlers.register(app)
+    return app
+
+
+async def _post_init(app: BotApp) -> None:
+    """Register the command menu and rebuild every person's jobs from storage."""
+    await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
+    services = app.bot_data.services
+    jobs.restore_all(services, app.job_queue, services.clock())
+
+
+async def _post_shutdown(app: BotApp) -> None:
+    """Release the data folder."""
+    app.bot_data.services.diary.store.close()
+
+
+async def start_offline(app: BotApp) -> None:
+    """Manual lifecycle for tests and the console (run_polling is not used there)."""
+    await app.initialize()
+    await _post_init(app)
+    await app.start()

@@ -1,0 +1,420 @@
+"""Use cases of the diary: set-up, the evening check-in, notes, the morning follow-up, erasure.
+
+Plain Python over the store: no Telegram here. Every method that changes data does its
+read-modify-write synchronously (no await), so one person's updates never interleave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from bot import recommend, schedule
+from bot.errors import BadInput, BotError
+from bot.models import (
+    Awaiting,
+    Catalog,
+    Helped,
+    Night,
+    Note,
+    Pause,
+    Person,
+    PromptSource,
+    Response,
+    Snooze,
+    Suggestion,
+    SuggestionRecord,
+)
+from bot.storage import Store
+
+MAX_PAUSE_NIGHTS = 365
+
+
+class NotSetUp(BotError):
+    """The person has not finished set-up (consent, zone and check-in time)."""
+
+
+class StaleNight(BotError):
+    """A button refers to a night that is closed for answers."""
+
+
+@dataclass(frozen=True)
+class RatingResult:
+    """What a rating led to."""
+
+    night: Night
+    suggestion: Suggestion | None
+    replaced: bool
+
+
+class Diary:
+    """The bot's use cases, over one store and one immutable catalog."""
+
+    def __init__(self, store: Store, catalog: Catalog, rng: random.Random) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.rng = rng
+
+    # -- people -----------------------------------------------------------------------------
+
+    def person(self, user_id: int) -> Person | None:
+        """The stored profile, if any."""
+        return self.store.get_person(user_id)
+
+    def require(self, user_id: int) -> Person:
+        """The profile of someone who finished set-up, else NotSetUp."""
+        person = self.store.get_person(user_id)
+        if person is None or not person.ready:
+            raise NotSetUp(str(user_id))
+        return person
+
+    def start(self, user_id: int, chat_id: int) -> tuple[Person | None, bool]:
+        """/start: reactivate a known person. Returns (person or None if new, was_blocked).
+
+        Nothing is stored about a newcomer until they consent.
+        """
+        person = self.store.get_person(user_id)
+        if person is None:
+            return None, False
+        was_blocked = person.blocked_at is not None
+        if was_blocked or person.chat_id != chat_id:
+            person = self._update(person, {"blocked_at": None, "chat_id": chat_id})
+        return person, was_blocked
+
+    def consent(
+        self, user_id: int, chat_id: int, language: str | None, now: dt.datetime
+    ) -> Person:
+        """Record consent (creating the profile) and note which set-up answer comes next."""
+        person = self.store.get_person(user_id) or Person(
+            user_id=user_id, chat_id=chat_id, created_at=now, language=language
+        )
+        update: dict[str, object] = {"blocked_at": None}
+        if person.consented_at is None:
+            update["consented_at"] = now
+        if person.tz is None:
+            update["awaiting"] = Awaiting.TIMEZONE
+        elif person.checkin_time is None:
+            update["awaiting"] = Awaiting.CHECKIN_TIME
+        return self._update(person, update)
+
+    def expect(self, user_id: int, awaiting: Awaiting | None) -> Person:
+        """Remember what the next typed message is for."""
+        person = self._consented(user_id)
+        return self._update(person, {"awaiting": awaiting})
+
+    def set_timezone(self, user_id: int, text: str) -> Person:
+        """Set the zone from a typed name; BadInput('timezone') leaves everything unchanged."""
+        person = self._consented(user_id)
+        tz = schedule.parse_timezone(text)
+        awaiting = Awaiting.CHECKIN_TIME if person.checkin_time is None else None
+        return self._update(person, {"tz": tz, "awaiting": awaiting})
+
+    def set_checkin_time(self, user_id: int, text: str) -> Person:
+        """Set the evening time; BadInput('time') leaves everything unchanged."""
+        person = self._consented(user_id)
+        if person.tz is None:
+            raise BadInput("need_timezone")
+        at = schedule.parse_time(text)
+        return self._update(person, {"checkin_time": at, "awaiting": None})
+
+    def set_wake_time(self, user_id: int, text: str) -> Person:
+        """Set the morning follow-up time; BadInput('wake') leaves everything unchanged."""
+        person = self._consented(user_id)
+        try:
+            at = schedule.parse_time(text)
+        except BadInput:
+            raise BadInput("wake") from None
+        return self._update(person, {"wake_time": at, "awaiting": None})
+
+    def pause(self, user_id: int, nights: int | None, now: dt.datetime) -> Person:
+        """Pause reminders, for a number of nights (counting tonight) or until /resume."""
+        person = self.require(user_id)
+        if nights is not None and not 1 <= nights <= MAX_PAUSE_NIGHTS:
+            raise BadInput("pause")
+        until = None if nights is None else self.night_key(person, now) + dt.timedelta(nights)
+        return self._update(person, {"pause": Pause(until=until), "snooze": None})
+
+    def resume(self, user_id: int) -> tuple[Person, bool]:
+        """Turn reminders back on. Returns (person, was_paused)."""
+        person = self.require(user_id)
+        if person.pause is None:
+            return person, False
+        return self._update(person, {"pause": None}), True
+
+    def is_paused(self, person: Person, night: dt.date) -> bool:
+        """True when reminders are paused for this night."""
+        pause = person.pause
+        return pause is not None and (pause.until is None or night < pause.until)
+
+    def end_expired_pause(self, person: Person, night: dt.date) -> tuple[Person, bool]:
+        """Clear a pause whose end has come. Returns (person, it_ended_now)."""
+        if person.pause is None or self.is_paused(person, night):
+            return person, False
+        return self._update(person, {"pause": None}), True
+
+    def mark_blocked(self, user_id: int, now: dt.datetime) -> None:
+        """Telegram said Forbidden: stop reminders until the next /start."""
+        person = self.store.get_person(user_id)
+        if person is not None and person.blocked_at is None:
+            self.store.save_person(person.model_copy(update={"blocked_at": now, "snooze": None}))
+
+    def forget(self, user_id: int) -> bool:
+        """Erase everything stored about the person. Returns False if nothing was stored."""
+        if self.store.get_person(user_id) is None and not self.store.nights(user_id):
+            return False
+        self.store.delete_person(user_id)
+        return True
+
+    # -- nights -----------------------------------------------------------------------------
+
+    def night_key(self, person: Person, instant: dt.datetime) -> dt.date:
+        """The night an instant belongs to, for this person."""
+        if person.tz is None:
+            raise NotSetUp(str(person.user_id))
+        boundary = schedule.day_boundary(person.checkin_time, person.wake_time)
+        return schedule.night_of(instant, person.tz, boundary)
+
+    def night(self, person: Person, key: dt.date) -> Night:
+        """The stored night, or a fresh empty one."""
+        assert person.tz is not None
+        return self.store.get_night(person.user_id, key) or Night(night=key, tz=person.tz)
+
+    def nights(self, user_id: int) -> list[Night]:
+        """Every recorded night, oldest first."""
+        return self.store.nights(user_id)
+
+    def _answerable(self, person: Person, key: dt.date, now: dt.datetime) -> None:
+        """Buttons work for tonight and last night only."""
+        current = self.night_key(person, now)
+        if key not in (current, current - dt.timedelta(days=1)):
+            raise StaleNight(key.isoformat())
+
+    # -- evening ----------------------------------------------------------------------------
+
+    def open_evening(
+        self, user_id: int, key: dt.date, now: dt.datetime, source: PromptSource
+    ) -> Night | None:
+        """Mark tonight's check-in as sent; None when it must not be sent (exactly once)."""
+        person = self.store.get_person(user_id)
+        if person is None or not person.ready:
+            return None
+        if source is not PromptSource.MANUAL and not person.reminders_due:
+            return None
+        night = self.night(person, key)
+        if source is not PromptSource.MANUAL:
+            if night.rating is not None or night.skipped or self.is_paused(person, key):
+                return None
+            if source is not PromptSource.SNOOZE and night.prompted_at is not None:
+                return None
+        update: dict[str, object] = {}
+        if night.prompted_at is None:
+            update = {"prompted_at": now, "prompt_source": source}
+        night = night.model_copy(update=update)
+        self.store.save_night(user_id, night)
+        return night
+
+    def awaiting_rating(self, user_id: int, now: dt.datetime) -> dt.date | None:
+        """Tonight's key when a check-in was sent and is still waiting for its rating."""
+        person = self.require(user_id)
+        key = self.night_key(person, now)
+        night = self.store.get_night(user_id, key)
+        if night is None or night.prompted_at is None or night.rating is not None:
+            return None
+        return None if night.skipped else key
+
+    def rate(self, user_id: int, key: dt.date, rating: int, now: dt.datetime) -> RatingResult:
+        """Store the 0-10 rating and pick tonight's one remedy when the legs bother them."""
+        if not 0 <= rating <= 10:
+            raise BadInput("rating")
+        person = self.require(user_id)
+        self._answerable(person, key, now)
+        night = self.night(person, key)
+        replaced = night.rating is not None
+        update: dict[str, object] = {"rating": rating, "rated_at": now, "skipped": False}
+        if night.prompted_at is None:
+            update.update(prompted_at=now, prompt_source=PromptSource.MANUAL)
+        night = night.model_copy(update=update)
+        suggestion = None
+        if rating >= 1 and not night.suggestions:
+            suggestion = self._suggest(person, night)
+            if suggestion is not None:
+                night = self._with_suggestion(night, suggestion, now)
+        self.store.save_night(user_id, night)
+        if person.snooze is not None and person.snooze.night == key:
+            self._update(person, {"snooze": None})
+        return RatingResult(night=night, suggestion=suggestion, replaced=replaced)
+
+    def _suggest(self, person: Person, night: Night) -> Suggestion | None:
+        history = self.store.nights(person.user_id)
+        return recommend.choose(self.catalog, person, history, night, self.rng)
+
+    def _with_suggestion(self, night: Night, suggestion: Suggestion, now: dt.datetime) -> Night:
+        record = SuggestionRecord(
+            remedy_id=suggestion.remedy.id,
+            content_version=self.catalog.version,
+            at=now,
+            reason=suggestion.reason,
+        )
+        return night.model_copy(update={"suggestions": (*night.suggestions, record)})
+
+    def respond(
+        self, user_id: int, key: dt.date, remedy_id: str, response: Response, now: dt.datetime
+    ) -> tuple[Night, Suggestion | None]:
+        """Record "I'll try it", "Another idea" or "Not for me" on a suggestion.
+
+        For "Another idea" and "Not for me" a new suggestion is chosen (None: none left).
+        """
+        person = self.require(user_id)
+        self._answerable(person, key, now)
+        night = self.night(person, key)
+        if not any(s.remedy_id == remedy_id for s in night.suggestions):
+            raise StaleNight(remedy_id)
+        if response is Response.NOT_FOR_ME:
+            person = self._update(person, {"not_for_me": person.not_for_me | {remedy_id}})
+        night = night.model_copy(
+            update={
+                "suggestions": tuple(
+                    s.model_copy(update={"response": response}) if s.remedy_id == remedy_id else s
+                    for s in night.suggestions
+                )
+            }
+        )
+        suggestion = None
+        if response is not Response.TRY:
+            suggestion = self._suggest(person, night)
+            if suggestion is not None:
+                night = self._with_suggestion(night, suggestion, now)
+        self.store.save_night(user_id, night)
+        return night, suggestion
+
+    def snooze(self, user_id: int, key: dt.date, now: dt.datetime) -> Snooze:
+        """Ask again in 30 minutes; the due time is stored so a restart keeps it."""
+        person = self.require(user_id)
+        self._answerable(person, key, now)
+        night = self.night(person, key)
+        if night.rating is not None:
+            raise StaleNight(key.isoformat())
+        snooze = Snooze(night=key, due=now + schedule.SNOOZE)
+        self._update(person, {"snooze": snooze})
+        return snooze
+
+    def take_snooze(self, user_id: int, now: dt.datetime) -> dt.date | None:
+        """Consume a due snooze; returns its night when the check-in should be sent again."""
+        person = self.store.get_person(user_id)
+        if person is None or person.snooze is None or person.snooze.due > now:
+            return None
+        key = person.snooze.night
+        self._update(person, {"snooze": None})
+        if now - person.snooze.due > schedule.CATCH_UP_WINDOW:
+            return None
+        return key
+
+    def skip(self, user_id: int, key: dt.date, now: dt.datetime) -> Night:
+        """No check-in tonight (nothing else changes)."""
+        person = self.require(user_id)
+        self._answerable(person, key, now)
+        night = self.night(person, key)
+        if night.rating is not None:
+            raise StaleNight(key.isoformat())
+        night = night.model_copy(update={"skipped": True})
+        self.store.save_night(user_id, night)
+        if person.snooze is not None:
+            self._update(person, {"snooze": None})
+        return night
+
+    def add_note(
+        self, user_id: int, text: str, now: dt.datetime, message_id: int | None = None
+    ) -> dt.date:
+        """Keep free text as a note on the current night; returns that night."""
+        person = self.require(user_id)
+        key = self.night_key(person, now)
+        night = self.night(person, key)
+        note = Note(at=now, text=text, message_id=message_id)
+        self.store.save_night(user_id, night.model_copy(update={"notes": (*night.notes, note)}))
+        return key
+
+    def edit_note(
+        self, user_id: int, message_id: int, text: str, now: dt.datetime
+    ) -> dt.date | None:
+        """Replace the text of the note a message created (tonight or last night)."""
+        person = self.require(user_id)
+        current = self.night_key(person, now)
+        for key in (current, current - dt.timedelta(days=1)):
+            night = self.store.get_night(user_id, key)
+            if night is None or not any(n.message_id == message_id for n in night.notes):
+                continue
+            notes = tuple(
+                n.model_copy(update={"text": text, "edited_at": now})
+                if n.message_id == message_id
+                else n
+                for n in night.notes
+            )
+            self.store.save_night(user_id, night.model_copy(update={"notes": notes}))
+            return key
+        return None
+
+    # -- morning ----------------------------------------------------------------------------
+
+    def open_morning(self, user_id: int, key: dt.date, now: dt.datetime) -> Night | None:
+        """Mark the morning follow-up as sent, once, and only for a night that had a check-in."""
+        person = self.store.get_person(user_id)
+        if person is None or not person.reminders_due:
+            return None
+        night = self.store.get_night(user_id, key)
+        if night is None or night.rating is None or night.morning_sent_at is not None:
+            return None
+        current = night.current_suggestion
+        night = night.model_copy(
+            update={
+                "morning_sent_at": now,
+                "morning_remedy": current.remedy_id if current else None,
+            }
+        )
+        self.store.save_night(user_id, night)
+        return night
+
+    def record_sleep(self, user_id: int, key: dt.date, quality: int, now: dt.datetime) -> Night:
+        """Sleep quality 1 (very poor) to 5 (very good)."""
+        if not 1 <= quality <= 5:
+            raise BadInput("quality")
+        return self._morning_answer(user_id, key, now, {"sleep_quality": quality})
+
+    def record_tried(self, user_id: int, key: dt.date, tried: bool, now: dt.datetime) -> Night:
+        """Whether last night's remedy was tried."""
+        update: dict[str, object] = {"tried": tried}
+        if not tried:
+            update["helped"] = None
+        return self._morning_answer(user_id, key, now, update)
+
+    def record_helped(self, user_id: int, key: dt.date, helped: Helped, now: dt.datetime) -> Night:
+        """Whether it helped: no, a bit, clearly."""
+        return self._morning_answer(user_id, key, now, {"tried": True, "helped": helped})
+
+    def _morning_answer(
+        self, user_id: int, key: dt.date, now: dt.datetime, update: dict[str, object]
+    ) -> Night:
+        person = self.require(user_id)
+        self._answerable(person, key, now)
+        night = self.store.get_night(user_id, key)
+        if night is None:
+            raise StaleNight(key.isoformat())
+        if night.morning_remedy is None:
+            current = night.current_suggestion
+            update = {**update, "morning_remedy": current.remedy_id if current else None}
+        night = night.model_copy(update=update)
+        self.store.save_night(user_id, night)
+        return night
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _consented(self, user_id: int) -> Person:
+        person = self.store.get_person(user_id)
+        if person is None or not person.consented:
+            raise NotSetUp(str(user_id))
+        return person
+
+    def _update(self, person: Person, update: dict[str, object]) -> Person:
+        person = person.model_copy(update=update)
+        self.store.save_person(person)
+        return person

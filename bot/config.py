@@ -1,0 +1,99 @@
+"""Settings from the environment and `.env`: the only module that reads either.
+
+A bad value becomes one ConfigError line that names the variable and the problem (never the
+token itself).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from pydantic import SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+from bot.schedule import is_valid_timezone
+
+_TOKEN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
+_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; see `.env.example` for what each one does."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str | None = None
+    data_dir: Path = Path("data")
+    content_file: Path = Path("content/remedies.toml")
+    default_timezone: str = "Europe/London"
+    log_level: str = "INFO"
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _token_shape(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or not _TOKEN.match(value.strip()):
+            raise ValueError(
+                "does not look like a bot token (expected digits, a colon, then 30 or more "
+                "letters, digits, '-' or '_', as @BotFather gives it)"
+            )
+        return value.strip()
+
+    @field_validator("telegram_api_base_url", mode="before")
+    @classmethod
+    def _base_url(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or not re.match(r"^https?://[^\s/]+", value.strip()):
+            raise ValueError("must be an http:// or https:// URL, e.g. http://127.0.0.1:8081/bot")
+        return value.strip().rstrip("/")
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        if not is_valid_timezone(value.strip()):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name like Europe/Berlin")
+        return value.strip()
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in _LEVELS:
+            raise ValueError(f"must be one of {', '.join(_LEVELS)}")
+        return level
+
+    @field_validator("data_dir", "content_file", mode="before")
+    @classmethod
+    def _path(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @property
+    def token(self) -> str | None:
+        """The bot token, or None for the console mode."""
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    @property
+    def log_level_number(self) -> int:
+        """The logging module's number for LOG_LEVEL."""
+        return int(getattr(logging, self.log_level))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise ConfigError with one line naming the variable and problem."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name}: {message}") from None

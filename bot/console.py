@@ -1,0 +1,163 @@
+"""The offline console chat: the real bot over an in-process fake Telegram, in a terminal.
+
+Bot messages are printed; inline buttons are shown numbered and pressed by typing the number
+(a button labelled with a number, like the 0-10 ratings, is pressed by typing that number);
+documents are saved under DATA_DIR/console/documents; `/location LAT LON` shares a location;
+Ctrl-D or /quit ends the chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import threading
+from html import unescape
+from pathlib import Path
+from typing import TextIO
+
+from telegram import Update
+
+from bot.app import BotApp, build_application, configure_logging, open_services
+from bot.config import Settings
+from bot.fake_telegram import Event, FakeBotAPI, FakeTelegram, Sent
+
+CONSOLE_USER = 1
+BANNER = (
+    "RLS bedtime companion: console chat (no Telegram account needed).\n"
+    "Type as you would in Telegram; start with /start. Press a button by typing its number.\n"
+    "Share a location with /location 52.52 13.40. Quit with /quit or Ctrl-D.\n"
+)
+
+
+def plain(html: str) -> str:
+    """Telegram HTML as terminal text."""
+    return unescape(re.sub(r"</?[a-zA-Z-]+[^>]*>", "", html))
+
+
+def button_numbers(sent: Sent) -> list[tuple[int, str, str]]:
+    """(number, label, data): numeric labels keep their number, others count on after them."""
+    numbered: list[tuple[int, str, str]] = []
+    taken = {int(label) for label, _ in sent.buttons if label.isdigit()}
+    nxt = max(taken, default=0) + 1
+    for label, data in sent.buttons:
+        if label.isdigit():
+            numbered.append((int(label), label, data))
+        else:
+            numbered.append((nxt, label, data))
+            nxt += 1
+    return numbered
+
+
+class Console:
+    """Prints what the bot sends and turns typed lines into updates."""
+
+    def __init__(self, api: FakeBotAPI, documents: Path, out: TextIO = sys.stdout) -> None:
+        self.api = api
+        self.documents = documents
+        self.out = out
+        api.listeners.append(self.show)
+
+    def show(self, event: Event) -> None:
+        """Print one event from the fake Telegram."""
+        if event.kind == "toast":
+            self._print(f"   ({event.text})")
+            return
+        sent = event.sent
+        if sent is None or sent.chat_id != CONSOLE_USER:
+            return
+        if event.kind == "document" and sent.document is not None:
+            self.documents.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path = self.documents / Path(sent.document[0]).name
+            path.write_bytes(sent.document[1])
+            self._print(f"🤖 [document saved to {path}]")
+            if sent.caption:
+                self._print("   " + plain(sent.caption))
+            return
+        prefix = "🤖 (edited) " if event.kind == "edit" else "🤖 "
+        lines = plain(sent.html).splitlines() or [""]
+        self._print(prefix + lines[0])
+        for line in lines[1:]:
+            self._print("   " + line)
+        if sent.buttons:
+            self._print(
+                "   " + "  ".join(f"[{n}] {label}" for n, label, _ in button_numbers(sent))
+            )
+        if sent.reply_buttons:
+            self._print("   type one of: " + " | ".join(sent.reply_buttons))
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def active_keyboard(self) -> Sent | None:
+        """The newest message that still has inline buttons."""
+        for sent in reversed(self.api.sent_to(CONSOLE_USER)):
+            if sent.buttons:
+                return sent
+        return None
+
+    def handle(self, line: str) -> bool:
+        """Turn one typed line into an update; False means quit."""
+        line = line.strip()
+        if line in ("/quit", "/exit"):
+            return False
+        if not line:
+            return True
+        location = re.fullmatch(r"/location\s+(-?\d+(?:\.\d+)?)[,\s]+(-?\d+(?:\.\d+)?)", line)
+        if location:
+            coords = {"latitude": float(location[1]), "longitude": float(location[2])}
+            self.api.send_message(CONSOLE_USER, {"location": coords}, language_code="en")
+            return True
+        keyboard = self.active_keyboard()
+        if keyboard is not None and line.isdigit():
+            for number, _, data in button_numbers(keyboard):
+                if number == int(line):
+                    self.api.press(keyboard, data)
+                    return True
+        self.api.send_text(CONSOLE_USER, line, language_code="en")
+        return True
+
+
+async def _handle(console: Console, line: str) -> bool:
+    return console.handle(line)
+
+
+def _read_lines(app: BotApp, console: Console, loop: asyncio.AbstractEventLoop) -> None:
+    """Reader thread: hand each typed line to the event loop; stop the bot on EOF or /quit."""
+    for line in sys.stdin:
+        future = asyncio.run_coroutine_threadsafe(_handle(console, line), loop)
+        if not future.result():
+            break
+    loop.call_soon_threadsafe(app.stop_running)
+
+
+def run(settings: Settings) -> int:
+    """Run the console chat until Ctrl-D or /quit."""
+    console_settings = settings.model_copy(update={"data_dir": settings.data_dir / "console"})
+    configure_logging(console_settings.model_copy(update={"log_level": "WARNING"}))
+    services = open_services(console_settings)
+    transport = FakeTelegram()
+    app = build_application(services, request=transport, rate_limit=False)
+    console = Console(transport.api, console_settings.data_dir / "documents")
+    print(BANNER, flush=True)
+    print(f"(Data for the console person is kept in {console_settings.data_dir})\n", flush=True)
+
+    async def _start_reader(application: BotApp) -> None:
+        loop = asyncio.get_running_loop()
+        threading.Thread(
+            target=_read_lines, args=(application, console, loop), daemon=True
+        ).start()
+
+    original_post_init = app.post_init
+
+    async def _post_init(application: BotApp) -> None:
+        if original_post_init is not None:
+            await original_post_init(application)
+        await _start_reader(application)
+
+    app.post_init = _post_init
+    app.run_polling(
+        allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=10, close_loop=False
+    )
+    print("Bye. Your console data stays in", console_settings.data_dir)
+    return 0

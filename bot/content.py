@@ -1,0 +1,223 @@
+"""Load and validate the curated remedy file (TOML) into an immutable Catalog.
+
+Every problem is reported as `file: remedy 'id': field 'name': problem`, so a curator can fix
+the file without reading Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot import texts
+from bot.errors import ContentError
+from bot.models import Catalog, Evidence, Flag, GradeInfo, Kind, Remedy
+
+MAX_HOW_TO_SENTENCES = 3
+MAX_CAVEAT_SENTENCES = 2
+# Product and brand names that appear in the research notes; the bot must never print them.
+BRAND_NAMES = ("nidra", "ntx100", "relaxis", "restiffic", "horizant", "mirapex", "requip")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def _not_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _no_brands(value: str) -> str:
+    lowered = value.lower()
+    for brand in BRAND_NAMES:
+        if re.search(rf"\b{brand}\b", lowered):
+            raise ValueError(f"names a brand or product ({brand!r}); describe it generically")
+    return value
+
+
+def _sentences(value: str) -> int:
+    return max(1, len(_SENTENCE_END.findall(value)))
+
+
+Text = Annotated[str, AfterValidator(_not_blank), AfterValidator(_no_brands)]
+
+
+class _Grade(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: Text = Field(max_length=60)
+    meaning: Text = Field(max_length=300)
+
+
+class _Remedy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # Remedy ids travel inside Telegram callback data (64 bytes in all), so keep them short.
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,23}$")
+    title: Text = Field(max_length=80)
+    kind: Kind
+    evidence: Evidence
+    how_to: Text = Field(max_length=500)
+    caveat: Text = Field(max_length=400)
+    safety: str = ""
+    sources: list[Text] = []
+    flags: list[Flag] = []
+    reviewed_on: dt.date
+
+    @field_validator("safety")
+    @classmethod
+    def _strip_safety(cls, value: str) -> str:
+        return _no_brands(value.strip())
+
+    @field_validator("how_to")
+    @classmethod
+    def _short_how_to(cls, value: str) -> str:
+        if _sentences(value) > MAX_HOW_TO_SENTENCES:
+            raise ValueError(f"at most {MAX_HOW_TO_SENTENCES} short sentences")
+        return value
+
+    @field_validator("caveat")
+    @classmethod
+    def _short_caveat(cls, value: str) -> str:
+        if _sentences(value) > MAX_CAVEAT_SENTENCES:
+            raise ValueError(f"at most {MAX_CAVEAT_SENTENCES} sentences")
+        return value
+
+    @field_validator("flags")
+    @classmethod
+    def _unique_flags(cls, value: list[Flag]) -> list[Flag]:
+        if len(set(value)) != len(value):
+            raise ValueError("lists a flag twice")
+        return value
+
+    @model_validator(mode="after")
+    def _sources_above_anecdote(self) -> _Remedy:
+        if self.evidence is not Evidence.ANECDOTE and not self.sources:
+            raise ValueError(f"field 'sources': grade {self.evidence} needs at least one source")
+        return self
+
+
+class _Catalog(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(ge=1)
+    reviewed_by: Text
+    grades: dict[Evidence, _Grade]
+    remedy: list[_Remedy] = Field(min_length=1)
+
+    @field_validator("grades")
+    @classmethod
+    def _every_grade_defined(cls, value: dict[Evidence, _Grade]) -> dict[Evidence, _Grade]:
+        missing = [g.value for g in Evidence if g not in value]
+        if missing:
+            raise ValueError(f"must define every grade; missing {', '.join(missing)}")
+        return value
+
+
+def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
+    """Turn one pydantic error into `remedy 'id': field 'name': problem`."""
+    loc = list(error["loc"])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "missing":
+        message = "is missing"
+    elif error["type"] == "enum":
+        message = f"unknown value {error.get('input')!r}; {message.lower()}"
+    parts: list[str] = []
+    if loc[:1] == ["remedy"] and len(loc) >= 2 and isinstance(loc[1], int):
+        entries = raw.get("remedy", [])
+        entry = entries[loc[1]] if loc[1] < len(entries) else {}
+        rid = entry.get("id") if isinstance(entry, dict) else None
+        parts.append(f"remedy {rid!r}" if rid else f"remedy #{loc[1] + 1}")
+        loc = loc[2:]
+    if loc and not message.startswith("field '"):
+        parts.append(f"field '{'.'.join(str(x) for x in loc)}'")
+    parts.append(message)
+    return ": ".join(parts)
+
+
+def parse_catalog(text: str, source: str) -> Catalog:
+    """Validate TOML text; raise ContentError naming the file, entry, field and problem."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{source}: not valid TOML: {exc}") from None
+    try:
+        model = _Catalog.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ContentError(f"{source}: {_describe(dict(first), raw)}") from None
+    seen: set[str] = set()
+    for entry in model.remedy:
+        if entry.id in seen:
+            raise ContentError(f"{source}: remedy {entry.id!r}: field 'id': duplicate id")
+        seen.add(entry.id)
+    catalog = Catalog(
+        version=model.version,
+        reviewed_by=model.reviewed_by,
+        grades={g: GradeInfo(label=i.label, meaning=i.meaning) for g, i in model.grades.items()},
+        remedies=tuple(
+            Remedy(
+                id=e.id,
+                title=e.title,
+                kind=e.kind,
+                evidence=e.evidence,
+                how_to=e.how_to,
+                caveat=e.caveat,
+                safety=e.safety,
+                sources=tuple(e.sources),
+                flags=frozenset(e.flags),
+                reviewed_on=e.reviewed_on,
+            )
+            for e in model.remedy
+        ),
+    )
+    for remedy in catalog.remedies:
+        size = texts.longest_card_length(remedy, catalog)
+        if size > texts.MAX_MESSAGE_LENGTH:
+            raise ContentError(
+                f"{source}: remedy {remedy.id!r}: rendered card is {size} characters; "
+                f"a Telegram message holds at most {texts.MAX_MESSAGE_LENGTH}"
+            )
+    return catalog
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Read and validate the content file once, at start-up."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+    return parse_catalog(text, str(path))
+
+
+def summary_table(catalog: Catalog) -> str:
+    """The `content-check` table: id, kind, evidence, flags and number of sources."""
+    header = ("id", "kind", "evidence", "flags", "sources")
+    rows = [
+        (
+            r.id,
+            r.kind.value,
+            r.evidence.value,
+            ",".join(sorted(f.value for f in r.flags)) or "-",
+            str(len(r.sources)),
+        )
+        for r in catalog.remedies
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    rule = "  ".join("-" * w for w in widths)
+    head = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    footer = f"{len(rows)} remedies, content version {catalog.version}: valid"
+    return "\n".join([head, rule, *lines, footer])

@@ -1,0 +1,60 @@
+"""What every handler and job can reach: the diary, the settings, the clock and live jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import CallbackContext, ContextTypes, ExtBot, Job
+
+from bot.checkins import Diary
+from bot.config import Settings
+
+Clock = Callable[[], dt.datetime]
+
+
+def system_clock() -> dt.datetime:
+    """The real time, always timezone-aware (UTC)."""
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Services:
+    """Long-lived objects shared by all updates; built once in `app.build_application`."""
+
+    diary: Diary
+    settings: Settings
+    clock: Clock = system_clock
+    # Live scheduler jobs by name ("evening:<uid>"), so rescheduling never scans every job.
+    jobs: dict[str, Job[Any]] = field(default_factory=dict)
+
+
+class BotData:
+    """`context.bot_data`: a typed holder of the Services."""
+
+    services: Services
+
+    def __init__(self) -> None:
+        raise TypeError("use bot_data_type(services) to build BotData")
+
+
+def bot_data_type(services: Services) -> type[BotData]:
+    """A BotData class that PTB can instantiate without arguments."""
+
+    class _BoundBotData(BotData):
+        def __init__(self) -> None:
+            self.services = services
+
+    return _BoundBotData
+
+
+Ctx = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+
+
+def context_types(
+    services: Services,
+) -> ContextTypes[Ctx, dict[Any, Any], dict[Any, Any], BotData]:
+    """ContextTypes whose bot_data carries `services`."""
+    return ContextTypes(bot_data=bot_data_type(services))

@@ -1,0 +1,29 @@
+"""Domain exceptions; handlers translate them into friendly messages at the edge."""
+
+
+class BotError(Exception):
+    """Base class for every error this package raises on purpose."""
+
+
+class StartupError(BotError):
+    """A setting or resource makes start-up impossible; the message is one clear line."""
+
+
+class ConfigError(StartupError):
+    """A configuration variable has a bad value."""
+
+
+class ContentError(StartupError):
+    """The content file is missing or invalid."""
+
+
+class DataDirBusy(StartupError):
+    """Another bot process already holds DATA_DIR."""
+
+
+class BadInput(BotError):
+    """The person typed something the bot cannot use; the message says how to fix it."""
+
+
+class DamagedRecord(BotError):
+    """A stored file could not be read back (truncated, garbage or the wrong shape)."""

@@ -1,0 +1,74 @@
+"""The person's nights as CSV: one row per night, stable columns (see README's field list)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from bot.models import Catalog, Night
+from bot.texts import SLEEP_QUALITY
+
+# Column order is part of the export format: append new columns, never reorder or rename.
+CSV_COLUMNS = (
+    "night_date",
+    "timezone",
+    "checkin_sent_utc",
+    "symptom_rating",
+    "rated_at_utc",
+    "skipped",
+    "remedies_shown",
+    "remedy",
+    "remedy_title",
+    "remedy_response",
+    "content_version",
+    "remedy_tried",
+    "remedy_helped",
+    "sleep_quality",
+    "sleep_quality_score",
+    "notes",
+)
+
+
+def _iso(value: object) -> str:
+    return "" if value is None else value.isoformat()  # type: ignore[attr-defined]
+
+
+def _flag(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def night_row(night: Night, catalog: Catalog) -> dict[str, str]:
+    """One CSV row."""
+    current = night.current_suggestion
+    remedy = catalog.get(current.remedy_id) if current else None
+    return {
+        "night_date": night.night.isoformat(),
+        "timezone": night.tz,
+        "checkin_sent_utc": _iso(night.prompted_at),
+        "symptom_rating": "" if night.rating is None else str(night.rating),
+        "rated_at_utc": _iso(night.rated_at),
+        "skipped": _flag(night.skipped),
+        "remedies_shown": ";".join(s.remedy_id for s in night.suggestions),
+        "remedy": current.remedy_id if current else "",
+        "remedy_title": remedy.title if remedy else "",
+        "remedy_response": current.response.value if current and current.response else "",
+        "content_version": str(current.content_version) if current else "",
+        "remedy_tried": _flag(night.tried),
+        "remedy_helped": night.helped.value if night.helped else "",
+        "sleep_quality": (
+            SLEEP_QUALITY[night.sleep_quality - 1].lower() if night.sleep_quality else ""
+        ),
+        "sleep_quality_score": "" if night.sleep_quality is None else str(night.sleep_quality),
+        "notes": " | ".join(n.text for n in night.notes),
+    }
+
+
+def nights_csv(nights: Sequence[Night], catalog: Catalog) -> bytes:
+    """UTF-8 CSV with a header row (with BOM, so spreadsheet apps pick the right encoding)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for night in nights:
+        writer.writerow(night_row(night, catalog))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

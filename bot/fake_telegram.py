@@ -1,0 +1,461 @@
+"""An in-process stand-in for the Telegram Bot API, used by the console mode and the tests.
+
+`FakeBotAPI` keeps chats, messages and pending updates and answers the Bot API methods the bot
+uses, including the errors real Telegram gives (bad HTML, over-long text, callback data over
+64 bytes, editing a missing message, a blocked bot). `FakeTelegram` plugs it into
+python-telegram-bot as a `BaseRequest`, so the real Application, handlers and JobQueue run
+unchanged. The user side (`send_text`, `press`, ...) builds real Bot API update payloads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+JSON = dict[str, Any]
+BOT_USER: JSON = {
+    "id": 1000,
+    "is_bot": True,
+    "first_name": "RLS companion",
+    "username": "rls_companion_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+MAX_TEXT = 4096
+MAX_CALLBACK_DATA = 64
+_ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",
+    "tg-spoiler", "span", "blockquote", "tg-emoji",
+}  # fmt: skip
+
+
+class ApiError(Exception):
+    """A Bot API error answer: HTTP status and Telegram's description."""
+
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.retry_after = retry_after
+
+
+class _TelegramHTML(HTMLParser):
+    """Checks text the way Telegram's HTML parse mode does and collects the visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.plain: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _ALLOWED_TAGS:
+            raise ApiError(
+                400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"'
+            )
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            raise ApiError(400, f'Bad Request: can\'t parse entities: Unmatched end tag "{tag}"')
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.plain.append(data)
+
+
+def html_to_plain(text: str) -> str:
+    """Validate Telegram HTML and return what the person would see; ApiError if invalid."""
+    if re.search(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)", text):
+        raise ApiError(400, "Bad Request: can't parse entities: unescaped '&'")
+    if re.search(r"<(?![a-zA-Z/])", text):
+        raise ApiError(400, "Bad Request: can't parse entities: unescaped '<'")
+    parser = _TelegramHTML()
+    parser.feed(text)
+    parser.close()
+    if parser.stack:
+        raise ApiError(400, "Bad Request: can't parse entities: unclosed tag")
+    return "".join(parser.plain)
+
+
+@dataclass
+class Sent:
+    """A message the bot sent (its current state after edits)."""
+
+    chat_id: int
+    message_id: int
+    html: str
+    text: str
+    reply_markup: JSON | None
+    document: tuple[str, bytes] | None = None
+    caption: str | None = None
+    edits: int = 0
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        """(label, callback_data) of inline buttons, row by row."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
+
+    @property
+    def reply_buttons(self) -> list[str]:
+        """Labels of a reply keyboard, if the message carries one."""
+        rows = (self.reply_markup or {}).get("keyboard", [])
+        return [b["text"] if isinstance(b, dict) else str(b) for row in rows for b in row]
+
+
+@dataclass
+class Event:
+    """What the console prints: a new message, an edit, a document or a toast."""
+
+    kind: str
+    sent: Sent | None = None
+    text: str = ""
+
+
+Hook = Callable[[str, JSON], Awaitable[None]]
+
+
+@dataclass
+class FakeBotAPI:
+    """The Bot API state machine; transport-independent."""
+
+    bot: JSON = field(default_factory=lambda: dict(BOT_USER))
+    messages: dict[tuple[int, int], Sent] = field(default_factory=dict)
+    history: list[Sent] = field(default_factory=list)
+    calls: list[tuple[str, JSON]] = field(default_factory=list)
+    answered: dict[str, JSON] = field(default_factory=dict)
+    commands: list[JSON] = field(default_factory=list)
+    blocked: set[int] = field(default_factory=set)
+    listeners: list[Callable[[Event], None]] = field(default_factory=list)
+    before_call: Hook | None = None
+    # False when tests feed updates straight to Application.process_update instead of polling.
+    queue_updates: bool = True
+    _updates: list[JSON] = field(default_factory=list)
+    _next_update: int = 1
+    _next_message: dict[int, int] = field(default_factory=dict)
+    _next_query: int = 1
+    _new_update: asyncio.Event | None = None
+
+    # -- the bot's side ---------------------------------------------------------------------
+
+    async def call(self, method: str, params: JSON) -> tuple[int, JSON]:
+        """Answer one Bot API call: (HTTP status, JSON body)."""
+        self.calls.append((method, params))
+        handler = getattr(self, f"api_{method}", None)
+        try:
+            if self.before_call is not None:
+                await self.before_call(method, params)
+            if handler is None:
+                raise ApiError(400, f"Bad Request: method {method} is not emulated")
+            result = await handler(**params)
+        except ApiError as exc:
+            body: JSON = {"ok": False, "error_code": exc.code, "description": exc.description}
+            if exc.retry_after is not None:
+                body["parameters"] = {"retry_after": exc.retry_after}
+            return exc.code, body
+        return 200, {"ok": True, "result": result}
+
+    async def api_getMe(self, **_: Any) -> JSON:
+        return self.bot
+
+    async def api_setMyCommands(self, commands: Any, **_: Any) -> bool:
+        self.commands = _obj(commands)
+        return True
+
+    async def api_getMyCommands(self, **_: Any) -> list[JSON]:
+        return self.commands
+
+    async def api_deleteWebhook(self, **_: Any) -> bool:
+        return True
+
+    async def api_close(self, **_: Any) -> bool:
+        return True
+
+    async def api_getUpdates(
+        self,
+        offset: Any = 0,
+        limit: Any = 100,
+        timeout: Any = 0,  # noqa: ASYNC109 - the Bot API's long-poll parameter
+        **_: Any,
+    ) -> list[JSON]:
+        offset, limit, timeout = int(offset or 0), int(limit or 100), float(timeout or 0)
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates and timeout > 0:
+            event = self._event()
+            event.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), timeout)
+        return self._updates[:limit]
+
+    async def api_sendMessage(
+        self, chat_id: Any, text: Any, reply_markup: Any = None, parse_mode: Any = None, **_: Any
+    ) -> JSON:
+        chat = int(chat_id)
+        self._check_chat(chat)
+        html, plain = self._text(str(text), parse_mode)
+        markup = self._markup(reply_markup)
+        sent = Sent(chat, self._message_id(chat), html, plain, markup)
+        self._store(sent, "message")
+        return self._message_json(sent)
+
+    async def api_sendDocument(
+        self, chat_id: Any, document: Any = None, caption: Any = None, **kwargs: Any
+    ) -> JSON:
+        chat = int(chat_id)
+        self._check_chat(chat)
+        files = kwargs.get("_files") or {}
+        if not files:
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        name, data = next(iter(files.values()))
+        html, plain = self._text(str(caption or ""), kwargs.get("parse_mode"))
+        sent = Sent(chat, self._message_id(chat), html, plain, None, (name, data), plain)
+        self._store(sent, "document")
+        result = self._message_json(sent)
+        result["document"] = {
+            "file_id": f"doc{sent.message_id}",
+            "file_unique_id": f"u{sent.message_id}",
+            "file_name": name,
+            "file_size": len(data),
+        }
+        return result
+
+    async def api_editMessageText(
+        self,
+        chat_id: Any,
+        message_id: Any,
+        text: Any,
+        reply_markup: Any = None,
+        parse_mode: Any = None,
+        **_: Any,
+    ) -> JSON:
+        sent = self._existing(int(chat_id), int(message_id))
+        html, plain = self._text(str(text), parse_mode)
+        markup = self._markup(reply_markup)
+        if html == sent.html and markup == sent.reply_markup:
+            raise ApiError(400, "Bad Request: message is not modified")
+        sent.html, sent.text, sent.reply_markup = html, plain, markup
+        sent.edits += 1
+        self._emit(Event("edit", sent))
+        return self._message_json(sent)
+
+    async def api_editMessageReplyMarkup(
+        self, chat_id: Any, message_id: Any, reply_markup: Any = None, **_: Any
+    ) -> JSON:
+        sent = self._existing(int(chat_id), int(message_id))
+        markup = self._markup(reply_markup)
+        if markup == sent.reply_markup:
+            raise ApiError(400, "Bad Request: message is not modified")
+        sent.reply_markup = markup
+        sent.edits += 1
+        self._emit(Event("edit", sent))
+        return self._message_json(sent)
+
+    async def api_answerCallbackQuery(
+        self, callback_query_id: Any, text: Any = None, **kwargs: Any
+    ) -> bool:
+        query_id = str(callback_query_id)
+        if query_id in self.answered:
+            raise ApiError(400, "Bad Request: query is too old or query ID is invalid")
+        self.answered[query_id] = {"text": text, **kwargs}
+        if text:
+            self._emit(Event("toast", text=str(text)))
+        return True
+
+    # -- the person's side ------------------------------------------------------------------
+
+    def push(self, update: JSON) -> JSON:
+        """Queue a raw update payload (an `update_id` is assigned)."""
+        update = {"update_id": self._next_update, **update}
+        self._next_update += 1
+        if self.queue_updates:
+            self._updates.append(update)
+            self._event().set()
+        return update
+
+    def send_text(self, chat_id: int, text: str, **user: Any) -> JSON:
+        """The person types a message (a leading /command gets its entity)."""
+        message = self._user_message(chat_id, user, text=text)
+        command = re.match(r"^/[A-Za-z0-9_]+(?:@\w+)?", text)
+        if command:
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": command.end()}]
+        return self.push({"message": message})
+
+    def send_message(self, chat_id: int, fields: JSON, **user: Any) -> JSON:
+        """The person sends any other kind of message (sticker, photo, location, ...)."""
+        return self.push({"message": self._user_message(chat_id, user, **fields)})
+
+    def edit_text(self, chat_id: int, message_id: int, text: str, **user: Any) -> JSON:
+        """The person edits one of their messages."""
+        message = self._user_message(chat_id, user, text=text)
+        message["message_id"] = message_id
+        message["edit_date"] = int(time.time())
+        return self.push({"edited_message": message})
+
+    def press(self, sent: Sent, data: str, *, user_id: int | None = None) -> JSON:
+        """The person taps an inline button under a bot message."""
+        query: JSON = {
+            "id": str(self._next_query),
+            "from": _user(user_id or sent.chat_id),
+            "message": self._message_json(sent),
+            "chat_instance": f"ci{sent.chat_id}",
+            "data": data,
+        }
+        self._next_query += 1
+        return self.push({"callback_query": query})
+
+    def sent_to(self, chat_id: int) -> list[Sent]:
+        """Every message the bot sent to this chat, in order."""
+        return [s for s in self.history if s.chat_id == chat_id]
+
+    def last(self, chat_id: int) -> Sent:
+        """The latest message the bot sent to this chat."""
+        messages = self.sent_to(chat_id)
+        if not messages:
+            raise LookupError(f"the bot sent nothing to chat {chat_id}")
+        return messages[-1]
+
+    def pending_updates(self) -> int:
+        """Updates not yet confirmed by the bot's getUpdates offset."""
+        return len(self._updates)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _event(self) -> asyncio.Event:
+        if self._new_update is None:
+            self._new_update = asyncio.Event()
+        return self._new_update
+
+    def _emit(self, event: Event) -> None:
+        for listener in self.listeners:
+            listener(event)
+
+    def _message_id(self, chat_id: int) -> int:
+        self._next_message[chat_id] = self._next_message.get(chat_id, 0) + 1
+        return self._next_message[chat_id] * 2  # even ids: bot messages, odd: the person's
+
+    def _store(self, sent: Sent, kind: str) -> None:
+        self.messages[(sent.chat_id, sent.message_id)] = sent
+        self.history.append(sent)
+        self._emit(Event(kind, sent))
+
+    def _check_chat(self, chat_id: int) -> None:
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+
+    def _existing(self, chat_id: int, message_id: int) -> Sent:
+        self._check_chat(chat_id)
+        sent = self.messages.get((chat_id, message_id))
+        if sent is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        return sent
+
+    @staticmethod
+    def _text(text: str, parse_mode: Any) -> tuple[str, str]:
+        plain = html_to_plain(text) if parse_mode == "HTML" else text
+        if not plain.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(plain) > MAX_TEXT:
+            raise ApiError(400, "Bad Request: message is too long")
+        return text, plain
+
+    @staticmethod
+    def _markup(reply_markup: Any) -> JSON | None:
+        markup = _obj(reply_markup)
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and len(str(data).encode()) > MAX_CALLBACK_DATA:
+                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+        if markup is not None and "inline_keyboard" not in markup:
+            return markup if "keyboard" in markup else None  # reply keyboards, removals
+        return markup
+
+    def _message_json(self, sent: Sent) -> JSON:
+        message: JSON = {
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "chat": _chat(sent.chat_id),
+            "from": self.bot,
+        }
+        if sent.document is None:
+            message["text"] = sent.text
+        elif sent.caption:
+            message["caption"] = sent.caption
+        if sent.reply_markup and "inline_keyboard" in sent.reply_markup:
+            message["reply_markup"] = sent.reply_markup
+        return message
+
+    def _user_message(self, chat_id: int, user: JSON, **fields: Any) -> JSON:
+        chat_type = user.pop("chat_type", "private")
+        sender = _user(int(user.pop("user_id", chat_id)), **user)
+        self._next_message[chat_id] = self._next_message.get(chat_id, 0) + 1
+        return {
+            "message_id": self._next_message[chat_id] * 2 - 1,
+            "date": int(time.time()),
+            "chat": _chat(chat_id, chat_type),
+            "from": sender,
+            **fields,
+        }
+
+
+def _obj(value: Any) -> Any:
+    """Parameters arrive as Python objects in-process and as JSON strings over HTTP."""
+    if isinstance(value, str) and value[:1] in "[{":
+        return json.loads(value)
+    return value
+
+
+def _user(user_id: int, **extra: Any) -> JSON:
+    return {"id": user_id, "is_bot": False, "first_name": f"Person {user_id}", **extra}
+
+
+def _chat(chat_id: int, chat_type: str = "private") -> JSON:
+    if chat_type == "private":
+        return {"id": chat_id, "type": "private", "first_name": f"Person {chat_id}"}
+    return {"id": chat_id, "type": chat_type, "title": f"Group {chat_id}"}
+
+
+class FakeTelegram(BaseRequest):
+    """Plugs a FakeBotAPI into python-telegram-bot in place of HTTP."""
+
+    def __init__(self, api: FakeBotAPI | None = None) -> None:
+        self.api = api or FakeBotAPI()
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 5.0
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params: JSON = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            params["_files"] = {
+                key: (value[0], value[1]) for key, value in request_data.multipart_data.items()
+            }
+        status, body = await self.api.call(api_method, params)
+        return status, json.dumps(body).encode()

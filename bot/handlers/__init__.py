@@ -1,0 +1,145 @@
+"""Telegram updates in, one use case each, replies out. `register` wires every handler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from telegram import Update
+from telegram.error import Forbidden
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import keyboards, texts
+from bot.checkins import NotSetUp, StaleNight
+from bot.context import Ctx
+from bot.errors import BadInput
+from bot.handlers import evening, morning, review, setup
+from bot.handlers.common import bad_input_text, not_set_up_text, send, sender, services
+from bot.jobs import cancel
+from bot.keyboards import Action, Press
+
+log = logging.getLogger(__name__)
+
+ButtonHandler = Callable[[Update, Ctx, Press], Awaitable[None]]
+
+BUTTONS: dict[Action, ButtonHandler] = {
+    Action.CONSENT: setup.on_consent,
+    Action.CHECKIN_TIME: setup.on_time_button,
+    Action.WAKE_TIME: setup.on_time_button,
+    Action.SETTINGS: setup.on_settings_button,
+    Action.DELETE: setup.on_delete_button,
+    Action.RATE: evening.on_rating_button,
+    Action.SNOOZE: evening.on_snooze_button,
+    Action.SKIP: evening.on_skip_button,
+    Action.RESPOND: evening.on_respond_button,
+    Action.SLEEP: morning.on_sleep_button,
+    Action.TRIED: morning.on_tried_button,
+    Action.HELPED: morning.on_helped_button,
+}
+
+COMMANDS: dict[str, Callable[[Update, Ctx], Coroutine[Any, Any, None]]] = {
+    "start": setup.cmd_start,
+    "help": setup.cmd_help,
+    "privacy": setup.cmd_privacy,
+    "settings": setup.cmd_settings,
+    "timezone": setup.cmd_timezone,
+    "time": setup.cmd_time,
+    "wake": setup.cmd_wake,
+    "pause": setup.cmd_pause,
+    "resume": setup.cmd_resume,
+    "delete": setup.cmd_delete,
+    "checkin": evening.cmd_checkin,
+    "history": review.cmd_history,
+    "export": review.cmd_export,
+}
+
+
+async def on_button(update: Update, context: Ctx) -> None:
+    """Every inline button: answer the query first, then run the action it names."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = keyboards.parse(query.data)
+    who = sender(update)
+    if who is None:
+        await query.answer(texts.PRIVATE_ONLY, show_alert=True)
+        return
+    if press is None:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    await query.answer()
+    try:
+        await BUTTONS[press.action](update, context, press)
+    except StaleNight:
+        await send(context, who.chat_id, texts.STALE_BUTTON)
+    except NotSetUp:
+        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
+    except BadInput as error:
+        await send(context, who.chat_id, bad_input_text(error, ""))
+
+
+async def on_group_message(update: Update, context: Ctx) -> None:
+    """Groups and channels: explain once per command, store nothing."""
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(chat.id, texts.PRIVATE_ONLY)
+
+
+async def on_unknown_command(update: Update, context: Ctx) -> None:
+    """A command the bot does not have."""
+    who = sender(update)
+    if who is not None:
+        await send(context, who.chat_id, texts.UNKNOWN_COMMAND)
+
+
+async def on_error(update: object, context: Ctx) -> None:
+    """Log the update id and the error (never message text), and apologise to the person."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, Forbidden) and isinstance(update, Update):
+        who = sender(update)
+        if who is not None:
+            svc = services(context)
+            svc.diary.mark_blocked(who.user_id, svc.clock())
+            cancel(svc, who.user_id)
+        return
+    log.error(
+        "error while handling update %s: %s",
+        update_id,
+        error.__class__.__name__,
+        exc_info=error,
+    )
+    if isinstance(update, Update) and (who := sender(update)) is not None:
+        try:
+            await send(context, who.chat_id, texts.SOMETHING_WENT_WRONG)
+        except Exception:  # the apology itself failed; already logged above
+            log.warning("could not send the apology for update %s", update_id)
+
+
+def register(app: Application[Any, Ctx, Any, Any, Any, Any]) -> None:
+    """Add every handler, in priority order, plus the error handler."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(~private & filters.COMMAND, on_group_message))
+    app.add_handler(CallbackQueryHandler(on_button))
+    new_private = private & filters.UpdateType.MESSAGE
+    for name, callback in COMMANDS.items():
+        app.add_handler(CommandHandler(name, callback, filters=new_private))
+    app.add_handler(MessageHandler(new_private & filters.COMMAND, on_unknown_command))
+    app.add_handler(
+        MessageHandler(
+            private & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, evening.on_edited_text
+        )
+    )
+    app.add_handler(MessageHandler(new_private & filters.LOCATION, setup.on_location))
+    app.add_handler(MessageHandler(new_private & filters.TEXT, evening.on_text))
+    app.add_handler(
+        MessageHandler(new_private & ~filters.StatusUpdate.ALL, evening.on_other_message)
+    )
+    app.add_error_handler(on_error)

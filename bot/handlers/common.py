@@ -1,0 +1,94 @@
+"""Small helpers shared by the handler modules: who is talking, the clock, replying."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from telegram import (
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+
+from bot import texts
+from bot.checkins import Diary, NotSetUp
+from bot.context import Ctx, Services
+from bot.errors import BadInput
+from bot.jobs import reschedule
+from bot.models import Person
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The person behind an update in a private chat."""
+
+    user_id: int
+    chat_id: int
+    language: str | None
+
+
+def sender(update: Update) -> Sender | None:
+    """The private-chat sender, or None (channel posts, groups, updates without a user)."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or chat.type != chat.PRIVATE or user.is_bot:
+        return None
+    return Sender(user.id, chat.id, user.language_code)
+
+
+def services(context: Ctx) -> Services:
+    """The shared services."""
+    return context.bot_data.services
+
+
+def diary(context: Ctx) -> Diary:
+    """The use cases."""
+    return context.bot_data.services.diary
+
+
+def now(context: Ctx) -> dt.datetime:
+    """The injected clock's current time."""
+    return context.bot_data.services.clock()
+
+
+async def send(context: Ctx, chat_id: int, text: str, markup: Markup = None) -> Message:
+    """Send one HTML message."""
+    return await context.bot.send_message(chat_id, text, reply_markup=markup)
+
+
+def apply_schedule(context: Ctx, person: Person) -> None:
+    """After a settings change: make the person's jobs match storage."""
+    reschedule(services(context), context.job_queue, person, now(context))
+
+
+def not_set_up_text(context: Ctx, user_id: int) -> str:
+    """Why a command cannot run yet: consent missing, or zone/time missing."""
+    person = diary(context).person(user_id)
+    return texts.CONSENT_NEEDED if person is None or not person.consented else texts.SETUP_FIRST
+
+
+def bad_input_text(error: BadInput, typed: str) -> str:
+    """The correction for a BadInput raised by a use case."""
+    kind = str(error.args[0]) if error.args else ""
+    if kind == "need_timezone":
+        return texts.NEED_TIMEZONE_FIRST
+    return texts.bad_input(kind, typed)
+
+
+__all__ = [
+    "BadInput",
+    "Markup",
+    "NotSetUp",
+    "Sender",
+    "apply_schedule",
+    "bad_input_text",
+    "diary",
+    "now",
+    "send",
+    "sender",
+    "services",
+]

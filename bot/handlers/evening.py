@@ -1,0 +1,186 @@
+"""The evening: /checkin, the 0-10 rating, one remedy, snooze and skip, and notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from telegram import Update
+
+from bot import keyboards, texts
+from bot.checkins import NotSetUp, RatingResult
+from bot.context import Ctx
+from bot.handlers.common import diary, not_set_up_text, now, send, sender
+from bot.handlers.setup import accept_typed
+from bot.jobs import book_snooze
+from bot.keyboards import Press
+from bot.models import Night, PromptSource, Response, Suggestion
+
+_TYPED_RATING = re.compile(r"^\s*(\d{1,2})\s*(?:/\s*10)?\s*$")
+
+
+async def cmd_checkin(update: Update, context: Ctx) -> None:
+    """Start tonight's check-in now (or show the rating again to change it)."""
+    who = sender(update)
+    if who is None:
+        return
+    person = diary(context).person(who.user_id)
+    if person is None or not person.ready:
+        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
+        return
+    key = diary(context).night_key(person, now(context))
+    night = diary(context).open_evening(who.user_id, key, now(context), PromptSource.MANUAL)
+    if night is None:
+        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
+        return
+    question = texts.CHECKIN_QUESTION
+    if night.rating is not None:
+        question = texts.already_rated(night.rating)
+    await send(context, who.chat_id, question, keyboards.rating(key))
+
+
+async def on_rating_button(update: Update, context: Ctx, press: Press) -> None:
+    """A 0-10 button."""
+    who, query = sender(update), update.callback_query
+    if who is None or query is None or press.night is None or not press.arg.isdigit():
+        return
+    rating = int(press.arg)
+    result = diary(context).rate(who.user_id, press.night, rating, now(context))
+    await query.edit_message_text(texts.rating_noted(rating))
+    await after_rating(context, who.chat_id, result)
+
+
+async def after_rating(context: Ctx, chat_id: int, result: RatingResult) -> None:
+    """Good night for a 0, else tonight's one remedy (or word that the rating changed)."""
+    night = result.night
+    assert night.rating is not None
+    if result.replaced and result.suggestion is None:
+        await send(context, chat_id, texts.rating_updated(night.rating))
+    elif night.rating == 0:
+        await send(context, chat_id, texts.GOOD_NIGHT_CALM)
+    elif result.suggestion is not None:
+        await send_suggestion(context, chat_id, night.night, result.suggestion)
+    else:
+        await send(context, chat_id, texts.NO_MORE_IDEAS)
+
+
+async def send_suggestion(
+    context: Ctx, chat_id: int, night: dt.date, suggestion: Suggestion, lead: str = ""
+) -> None:
+    """The remedy card with its three buttons."""
+    catalog = diary(context).catalog
+    text = texts.render_suggestion(suggestion.remedy, catalog, suggestion.reason)
+    await send(
+        context,
+        chat_id,
+        f"{lead}\n\n{text}" if lead else text,
+        keyboards.suggestion(night, suggestion.remedy.id),
+    )
+
+
+async def on_respond_button(update: Update, context: Ctx, press: Press) -> None:
+    """I'll try it / Another idea / Not for me."""
+    who, query = sender(update), update.callback_query
+    if who is None or query is None or press.night is None or ":" not in press.arg:
+        return
+    raw_response, remedy_id = press.arg.split(":", 1)
+    try:
+        response = Response(raw_response)
+    except ValueError:
+        return
+    night, nxt = diary(context).respond(
+        who.user_id, press.night, remedy_id, response, now(context)
+    )
+    await query.edit_message_text(_card_with_response(context, night, remedy_id, response))
+    if response is Response.TRY:
+        return
+    if nxt is None:
+        await send(context, who.chat_id, texts.NO_MORE_IDEAS)
+        return
+    lead = texts.NOT_FOR_ME_NEXT if response is Response.NOT_FOR_ME else ""
+    await send_suggestion(context, who.chat_id, press.night, nxt, lead)
+
+
+def _card_with_response(context: Ctx, night: Night, remedy_id: str, response: Response) -> str:
+    catalog = diary(context).catalog
+    remedy = catalog.get(remedy_id)
+    record = next(s for s in night.suggestions if s.remedy_id == remedy_id)
+    if remedy is None:
+        return texts.response_noted(response, remedy_id).strip()
+    card = texts.render_suggestion(remedy, catalog, record.reason)
+    return card + texts.response_noted(response, remedy.title)
+
+
+async def on_snooze_button(update: Update, context: Ctx, press: Press) -> None:
+    """Ask again in 30 minutes (survives a restart)."""
+    who, query = sender(update), update.callback_query
+    if who is None or query is None or press.night is None:
+        return
+    snooze = diary(context).snooze(who.user_id, press.night, now(context))
+    book_snooze(context.bot_data.services, context.job_queue, who.user_id, snooze.due)
+    person = diary(context).require(who.user_id)
+    assert person.tz is not None
+    await query.edit_message_text(texts.snoozed(snooze.due, person.tz))
+
+
+async def on_skip_button(update: Update, context: Ctx, press: Press) -> None:
+    """No check-in tonight."""
+    who, query = sender(update), update.callback_query
+    if who is None or query is None or press.night is None:
+        return
+    diary(context).skip(who.user_id, press.night, now(context))
+    await query.edit_message_text(texts.SKIPPED)
+
+
+async def on_text(update: Update, context: Ctx) -> None:
+    """Plain text: a set-up answer, a typed rating, or a note on tonight."""
+    who, message = sender(update), update.effective_message
+    if who is None or message is None or message.text is None:
+        return
+    text = message.text
+    person = diary(context).person(who.user_id)
+    if person is None or not person.consented:
+        await send(context, who.chat_id, texts.CONSENT_NEEDED)
+        return
+    if person.awaiting is not None:
+        await accept_typed(context, person, person.awaiting, text)
+        return
+    if not person.ready:
+        await send(context, who.chat_id, texts.SETUP_FIRST)
+        return
+    match = _TYPED_RATING.match(text)
+    if match and int(match.group(1)) <= 10:
+        key = diary(context).awaiting_rating(who.user_id, now(context))
+        if key is not None:
+            rating = int(match.group(1))
+            result = diary(context).rate(who.user_id, key, rating, now(context))
+            await send(context, who.chat_id, texts.rating_noted(rating))
+            await after_rating(context, who.chat_id, result)
+            return
+    try:
+        night = diary(context).add_note(who.user_id, text, now(context), message.message_id)
+    except NotSetUp:
+        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
+        return
+    reply = texts.NOTE_INSTEAD_OF_RATING if match else texts.note_saved(night)
+    await send(context, who.chat_id, reply)
+
+
+async def on_edited_text(update: Update, context: Ctx) -> None:
+    """An edited message: update the note it created, if any."""
+    who, message = sender(update), update.edited_message
+    if who is None or message is None or message.text is None:
+        return
+    person = diary(context).person(who.user_id)
+    if person is None or not person.ready:
+        return
+    night = diary(context).edit_note(who.user_id, message.message_id, message.text, now(context))
+    if night is not None:
+        await send(context, who.chat_id, texts.note_updated(night))
+
+
+async def on_other_message(update: Update, context: Ctx) -> None:
+    """Stickers, photos, voice and the like: say what the bot can read."""
+    who = sender(update)
+    if who is not None:
+        await send(context, who.chat_id, texts.NOT_TEXT)

@@ -1,0 +1,46 @@
+"""Reading it back: /history and /export."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import texts
+from bot.context import Ctx
+from bot.export import nights_csv
+from bot.handlers.common import diary, now, send, sender
+
+DEFAULT_HISTORY = 14
+MAX_HISTORY = 366
+
+
+async def cmd_history(update: Update, context: Ctx) -> None:
+    """The latest nights, one compact line each (/history 60 for more)."""
+    who = sender(update)
+    if who is None:
+        return
+    arg = (context.args or [""])[0]
+    count = int(arg) if arg.isdigit() and 1 <= int(arg) <= MAX_HISTORY else DEFAULT_HISTORY
+    nights = diary(context).nights(who.user_id)
+    shown = nights[-count:]
+    catalog = diary(context).catalog
+    text = texts.history(shown, catalog, len(nights))
+    while len(text) > texts.MAX_MESSAGE_LENGTH - 100 and len(shown) > 1:
+        shown = shown[len(shown) // 4 + 1 :]
+        text = texts.history(shown, catalog, len(nights)) + texts.history_truncated(len(shown))
+    await send(context, who.chat_id, text)
+
+
+async def cmd_export(update: Update, context: Ctx) -> None:
+    """The person's nights as a CSV document, sent to their own chat only."""
+    who = sender(update)
+    if who is None:
+        return
+    nights = diary(context).nights(who.user_id)
+    if not nights:
+        await send(context, who.chat_id, texts.EXPORT_EMPTY)
+        return
+    data = nights_csv(nights, diary(context).catalog)
+    filename = f"rls-nights-{now(context):%Y-%m-%d}.csv"
+    await context.bot.send_document(
+        who.chat_id, document=data, filename=filename, caption=texts.EXPORT_CAPTION
+    )

@@ -1,0 +1,327 @@
+"""Welcome, consent, time zone and times, settings, pause/resume, privacy, help and /delete."""
+
+from __future__ import annotations
+
+from telegram import ReplyKeyboardRemove, Update
+
+from bot import keyboards, schedule, texts
+from bot.checkins import NotSetUp
+from bot.context import Ctx
+from bot.errors import BadInput
+from bot.handlers.common import (
+    apply_schedule,
+    bad_input_text,
+    diary,
+    not_set_up_text,
+    now,
+    send,
+    sender,
+    services,
+)
+from bot.jobs import cancel
+from bot.keyboards import Action, Press, SettingsChoice
+from bot.models import Awaiting, Person
+
+SETTINGS_PAUSE_NIGHTS = 7
+
+
+async def cmd_start(update: Update, context: Ctx) -> None:
+    """Welcome a newcomer with the consent button, or welcome back without losing anything."""
+    who = sender(update)
+    if who is None:
+        return
+    person, was_blocked = diary(context).start(who.user_id, who.chat_id)
+    if person is None or not person.consented:
+        await send(context, who.chat_id, texts.WELCOME, keyboards.consent())
+        return
+    if was_blocked:
+        apply_schedule(context, person)
+        await send(context, who.chat_id, texts.REMINDERS_BACK_ON)
+    if not person.ready:
+        await ask_next(context, person)
+        return
+    nights = len(diary(context).nights(who.user_id))
+    await send(context, who.chat_id, texts.welcome_back(person, nights))
+
+
+async def on_consent(update: Update, context: Ctx, press: Press) -> None:
+    """Consent button: create the profile and continue with the time zone."""
+    who = sender(update)
+    query = update.callback_query
+    if who is None or query is None:
+        return
+    person = diary(context).consent(who.user_id, who.chat_id, who.language, now(context))
+    await query.edit_message_reply_markup(None)
+    await ask_next(context, person)
+
+
+async def ask_next(context: Ctx, person: Person) -> None:
+    """Ask for whatever set-up answer is still missing, or say all is set."""
+    if person.tz is None:
+        await ask_timezone(context, person)
+    elif person.checkin_time is None:
+        diary(context).expect(person.user_id, Awaiting.CHECKIN_TIME)
+        await send(
+            context, person.chat_id, texts.ASK_CHECKIN_TIME, keyboards.times(Action.CHECKIN_TIME)
+        )
+    else:
+        await send(context, person.chat_id, texts.READY)
+
+
+async def ask_timezone(context: Ctx, person: Person) -> None:
+    """Zone question with a reply keyboard: share location or tap a common zone."""
+    diary(context).expect(person.user_id, Awaiting.TIMEZONE)
+    await send(
+        context,
+        person.chat_id,
+        texts.ASK_TIMEZONE,
+        keyboards.timezone_reply(services(context).settings.default_timezone),
+    )
+
+
+async def accept_timezone(context: Ctx, person: Person, typed: str, *, located: bool) -> None:
+    """Set the zone from typed text or a location; correct politely when unknown."""
+    was_ready = person.ready
+    try:
+        person = diary(context).set_timezone(person.user_id, typed)
+    except BadInput as error:
+        await send(context, person.chat_id, bad_input_text(error, typed))
+        return
+    assert person.tz is not None
+    text = (texts.timezone_from_location if located else texts.timezone_set)(
+        person.tz, now(context)
+    )
+    await send(context, person.chat_id, text, ReplyKeyboardRemove())
+    apply_schedule(context, person)
+    if person.ready and was_ready:
+        await send(context, person.chat_id, texts.schedule_set(person))
+    else:
+        await ask_next(context, person)
+
+
+async def accept_time(context: Ctx, person: Person, action: Action, typed: str) -> Person | None:
+    """Set the check-in or wake time; returns the person, or None after a correction."""
+    was_ready = person.ready
+    try:
+        if action is Action.WAKE_TIME:
+            person = diary(context).set_wake_time(person.user_id, typed)
+        else:
+            person = diary(context).set_checkin_time(person.user_id, typed)
+    except BadInput as error:
+        await send(context, person.chat_id, bad_input_text(error, typed))
+        return None
+    apply_schedule(context, person)
+    if person.ready:
+        await send(context, person.chat_id, texts.schedule_set(person))
+        if not was_ready:
+            await send(context, person.chat_id, texts.READY)
+    return person
+
+
+async def on_location(update: Update, context: Ctx) -> None:
+    """A shared location: look up its zone (the coordinates are not stored)."""
+    who = sender(update)
+    message = update.effective_message
+    if who is None or message is None or message.location is None:
+        return
+    person = diary(context).person(who.user_id)
+    if person is None or not person.consented:
+        await send(context, who.chat_id, texts.CONSENT_NEEDED)
+        return
+    tz = schedule.zone_at(message.location.latitude, message.location.longitude)
+    await accept_timezone(context, person, tz or "", located=True)
+
+
+async def cmd_timezone(update: Update, context: Ctx) -> None:
+    """/timezone Area/City, or the zone question without an argument."""
+    await _setting_command(update, context, Awaiting.TIMEZONE)
+
+
+async def cmd_time(update: Update, context: Ctx) -> None:
+    """/time HH:MM, or time buttons without an argument."""
+    await _setting_command(update, context, Awaiting.CHECKIN_TIME)
+
+
+async def cmd_wake(update: Update, context: Ctx) -> None:
+    """/wake HH:MM, or time buttons without an argument."""
+    await _setting_command(update, context, Awaiting.WAKE_TIME)
+
+
+async def _setting_command(update: Update, context: Ctx, what: Awaiting) -> None:
+    who = sender(update)
+    if who is None:
+        return
+    person = diary(context).person(who.user_id)
+    if person is None or not person.consented:
+        await send(context, who.chat_id, texts.CONSENT_NEEDED)
+        return
+    typed = " ".join(context.args or [])
+    if not typed:
+        await ask_for(context, person, what)
+        return
+    await accept_typed(context, person, what, typed)
+
+
+async def accept_typed(context: Ctx, person: Person, what: Awaiting, typed: str) -> None:
+    """Apply a typed setting answer."""
+    if what is Awaiting.TIMEZONE:
+        await accept_timezone(context, person, typed, located=False)
+    else:
+        action = Action.WAKE_TIME if what is Awaiting.WAKE_TIME else Action.CHECKIN_TIME
+        await accept_time(context, person, action, typed)
+
+
+async def ask_for(context: Ctx, person: Person, what: Awaiting) -> None:
+    """Show the question and buttons for one setting, and expect a typed answer."""
+    if what is Awaiting.TIMEZONE:
+        await ask_timezone(context, person)
+        return
+    diary(context).expect(person.user_id, what)
+    if what is Awaiting.WAKE_TIME:
+        await send(context, person.chat_id, texts.ASK_WAKE_TIME, keyboards.times(Action.WAKE_TIME))
+    else:
+        await send(
+            context, person.chat_id, texts.ASK_CHECKIN_TIME, keyboards.times(Action.CHECKIN_TIME)
+        )
+
+
+async def on_time_button(update: Update, context: Ctx, press: Press) -> None:
+    """A check-in or wake-time button."""
+    who = sender(update)
+    query = update.callback_query
+    if who is None or query is None:
+        return
+    person = diary(context).person(who.user_id)
+    if person is None or not person.consented:
+        await send(context, who.chat_id, texts.CONSENT_NEEDED)
+        return
+    typed = f"{press.arg[:2]}:{press.arg[2:]}"
+    if await accept_time(context, person, press.action, typed) is not None:
+        await query.edit_message_reply_markup(None)
+
+
+async def cmd_settings(update: Update, context: Ctx) -> None:
+    """Everything current, with buttons to change it."""
+    who = sender(update)
+    if who is None:
+        return
+    person = diary(context).person(who.user_id)
+    if person is None or not person.consented:
+        await send(context, who.chat_id, texts.CONSENT_NEEDED)
+        return
+    await send(
+        context,
+        who.chat_id,
+        texts.settings(person, now(context)),
+        keyboards.settings(person.pause is not None),
+    )
+
+
+async def on_settings_button(update: Update, context: Ctx, press: Press) -> None:
+    """A button under /settings."""
+    who = sender(update)
+    if who is None:
+        return
+    person = diary(context).person(who.user_id)
+    if person is None or not person.consented:
+        await send(context, who.chat_id, texts.CONSENT_NEEDED)
+        return
+    choice = press.arg
+    if choice == SettingsChoice.TIMEZONE:
+        await ask_for(context, person, Awaiting.TIMEZONE)
+    elif choice == SettingsChoice.CHECKIN:
+        await ask_for(context, person, Awaiting.CHECKIN_TIME)
+    elif choice == SettingsChoice.WAKE:
+        await ask_for(context, person, Awaiting.WAKE_TIME)
+    elif choice == SettingsChoice.PAUSE:
+        await _pause(context, person, SETTINGS_PAUSE_NIGHTS)
+    elif choice == SettingsChoice.RESUME:
+        await _resume(context, person)
+
+
+async def cmd_pause(update: Update, context: Ctx) -> None:
+    """/pause (until /resume) or /pause N (N nights, then back by themselves)."""
+    who = sender(update)
+    if who is None:
+        return
+    typed = " ".join(context.args or []).strip()
+    person = diary(context).person(who.user_id)
+    if person is None or not person.ready:
+        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
+        return
+    if typed and not typed.isdigit():
+        await send(context, who.chat_id, texts.bad_input("pause", typed))
+        return
+    await _pause(context, person, int(typed) if typed else None)
+
+
+async def _pause(context: Ctx, person: Person, nights: int | None) -> None:
+    try:
+        person = diary(context).pause(person.user_id, nights, now(context))
+    except BadInput:
+        await send(context, person.chat_id, texts.bad_input("pause", str(nights)))
+        return
+    except NotSetUp:
+        await send(context, person.chat_id, not_set_up_text(context, person.user_id))
+        return
+    apply_schedule(context, person)
+    assert person.pause is not None
+    await send(context, person.chat_id, texts.paused(person.pause.until, person))
+
+
+async def cmd_resume(update: Update, context: Ctx) -> None:
+    """/resume: reminders back on."""
+    who = sender(update)
+    if who is None:
+        return
+    person = diary(context).person(who.user_id)
+    if person is None or not person.ready:
+        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
+        return
+    await _resume(context, person)
+
+
+async def _resume(context: Ctx, person: Person) -> None:
+    person, was_paused = diary(context).resume(person.user_id)
+    apply_schedule(context, person)
+    await send(context, person.chat_id, texts.RESUMED if was_paused else texts.NOT_PAUSED)
+
+
+async def cmd_privacy(update: Update, context: Ctx) -> None:
+    """What is stored, where, and who can see it."""
+    who = sender(update)
+    if who is not None:
+        await send(context, who.chat_id, texts.PRIVACY)
+
+
+async def cmd_help(update: Update, context: Ctx) -> None:
+    """Every command."""
+    who = sender(update)
+    if who is not None:
+        await send(context, who.chat_id, texts.help_text())
+
+
+async def cmd_delete(update: Update, context: Ctx) -> None:
+    """Ask for confirmation before erasing everything."""
+    who = sender(update)
+    if who is None:
+        return
+    if diary(context).person(who.user_id) is None:
+        await send(context, who.chat_id, texts.NOTHING_STORED)
+        return
+    nights = len(diary(context).nights(who.user_id))
+    await send(context, who.chat_id, texts.delete_confirm(nights), keyboards.delete_confirm())
+
+
+async def on_delete_button(update: Update, context: Ctx, press: Press) -> None:
+    """Erase everything (yes) or nothing (no)."""
+    who = sender(update)
+    query = update.callback_query
+    if who is None or query is None:
+        return
+    if press.arg != "yes":
+        await query.edit_message_text(texts.DELETE_CANCELLED)
+        return
+    cancel(services(context), who.user_id)
+    erased = diary(context).forget(who.user_id)
+    await query.edit_message_text(texts.DELETED if erased else texts.NOTHING_STORED)

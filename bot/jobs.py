@@ -1,0 +1,235 @@
+"""The Telegram side of time: per-person jobs in PTB's JobQueue, rebuilt from storage.
+
+Each person has one `evening:<uid>` and one `morning:<uid>` job, each a one-off job at the
+next local occurrence (computed by `schedule.next_occurrence`, which handles DST the way we
+want); when it fires it first books the next occurrence, then does its work. Storage stays the
+only source of truth: `restore_all` rebuilds every job at start-up, and the "already prompted
+this night" check in `Diary.open_evening` makes each check-in exactly-once even if a job fires
+twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message
+from telegram.error import Forbidden
+from telegram.ext import JobQueue
+
+from bot import keyboards, schedule, texts
+from bot.context import Ctx, Services
+from bot.models import Person, PromptSource
+
+log = logging.getLogger(__name__)
+
+MISFIRE_GRACE = int(schedule.CATCH_UP_WINDOW.total_seconds())
+
+
+class JobKind(StrEnum):
+    """The kinds of per-person jobs."""
+
+    EVENING = "evening"
+    MORNING = "morning"
+    SNOOZE = "snooze"
+    CATCH_UP_EVENING = "catchup-evening"
+    CATCH_UP_MORNING = "catchup-morning"
+
+
+@dataclass(frozen=True)
+class Due:
+    """What a job carries: whose it is and the instant it was meant for."""
+
+    user_id: int
+    when: dt.datetime
+    source: PromptSource = PromptSource.SCHEDULE
+
+
+def job_name(kind: JobKind, user_id: int) -> str:
+    """The one name of a person's job of this kind."""
+    return f"{kind.value}:{user_id}"
+
+
+# -- booking --------------------------------------------------------------------------------
+
+
+Queue = JobQueue[Any]
+
+
+def _book(services: Services, job_queue: Queue | None, kind: JobKind, due: Due) -> None:
+    assert job_queue is not None, "the job-queue extra is required"
+    name = job_name(kind, due.user_id)
+    old = services.jobs.pop(name, None)
+    if old is not None:
+        old.schedule_removal()
+    callback = {
+        JobKind.EVENING: send_evening,
+        JobKind.CATCH_UP_EVENING: send_evening,
+        JobKind.SNOOZE: send_evening,
+        JobKind.MORNING: send_morning,
+        JobKind.CATCH_UP_MORNING: send_morning,
+    }[kind]
+    services.jobs[name] = job_queue.run_once(
+        callback,
+        when=due.when,
+        data=due,
+        name=name,
+        job_kwargs={"misfire_grace_time": MISFIRE_GRACE},
+    )
+
+
+def cancel(services: Services, user_id: int, *kinds: JobKind) -> None:
+    """Remove a person's jobs (all kinds when none are named)."""
+    for kind in kinds or tuple(JobKind):
+        job = services.jobs.pop(job_name(kind, user_id), None)
+        if job is not None:
+            job.schedule_removal()
+
+
+def book_evening(
+    services: Services, job_queue: Queue | None, person: Person, after: dt.datetime
+) -> None:
+    """Book the next evening check-in strictly after `after`."""
+    assert person.checkin_time is not None and person.tz is not None
+    when = schedule.next_occurrence(person.checkin_time, person.tz, after)
+    _book(services, job_queue, JobKind.EVENING, Due(person.user_id, when))
+
+
+def book_morning(
+    services: Services, job_queue: Queue | None, person: Person, after: dt.datetime
+) -> None:
+    """Book the next morning follow-up strictly after `after`."""
+    assert person.tz is not None
+    when = schedule.next_occurrence(person.wake_time, person.tz, after)
+    _book(services, job_queue, JobKind.MORNING, Due(person.user_id, when))
+
+
+def book_snooze(
+    services: Services, job_queue: Queue | None, user_id: int, due: dt.datetime
+) -> None:
+    """Book a snoozed check-in (also after a restart)."""
+    _book(services, job_queue, JobKind.SNOOZE, Due(user_id, due, PromptSource.SNOOZE))
+
+
+def reschedule(
+    services: Services, job_queue: Queue | None, person: Person, now: dt.datetime
+) -> None:
+    """Make the person's jobs match their stored settings (after any change)."""
+    cancel(services, person.user_id, JobKind.EVENING, JobKind.MORNING, JobKind.SNOOZE)
+    if not person.reminders_due:
+        return
+    book_evening(services, job_queue, person, now)
+    book_morning(services, job_queue, person, now)
+    if person.snooze is not None:
+        book_snooze(services, job_queue, person.user_id, max(person.snooze.due, now))
+
+
+def restore(services: Services, job_queue: Queue | None, person: Person, now: dt.datetime) -> None:
+    """At start-up: book the person's jobs and catch up on what was missed while down."""
+    reschedule(services, job_queue, person, now)
+    if not person.reminders_due:
+        return
+    assert person.checkin_time is not None and person.tz is not None
+    for at, kind in (
+        (person.checkin_time, JobKind.CATCH_UP_EVENING),
+        (person.wake_time, JobKind.CATCH_UP_MORNING),
+    ):
+        missed = schedule.previous_occurrence(at, person.tz, now)
+        if now - missed <= schedule.CATCH_UP_WINDOW:
+            _book(services, job_queue, kind, Due(person.user_id, missed, PromptSource.CATCH_UP))
+
+
+def restore_all(services: Services, job_queue: Queue | None, now: dt.datetime) -> int:
+    """Rebuild every person's jobs from storage; returns how many people are scheduled."""
+    count = 0
+    for person in services.diary.store.people():
+        restore(services, job_queue, person, now)
+        count += person.reminders_due
+    log.info("scheduled reminders for %d people", count)
+    return count
+
+
+# -- sending --------------------------------------------------------------------------------
+
+
+async def deliver(
+    context: Ctx, person: Person, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    """Send to the person's chat; on Forbidden (bot blocked) stop their reminders."""
+    services = context.bot_data.services
+    try:
+        return await context.bot.send_message(person.chat_id, text, reply_markup=markup)
+    except Forbidden:
+        log.info("user %s blocked the bot; reminders stopped", person.user_id)
+        services.diary.mark_blocked(person.user_id, services.clock())
+        cancel(services, person.user_id)
+        return None
+
+
+def _due(context: Ctx) -> Due:
+    job = context.job
+    assert job is not None and isinstance(job.data, Due)
+    return job.data
+
+
+async def send_evening(context: Ctx) -> None:
+    """Evening job: book tomorrow's, then send tonight's check-in unless already sent."""
+    services = context.bot_data.services
+    diary = services.diary
+    due = _due(context)
+    now = services.clock()
+    _forget(context)
+    person = diary.person(due.user_id)
+    if person is None or not person.reminders_due:
+        return
+    if due.source is PromptSource.SCHEDULE:
+        book_evening(services, context.job_queue, person, max(now, due.when))
+    if due.source is PromptSource.SNOOZE:
+        key = diary.take_snooze(due.user_id, now)
+        if key is None:
+            return
+    else:
+        if now - due.when > schedule.CATCH_UP_WINDOW:
+            log.info("evening check-in for user %s is too late to send; skipped", due.user_id)
+            return
+        key = diary.night_key(person, due.when)
+    person, pause_ended = diary.end_expired_pause(person, key)
+    night = diary.open_evening(due.user_id, key, now, due.source)
+    if night is None:
+        return
+    prefix = texts.WELCOME_BACK_PAUSE if pause_ended else ""
+    if due.source is PromptSource.CATCH_UP:
+        prefix += texts.CATCH_UP_PREFIX
+    await deliver(context, person, prefix + texts.CHECKIN_QUESTION, keyboards.rating(key))
+
+
+async def send_morning(context: Ctx) -> None:
+    """Morning job: book tomorrow's, then ask about last night if it had a check-in."""
+    services = context.bot_data.services
+    diary = services.diary
+    due = _due(context)
+    now = services.clock()
+    _forget(context)
+    person = diary.person(due.user_id)
+    if person is None or not person.reminders_due:
+        return
+    if due.source is PromptSource.SCHEDULE:
+        book_morning(services, context.job_queue, person, max(now, due.when))
+    if now - due.when > schedule.CATCH_UP_WINDOW:
+        return
+    key = diary.night_key(person, due.when)
+    night = diary.open_morning(due.user_id, key, now)
+    if night is None:
+        return
+    await deliver(context, person, texts.morning_heading(key), keyboards.sleep_quality(key))
+
+
+def _forget(context: Ctx) -> None:
+    """Drop the running job from the registry (unless a newer job took its name)."""
+    job = context.job
+    jobs = context.bot_data.services.jobs
+    if job is not None and job.name is not None and jobs.get(job.name) is job:
+        del jobs[job.name]

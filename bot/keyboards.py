@@ -1,0 +1,234 @@
+"""Inline keyboards and their callback data: `1|action|night|arg`, at most 64 bytes.
+
+`parse` is the only reader of callback data; anything it cannot read (stale formats, forged
+data) becomes None and gets a polite answer instead of an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from bot import texts
+from bot.models import Helped, Response
+
+VERSION = "1"
+MAX_CALLBACK_BYTES = 64
+
+
+class Action(StrEnum):
+    """What a button does."""
+
+    CONSENT = "c"
+    CHECKIN_TIME = "tm"
+    WAKE_TIME = "wk"
+    RATE = "r"
+    SNOOZE = "sz"
+    SKIP = "sk"
+    RESPOND = "s"
+    SLEEP = "q"
+    TRIED = "t"
+    HELPED = "h"
+    SETTINGS = "set"
+    DELETE = "del"
+
+
+@dataclass(frozen=True)
+class Press:
+    """A parsed button press."""
+
+    action: Action
+    night: dt.date | None
+    arg: str
+
+
+def encode(action: Action, night: dt.date | None = None, arg: str = "") -> str:
+    """Build callback data; raises ValueError if it would not fit Telegram's limit."""
+    data = "|".join((VERSION, action.value, night.strftime("%Y%m%d") if night else "", arg))
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data too long: {len(data.encode())} bytes")
+    return data
+
+
+def parse(data: str | None) -> Press | None:
+    """Read callback data; None for anything malformed or from an unknown version."""
+    if not data:
+        return None
+    parts = data.split("|")
+    if len(parts) != 4 or parts[0] != VERSION:
+        return None
+    try:
+        action = Action(parts[1])
+        night = dt.datetime.strptime(parts[2], "%Y%m%d").date() if parts[2] else None  # noqa: DTZ007
+    except ValueError:
+        return None
+    return Press(action=action, night=night, arg=parts[3])
+
+
+def _button(
+    label: str, action: Action, night: dt.date | None = None, arg: str = ""
+) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=encode(action, night, arg))
+
+
+def consent() -> InlineKeyboardMarkup:
+    """The single consent button under the welcome."""
+    return InlineKeyboardMarkup([[_button(texts.CONSENT_BUTTON, Action.CONSENT)]])
+
+
+COMMON_ZONES = (
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "Australia/Sydney",
+)
+
+
+def timezone_reply(default: str) -> ReplyKeyboardMarkup:
+    """A one-time reply keyboard: share location, or tap a common zone (sent as text)."""
+    zones = [default, *(z for z in COMMON_ZONES if z != default)][:8]
+    rows = [[KeyboardButton(texts.SHARE_LOCATION_BUTTON, request_location=True)]]
+    rows += [[KeyboardButton(z) for z in zones[i : i + 2]] for i in range(0, len(zones), 2)]
+    return ReplyKeyboardMarkup(
+        rows,
+        resize_keyboard=True,
+        one_time_keyboard=True,
+        input_field_placeholder="Area/City, e.g. Europe/Berlin",
+    )
+
+
+EVENING_TIMES = ("20:00", "20:30", "21:00", "21:30", "22:00", "22:30", "23:00", "23:30")
+WAKE_TIMES = ("06:00", "06:30", "07:00", "07:30", "08:00", "08:30", "09:00", "10:00")
+
+
+def times(action: Action) -> InlineKeyboardMarkup:
+    """Common evening or morning times, four to a row."""
+    options = WAKE_TIMES if action is Action.WAKE_TIME else EVENING_TIMES
+    rows = [
+        [_button(t, action, arg=t.replace(":", "")) for t in options[i : i + 4]]
+        for i in range(0, len(options), 4)
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+def rating(night: dt.date) -> InlineKeyboardMarkup:
+    """0-10 plus Snooze and Skip."""
+    numbers = [_button(str(n), Action.RATE, night, str(n)) for n in range(11)]
+    return InlineKeyboardMarkup(
+        [
+            numbers[:6],
+            numbers[6:],
+            [
+                _button(texts.SNOOZE_BUTTON, Action.SNOOZE, night),
+                _button(texts.SKIP_BUTTON, Action.SKIP, night),
+            ],
+        ]
+    )
+
+
+def suggestion(night: dt.date, remedy_id: str) -> InlineKeyboardMarkup:
+    """I'll try it / Another idea / Not for me."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    texts.TRY_BUTTON, Action.RESPOND, night, f"{Response.TRY.value}:{remedy_id}"
+                ),
+                _button(
+                    texts.ANOTHER_BUTTON,
+                    Action.RESPOND,
+                    night,
+                    f"{Response.ANOTHER.value}:{remedy_id}",
+                ),
+            ],
+            [
+                _button(
+                    texts.NOT_FOR_ME_BUTTON,
+                    Action.RESPOND,
+                    night,
+                    f"{Response.NOT_FOR_ME.value}:{remedy_id}",
+                )
+            ],
+        ]
+    )
+
+
+def sleep_quality(night: dt.date) -> InlineKeyboardMarkup:
+    """Very poor … very good, values 1-5."""
+    buttons = [
+        _button(label, Action.SLEEP, night, str(i))
+        for i, label in enumerate(texts.SLEEP_QUALITY, 1)
+    ]
+    return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
+
+
+def tried(night: dt.date) -> InlineKeyboardMarkup:
+    """Yes / No."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(texts.YES, Action.TRIED, night, "1"),
+                _button(texts.NO, Action.TRIED, night, "0"),
+            ]
+        ]
+    )
+
+
+def helped(night: dt.date) -> InlineKeyboardMarkup:
+    """No / A bit / Clearly."""
+    return InlineKeyboardMarkup(
+        [[_button(texts.HELPED_LABELS[h], Action.HELPED, night, h.value) for h in Helped]]
+    )
+
+
+class SettingsChoice(StrEnum):
+    """Buttons under /settings."""
+
+    TIMEZONE = "tz"
+    CHECKIN = "tm"
+    WAKE = "wk"
+    PAUSE = "pause"
+    RESUME = "resume"
+
+
+def settings(paused: bool) -> InlineKeyboardMarkup:
+    """Change buttons under the settings summary."""
+    toggle = (
+        _button(texts.RESUME_BUTTON, Action.SETTINGS, arg=SettingsChoice.RESUME)
+        if paused
+        else _button(texts.PAUSE_BUTTON, Action.SETTINGS, arg=SettingsChoice.PAUSE)
+    )
+    return InlineKeyboardMarkup(
+        [
+            [_button(texts.CHANGE_TZ_BUTTON, Action.SETTINGS, arg=SettingsChoice.TIMEZONE)],
+            [
+                _button(texts.CHANGE_CHECKIN_BUTTON, Action.SETTINGS, arg=SettingsChoice.CHECKIN),
+                _button(texts.CHANGE_WAKE_BUTTON, Action.SETTINGS, arg=SettingsChoice.WAKE),
+            ],
+            [toggle],
+        ]
+    )
+
+
+def delete_confirm() -> InlineKeyboardMarkup:
+    """Erase everything / Cancel."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(texts.DELETE_YES, Action.DELETE, arg="yes"),
+                _button(texts.DELETE_NO, Action.DELETE, arg="no"),
+            ]
+        ]
+    )

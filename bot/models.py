@@ -1,0 +1,220 @@
+"""Domain records: a person, a night, a remedy and a suggestion.
+
+They are frozen pydantic models so that the storage layer can validate what it reads back
+from disk (a damaged file is caught at the door, not deep inside a handler).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+DEFAULT_WAKE_TIME = dt.time(8, 0)
+
+
+class Record(BaseModel):
+    """Base for stored records: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Evidence(StrEnum):
+    """How well a remedy has been studied, strongest first (AGAINST: studied and failed)."""
+
+    GUIDELINE = "GUIDELINE"
+    TRIALS = "TRIALS"
+    MIXED = "MIXED"
+    CASE = "CASE"
+    ANECDOTE = "ANECDOTE"
+    AGAINST = "AGAINST"
+
+
+class Kind(StrEnum):
+    """When a remedy can be offered: tonight, as a habit, or only as a talk-to-your-doctor card."""
+
+    TONIGHT = "tonight"
+    HABIT = "habit"
+    ASK_DOCTOR = "ask_doctor"
+
+
+class Flag(StrEnum):
+    """Properties that limit who gets a remedy."""
+
+    ADULTS_ONLY = "adults_only"
+    NEEDS_PARTNER = "needs_partner"
+    NEEDS_EQUIPMENT = "needs_equipment"
+    COSTS_MONEY = "costs_money"
+
+
+class GradeInfo(Record):
+    """What an evidence grade means, in plain words, as the content file defines it."""
+
+    label: str
+    meaning: str
+
+
+class Remedy(Record):
+    """One curated entry of the content file."""
+
+    id: str
+    title: str
+    kind: Kind
+    evidence: Evidence
+    how_to: str
+    caveat: str
+    safety: str = ""
+    sources: tuple[str, ...] = ()
+    flags: frozenset[Flag] = frozenset()
+    reviewed_on: dt.date
+
+
+class Catalog(Record):
+    """The whole remedy catalog, loaded once at start-up and never changed afterwards."""
+
+    version: int
+    reviewed_by: str
+    grades: dict[Evidence, GradeInfo]
+    remedies: tuple[Remedy, ...]
+
+    def get(self, remedy_id: str) -> Remedy | None:
+        """The remedy with this id, or None when the content no longer has it."""
+        for remedy in self.remedies:
+            if remedy.id == remedy_id:
+                return remedy
+        return None
+
+
+class Response(StrEnum):
+    """What the person did with a suggestion card."""
+
+    TRY = "try"
+    ANOTHER = "another"
+    NOT_FOR_ME = "not_for_me"
+
+
+class Helped(StrEnum):
+    """The morning answer to "did it help?"."""
+
+    NO = "no"
+    A_BIT = "a_bit"
+    CLEARLY = "clearly"
+
+
+class PromptSource(StrEnum):
+    """Why an evening check-in was sent."""
+
+    SCHEDULE = "schedule"
+    CATCH_UP = "catch_up"
+    SNOOZE = "snooze"
+    MANUAL = "manual"
+
+
+class SuggestionRecord(Record):
+    """A remedy shown on a night, with the content version the person saw."""
+
+    remedy_id: str
+    content_version: int
+    at: dt.datetime
+    reason: str = ""
+    response: Response | None = None
+
+
+class Note(Record):
+    """Words the person wrote about a night."""
+
+    at: dt.datetime
+    text: str
+    message_id: int | None = None
+    edited_at: dt.datetime | None = None
+
+
+class Night(Record):
+    """One night = one record, keyed by the evening's local date in the person's zone."""
+
+    night: dt.date
+    tz: str
+    prompted_at: dt.datetime | None = None
+    prompt_source: PromptSource | None = None
+    rating: int | None = Field(default=None, ge=0, le=10)
+    rated_at: dt.datetime | None = None
+    skipped: bool = False
+    suggestions: tuple[SuggestionRecord, ...] = ()
+    notes: tuple[Note, ...] = ()
+    morning_sent_at: dt.datetime | None = None
+    sleep_quality: int | None = Field(default=None, ge=1, le=5)
+    morning_remedy: str | None = None
+    tried: bool | None = None
+    helped: Helped | None = None
+
+    @property
+    def current_suggestion(self) -> SuggestionRecord | None:
+        """The remedy the person is working with: the last one they chose, else the last shown."""
+        chosen = [s for s in self.suggestions if s.response is Response.TRY]
+        if chosen:
+            return chosen[-1]
+        return self.suggestions[-1] if self.suggestions else None
+
+
+class Pause(Record):
+    """Reminders are paused; `until` is the first night they come back (None: until /resume)."""
+
+    until: dt.date | None = None
+
+
+class Snooze(Record):
+    """A snoozed evening check-in, due again at `due` (UTC)."""
+
+    night: dt.date
+    due: dt.datetime
+
+
+class Awaiting(StrEnum):
+    """What a plain text message from the person is expected to be."""
+
+    TIMEZONE = "timezone"
+    CHECKIN_TIME = "checkin_time"
+    WAKE_TIME = "wake_time"
+
+
+class Person(Record):
+    """Profile and settings of one person (one private chat)."""
+
+    user_id: int
+    chat_id: int
+    created_at: dt.datetime
+    consented_at: dt.datetime | None = None
+    tz: str | None = None
+    checkin_time: dt.time | None = None
+    wake_time: dt.time = DEFAULT_WAKE_TIME
+    blocked_at: dt.datetime | None = None
+    pause: Pause | None = None
+    not_for_me: frozenset[str] = frozenset()
+    snooze: Snooze | None = None
+    awaiting: Awaiting | None = None
+    language: str | None = None
+    adult_topics: bool = False
+
+    @property
+    def consented(self) -> bool:
+        """True once the person pressed the consent button."""
+        return self.consented_at is not None
+
+    @property
+    def ready(self) -> bool:
+        """True when the bot knows enough to send evening check-ins."""
+        return self.consented and self.tz is not None and self.checkin_time is not None
+
+    @property
+    def reminders_due(self) -> bool:
+        """True when scheduled messages should go out (set up and not blocked)."""
+        return self.ready and self.blocked_at is None
+
+
+class Suggestion(Record):
+    """One remedy chosen for tonight and a few words on why this one."""
+
+    remedy: Remedy
+    reason: str

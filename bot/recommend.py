@@ -1,0 +1,155 @@
+"""Choose ONE remedy for tonight: a pure function of the catalog, the person's nights and chance.
+
+Rules first (what may never be offered), then Thompson sampling among what is left: each
+remedy gets a Beta belief about "this helps this person", starting from a prior set by its
+evidence grade and updated by the person's own morning answers. Sampling from those beliefs
+prefers what has helped, while still letting a person try things they have not tried yet.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.models import (
+    Catalog,
+    Evidence,
+    Flag,
+    Helped,
+    Kind,
+    Night,
+    Person,
+    Remedy,
+    Suggestion,
+)
+
+# Prior (successes, failures) from the evidence grade: a weak nudge, soon outweighed by the
+# person's own answers.
+PRIORS: dict[Evidence, tuple[float, float]] = {
+    Evidence.GUIDELINE: (3.0, 2.0),
+    Evidence.TRIALS: (3.0, 2.0),
+    Evidence.MIXED: (2.0, 2.0),
+    Evidence.CASE: (1.5, 2.0),
+    Evidence.ANECDOTE: (1.5, 2.0),
+    Evidence.AGAINST: (1.0, 3.0),
+}
+HELP_WEIGHT: dict[Helped, float] = {Helped.NO: 0.0, Helped.A_BIT: 0.5, Helped.CLEARLY: 1.0}
+HABIT_EVERY = 3
+RECENT_NIGHTS = 2
+
+
+@dataclass(frozen=True)
+class Track:
+    """What the person's own mornings say about one remedy: nights tried and how it went."""
+
+    no: int = 0
+    a_bit: int = 0
+    clearly: int = 0
+
+    @property
+    def tried(self) -> int:
+        """Nights tried with a "did it help?" answer."""
+        return self.no + self.a_bit + self.clearly
+
+    @property
+    def helped_nights(self) -> int:
+        """Nights it helped at least a bit."""
+        return self.a_bit + self.clearly
+
+    @property
+    def score(self) -> float:
+        """Successes for the Beta belief: a bit counts half."""
+        return sum(HELP_WEIGHT[h] * n for h, n in self._counts().items())
+
+    def _counts(self) -> dict[Helped, int]:
+        return {Helped.NO: self.no, Helped.A_BIT: self.a_bit, Helped.CLEARLY: self.clearly}
+
+    def add(self, helped: Helped) -> Track:
+        """This track with one more answered night."""
+        counts = self._counts()
+        counts[helped] += 1
+        return Track(
+            no=counts[Helped.NO], a_bit=counts[Helped.A_BIT], clearly=counts[Helped.CLEARLY]
+        )
+
+
+def track_record(nights: Sequence[Night]) -> dict[str, Track]:
+    """Per remedy, the person's answers on the mornings after they tried it."""
+    record: dict[str, Track] = {}
+    for night in nights:
+        if night.morning_remedy is None or night.tried is not True or night.helped is None:
+            continue
+        record[night.morning_remedy] = record.get(night.morning_remedy, Track()).add(night.helped)
+    return record
+
+
+def _shown(night: Night) -> set[str]:
+    return {s.remedy_id for s in night.suggestions}
+
+
+def eligible(
+    catalog: Catalog, person: Person, history: Sequence[Night], tonight: Night
+) -> list[Remedy]:
+    """Remedies that may be offered tonight, before any preference is applied."""
+    record = track_record([n for n in history if n.night < tonight.night])
+    # "Recent" counts nights that had a suggestion, so a week off does not reset variety.
+    earlier = [n for n in history if n.night < tonight.night and n.suggestions]
+    recent = earlier[-RECENT_NIGHTS:]
+    recent_ids: set[str] = set()
+    for night in recent:
+        recent_ids |= _shown(night)
+    habit_ids = {r.id for r in catalog.remedies if r.kind is Kind.HABIT}
+    habit_recently = any(
+        s.remedy_id in habit_ids
+        for night in [*earlier[-(HABIT_EVERY - 1) :], tonight]
+        for s in night.suggestions
+    )
+    shown_tonight = _shown(tonight)
+    result = []
+    for remedy in catalog.remedies:
+        if remedy.kind is Kind.ASK_DOCTOR or remedy.evidence is Evidence.AGAINST:
+            continue
+        if Flag.ADULTS_ONLY in remedy.flags and not person.adult_topics:
+            continue
+        if remedy.id in person.not_for_me or remedy.id in shown_tonight:
+            continue
+        if remedy.id in recent_ids and record.get(remedy.id, Track()).clearly == 0:
+            continue
+        if remedy.kind is Kind.HABIT and habit_recently:
+            continue
+        result.append(remedy)
+    return result
+
+
+def reason_for(remedy: Remedy, track: Track) -> str:
+    """A few words on why this one."""
+    if track.tried:
+        return f"helped you {track.helped_nights} of {track.tried} times"
+    if remedy.evidence in (Evidence.GUIDELINE, Evidence.TRIALS):
+        return "well studied"
+    return "something new to try"
+
+
+def choose(
+    catalog: Catalog,
+    person: Person,
+    history: Sequence[Night],
+    tonight: Night,
+    rng: random.Random,
+) -> Suggestion | None:
+    """One remedy for tonight, or None when every eligible idea has been used up."""
+    options = eligible(catalog, person, history, tonight)
+    if not options:
+        return None
+    record = track_record([n for n in history if n.night < tonight.night])
+    best: tuple[float, Remedy] | None = None
+    for remedy in options:
+        alpha, beta = PRIORS[remedy.evidence]
+        track = record.get(remedy.id, Track())
+        draw = rng.betavariate(alpha + track.score, beta + track.tried - track.score)
+        if best is None or draw > best[0]:
+            best = (draw, remedy)
+    assert best is not None
+    chosen = best[1]
+    return Suggestion(remedy=chosen, reason=reason_for(chosen, record.get(chosen.id, Track())))

@@ -1,0 +1,166 @@
+"""Pure time rules: parsing times and zones, the next local occurrence across DST, night keys.
+
+Everything here takes explicit instants, so tests can use fixed moments around DST changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.errors import BadInput
+
+UTC = dt.UTC
+CATCH_UP_WINDOW = dt.timedelta(hours=2)
+SNOOZE = dt.timedelta(minutes=30)
+
+_TIME = re.compile(r"^\s*(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?\s*$", re.I)
+
+
+def parse_time(text: str) -> dt.time:
+    """Read `22:30`, `22.30`, `9pm`, `21` as a local time of day; raise BadInput otherwise."""
+    match = _TIME.match(text)
+    if not match:
+        raise BadInput("time")
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower().replace(".", "")
+    if suffix:
+        if not 1 <= hour <= 12:
+            raise BadInput("time")
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise BadInput("time")
+    return dt.time(hour, minute)
+
+
+def format_time(value: dt.time) -> str:
+    """`22:30`."""
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+@cache
+def _zone_index() -> dict[str, str]:
+    """Lower-cased lookups: full IANA names and unambiguous city names."""
+    names = sorted(n for n in available_timezones() if "/" in n and not n.startswith("Etc/"))
+    index: dict[str, str] = {n.lower(): n for n in available_timezones()}
+    cities: dict[str, list[str]] = {}
+    for name in names:
+        city = name.rsplit("/", 1)[1].lower()
+        cities.setdefault(city, []).append(name)
+    for city, zones in cities.items():
+        if len(zones) == 1:
+            index.setdefault(city, zones[0])
+    return index
+
+
+def parse_timezone(text: str) -> str:
+    """An IANA zone name from `Europe/Berlin`, `europe/berlin`, `New York` or `Berlin`."""
+    key = re.sub(r"\s+", "_", text.strip()).lower()
+    name = _zone_index().get(key)
+    if name is None:
+        raise BadInput("timezone")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput("timezone") from None
+    return name
+
+
+def zone_at(latitude: float, longitude: float) -> str | None:
+    """The IANA zone at a place on Earth (offline lookup), or None if unknown."""
+    from tzfpy import get_tz  # imported lazily: its data loads on first use
+
+    name = get_tz(longitude, latitude)
+    return name if name and is_valid_timezone(name) else None
+
+
+def is_valid_timezone(name: str) -> bool:
+    """True for a zone name ZoneInfo can load (exact spelling)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _exists(naive: dt.datetime, zone: ZoneInfo) -> bool:
+    aware = naive.replace(tzinfo=zone)
+    return aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
+
+
+def resolve_local(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
+    """The instant a wall-clock time happens on a local date, in UTC.
+
+    A time in the repeated hour (autumn) means its first occurrence. A time in the skipped hour
+    (spring) means the first valid moment after the gap, i.e. the moment the clocks jump.
+    """
+    naive = dt.datetime.combine(day, at)
+    if _exists(naive, zone):
+        return naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    # Inside a gap: fold=1 maps to an instant before the jump, fold=0 to one after it.
+    low = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    high = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    while high - low > dt.timedelta(seconds=1):
+        mid = low + (high - low) / 2
+        if mid.astimezone(zone).replace(tzinfo=None) >= naive:
+            high = mid
+        else:
+            low = mid
+    return high.replace(microsecond=0)
+
+
+def next_occurrence(at: dt.time, tz: str, after: dt.datetime) -> dt.datetime:
+    """The first instant strictly after `after` when it is `at` in zone `tz` (UTC)."""
+    zone = ZoneInfo(tz)
+    start = after.astimezone(zone).date() - dt.timedelta(days=1)
+    for offset in range(4):
+        candidate = resolve_local(start + dt.timedelta(days=offset), at, zone)
+        if candidate > after:
+            return candidate
+    raise AssertionError("unreachable: a local time occurs at least every two days")
+
+
+def previous_occurrence(at: dt.time, tz: str, before: dt.datetime) -> dt.datetime:
+    """The last instant at or before `before` when it is `at` in zone `tz` (UTC)."""
+    zone = ZoneInfo(tz)
+    start = before.astimezone(zone).date() + dt.timedelta(days=1)
+    for offset in range(4):
+        candidate = resolve_local(start - dt.timedelta(days=offset), at, zone)
+        if candidate <= before:
+            return candidate
+    raise AssertionError("unreachable: a local time occurs at least every two days")
+
+
+def day_boundary(checkin: dt.time | None, wake: dt.time) -> dt.time:
+    """The local time at which one night's record ends and the next begins.
+
+    Halfway from the wake time to the evening check-in time: with a 22:00 check-in and 08:00
+    wake-up it is 15:00, so a note at 11:00 still belongs to last night, and one at 18:00 to
+    tonight. Without a check-in time it is noon.
+    """
+    if checkin is None:
+        return dt.time(12, 0)
+    wake_min = wake.hour * 60 + wake.minute
+    gap = (checkin.hour * 60 + checkin.minute - wake_min) % (24 * 60) or 24 * 60
+    mid = (wake_min + gap // 2) % (24 * 60)
+    return dt.time(mid // 60, mid % 60)
+
+
+def night_of(instant: dt.datetime, tz: str, boundary: dt.time) -> dt.date:
+    """The night a moment belongs to: the local date of the evening that started it."""
+    local = instant.astimezone(ZoneInfo(tz))
+    if local.time() >= boundary:
+        return local.date()
+    return local.date() - dt.timedelta(days=1)
+
+
+def local_date(instant: dt.datetime, tz: str) -> dt.date:
+    """The calendar date at `instant` in zone `tz`."""
+    return instant.astimezone(ZoneInfo(tz)).date()
+
+
+def to_local(instant: dt.datetime, tz: str) -> dt.datetime:
+    """`instant` as a wall-clock time in zone `tz`."""
+    return instant.astimezone(ZoneInfo(tz))

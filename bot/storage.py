@@ -1,0 +1,243 @@
+"""The store of record: one folder per person, TinyDB files written atomically.
+
+Layout under DATA_DIR (folders 0700, files 0600):
+    .lock                       held by the one bot process that may write
+    users/<user_id>/profile.json   the Person record (small: read for everyone at start-up)
+    users/<user_id>/nights.json    one document per night, doc_id = the night's date ordinal
+
+Recording a reply reads and rewrites only that person's nights file, so its cost does not grow
+with the number of people. Each write goes to a temp file that is fsynced and renamed over the
+target, so a kill -9 at any moment leaves either the old or the new file, never a torn one.
+This is the only module that imports tinydb.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from bot.errors import DamagedRecord, DataDirBusy, StartupError
+from bot.models import SCHEMA_VERSION, Night, Person
+
+log = logging.getLogger(__name__)
+
+TEMP_PREFIX = ".tmp-"
+_PROFILE = "profile.json"
+_NIGHTS = "nights.json"
+_META = "meta"
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage that replaces the whole file atomically on every write."""
+
+    def __init__(self, path: str, *, create: bool = True) -> None:
+        self.path = path
+        self.folder = os.path.dirname(path)
+        self.create = create
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except FileNotFoundError:
+            return None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise DamagedRecord(
+                f"{self.path}: not valid JSON ({exc.__class__.__name__})"
+            ) from None
+        if not isinstance(data, dict):
+            raise DamagedRecord(f"{self.path}: not a TinyDB document")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if not self.create:
+            raise PermissionError("this storage is read-only")
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".json", dir=self.folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        _fsync_dir(self.folder)
+
+    def close(self) -> None:
+        """Nothing stays open between operations."""
+
+
+def _fsync_dir(folder: str) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Store:
+    """Profiles and nights of every person; one process writes, any number may read."""
+
+    def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
+        self.data_dir = data_dir
+        self.users_dir = data_dir / "users"
+        self.read_only = read_only
+        self._lock_fd: int | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Create the folders, take the writer lock and clear temp files left by a crash."""
+        if self.read_only:
+            if not self.users_dir.is_dir():
+                raise StartupError(f"DATA_DIR: {self.data_dir} holds no bot data")
+            return
+        try:
+            self.users_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(self.data_dir, 0o700)
+            os.chmod(self.users_dir, 0o700)
+            probe = tempfile.NamedTemporaryFile(dir=self.data_dir, prefix=TEMP_PREFIX)  # noqa: SIM115
+            probe.close()
+        except OSError as exc:
+            raise StartupError(
+                f"DATA_DIR: {self.data_dir} is not writable ({exc.strerror})"
+            ) from None
+        fd = os.open(self.data_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise DataDirBusy(
+                f"DATA_DIR: {self.data_dir} is in use by another bot process; stop it first"
+            ) from None
+        self._lock_fd = fd
+        removed = 0
+        for tmp in self.users_dir.glob(f"*/{TEMP_PREFIX}*"):
+            tmp.unlink(missing_ok=True)
+            removed += 1
+        if removed:
+            log.info("removed %d temporary files left by an interrupted write", removed)
+
+    def close(self) -> None:
+        """Release the writer lock."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    # -- paths ----------------------------------------------------------------------------
+
+    def _folder(self, user_id: int) -> Path:
+        return self.users_dir / str(int(user_id))
+
+    def _db(self, user_id: int, name: str) -> TinyDB:
+        folder = self._folder(user_id)
+        if not self.read_only:
+            folder.mkdir(mode=0o700, exist_ok=True)
+        return TinyDB(str(folder / name), storage=AtomicJSONStorage, create=not self.read_only)
+
+    # -- people ---------------------------------------------------------------------------
+
+    def get_person(self, user_id: int) -> Person | None:
+        """The person's profile, or None if the bot has never stored anything about them."""
+        if not (self._folder(user_id) / _PROFILE).exists():
+            return None
+        with self._db(user_id, _PROFILE) as db:
+            doc = db.table("profile", cache_size=0).get(doc_id=1)
+        if doc is None:
+            return None
+        return _validate(Person, doc, user_id, _PROFILE)
+
+    def save_person(self, person: Person) -> None:
+        """Write the profile (creating the person's folder on first use)."""
+        payload = person.model_dump(mode="json")
+        new = not (self._folder(person.user_id) / _PROFILE).exists()
+        with self._db(person.user_id, _PROFILE) as db:
+            db.table("profile", cache_size=0).upsert(Document(payload, doc_id=1))
+            if new:
+                _stamp_schema(db)
+
+    def user_ids(self) -> list[int]:
+        """Every person with a folder, in id order."""
+        if not self.users_dir.is_dir():
+            return []
+        return sorted(int(p.name) for p in self.users_dir.iterdir() if p.name.isdigit())
+
+    def people(self) -> Iterator[Person]:
+        """Every stored person; unreadable profiles are logged and skipped."""
+        for user_id in self.user_ids():
+            try:
+                person = self.get_person(user_id)
+            except DamagedRecord as exc:
+                log.error("skipping a damaged profile: %s", exc)
+                continue
+            if person is not None:
+                yield person
+
+    def delete_person(self, user_id: int) -> None:
+        """Erase every file stored about this person."""
+        folder = self._folder(user_id)
+        if folder.exists():
+            shutil.rmtree(folder)
+            _fsync_dir(str(self.users_dir))
+
+    # -- nights ---------------------------------------------------------------------------
+
+    def get_night(self, user_id: int, night: dt.date) -> Night | None:
+        """One night's record, or None."""
+        if not (self._folder(user_id) / _NIGHTS).exists():
+            return None
+        with self._db(user_id, _NIGHTS) as db:
+            doc = db.table("nights", cache_size=0).get(doc_id=night.toordinal())
+        return None if doc is None else _validate(Night, doc, user_id, _NIGHTS)
+
+    def save_night(self, user_id: int, night: Night) -> None:
+        """Insert or replace the record of `night.night`."""
+        payload = night.model_dump(mode="json")
+        new = not (self._folder(user_id) / _NIGHTS).exists()
+        with self._db(user_id, _NIGHTS) as db:
+            db.table("nights", cache_size=0).upsert(
+                Document(payload, doc_id=night.night.toordinal())
+            )
+            if new:
+                _stamp_schema(db)
+
+    def nights(self, user_id: int) -> list[Night]:
+        """Every night of this person, oldest first."""
+        if not (self._folder(user_id) / _NIGHTS).exists():
+            return []
+        with self._db(user_id, _NIGHTS) as db:
+            docs = db.table("nights", cache_size=0).all()
+        records = [_validate(Night, doc, user_id, _NIGHTS) for doc in docs]
+        return sorted(records, key=lambda n: n.night)
+
+
+def _stamp_schema(db: TinyDB) -> None:
+    """Record the file format version once, so later releases can migrate old files."""
+    db.table(_META, cache_size=0).upsert(Document({"schema_version": SCHEMA_VERSION}, doc_id=1))
+
+
+_Model = TypeVar("_Model", Person, Night)
+
+
+def _validate(model: type[_Model], doc: dict[str, Any], uid: int, name: str) -> _Model:
+    try:
+        return model.model_validate(dict(doc))
+    except ValidationError as exc:
+        problem = f"unexpected content ({exc.error_count()} errors)"
+        raise DamagedRecord(f"users/{uid}/{name}: {problem}") from None

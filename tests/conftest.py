@@ -1,0 +1,144 @@
+"""Shared fixtures: a fixed clock, settings on a temp folder, and the real Application over
+an in-process fake Telegram."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+
+from bot.app import BotApp, build_application, open_services, start_offline
+from bot.config import Settings
+from bot.context import Services
+from bot.fake_telegram import FakeBotAPI, FakeTelegram, Sent
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content" / "remedies.toml"
+UTC = dt.UTC
+
+
+class FakeClock:
+    """A clock that only moves when a test moves it."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def set(self, when: dt.datetime) -> None:
+        self.now = when
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self.now += dt.timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # Thursday 26 November 2026, 20:00 in Berlin.
+    return FakeClock(dt.datetime(2026, 11, 26, 19, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path / "data",
+        content_file=CONTENT,
+        default_timezone="Europe/Berlin",
+        telegram_bot_token=None,
+    )
+
+
+@pytest.fixture
+def services(settings: Settings, clock: FakeClock) -> Iterator[Services]:
+    svc = open_services(settings, clock=clock, seed=1234)
+    yield svc
+    svc.diary.store.close()
+
+
+class Chat:
+    """One person talking to the bot: sends updates straight into the Application."""
+
+    def __init__(self, app: BotApp, api: FakeBotAPI, user_id: int) -> None:
+        self.app = app
+        self.api = api
+        self.user_id = user_id
+
+    async def _process(self, payload: dict[str, Any]) -> list[Sent]:
+        before = len(self.api.history)
+        await self.app.process_update(Update.de_json(payload, self.app.bot))
+        return self.api.history[before:]
+
+    async def send(self, text: str, **user: Any) -> list[Sent]:
+        """Type a message; returns the messages the bot sent in reply."""
+        return await self._process(self.api.send_text(self.user_id, text, **user))
+
+    async def send_message(self, fields: dict[str, Any], **user: Any) -> list[Sent]:
+        """Send a non-text message (sticker, photo, location...)."""
+        return await self._process(self.api.send_message(self.user_id, fields, **user))
+
+    async def edit(self, message_id: int, text: str) -> list[Sent]:
+        """Edit one of the person's earlier messages."""
+        return await self._process(self.api.edit_text(self.user_id, message_id, text))
+
+    async def press(self, label: str, message: Sent | None = None) -> list[Sent]:
+        """Tap the button with this label on `message` (default: newest message with buttons)."""
+        target = message or self.keyboard()
+        data = [d for text, d in target.buttons if text == label]
+        assert data, f"no button {label!r} in {target.buttons}"
+        return await self._process(self.api.press(target, data[0]))
+
+    async def press_data(self, data: str, message: Sent | None = None) -> list[Sent]:
+        """Send raw callback data (forged or stale buttons)."""
+        target = message or self.api.last(self.user_id)
+        return await self._process(self.api.press(target, data))
+
+    def keyboard(self) -> Sent:
+        for sent in reversed(self.api.sent_to(self.user_id)):
+            if sent.buttons:
+                return sent
+        raise AssertionError("no message with buttons")
+
+    @property
+    def last(self) -> Sent:
+        return self.api.last(self.user_id)
+
+    async def onboard(self, tz: str = "Europe/Berlin", at: str = "22:00") -> None:
+        """/start, consent, zone and check-in time."""
+        await self.send("/start")
+        await self.press("I understand, let's start")
+        await self.send(tz)
+        await self.send(f"/time {at}")
+
+
+@pytest.fixture
+def api() -> FakeBotAPI:
+    return FakeBotAPI(queue_updates=False)
+
+
+@pytest.fixture
+async def app(services: Services, api: FakeBotAPI) -> AsyncIterator[BotApp]:
+    application = build_application(services, request=FakeTelegram(api), rate_limit=False)
+    errors: list[BaseException] = []
+
+    async def collect(update: object, context: Any) -> None:
+        if context.error is not None:
+            errors.append(context.error)
+
+    application.add_error_handler(collect)
+    await start_offline(application)
+    yield application
+    await application.stop()
+    await application.shutdown()
+    assert not errors, f"handlers raised: {errors!r}"
+
+
+@pytest.fixture
+def chat(app: BotApp, api: FakeBotAPI) -> Chat:
+    return Chat(app, api, user_id=501)
