@@ -175,6 +175,19 @@ class Diary:
         boundary = schedule.day_boundary(person.checkin_time, person.wake_time)
         return schedule.night_of(instant, person.tz, boundary)
 
+    def checkin_night(self, person: Person, now: dt.datetime) -> dt.date:
+        """The night a check-in started now is about.
+
+        Like `night_key`, except that between waking up and the day boundary a check-in is
+        for the coming evening (at 02:00 it is still last night; at 12:30 it is tonight).
+        """
+        key = self.night_key(person, now)
+        assert person.tz is not None
+        local = schedule.to_local(now, person.tz)
+        if key < local.date() and local.time() >= person.wake_time:
+            return local.date()
+        return key
+
     def night(self, person: Person, key: dt.date) -> Night:
         """The stored night, or a fresh empty one."""
         assert person.tz is not None
@@ -187,7 +200,7 @@ class Diary:
     def _answerable(self, person: Person, key: dt.date, now: dt.datetime) -> None:
         """Buttons work for tonight and last night only."""
         current = self.night_key(person, now)
-        if key not in (current, current - dt.timedelta(days=1)):
+        if key not in (current, current - dt.timedelta(days=1), self.checkin_night(person, now)):
             raise StaleNight(key.isoformat())
 
     # -- evening ----------------------------------------------------------------------------
@@ -217,11 +230,13 @@ class Diary:
     def awaiting_rating(self, user_id: int, now: dt.datetime) -> dt.date | None:
         """Tonight's key when a check-in was sent and is still waiting for its rating."""
         person = self.require(user_id)
-        key = self.night_key(person, now)
-        night = self.store.get_night(user_id, key)
-        if night is None or night.prompted_at is None or night.rating is not None:
-            return None
-        return None if night.skipped else key
+        for key in dict.fromkeys((self.checkin_night(person, now), self.night_key(person, now))):
+            night = self.store.get_night(user_id, key)
+            if night is None or night.prompted_at is None or night.rating is not None:
+                continue
+            if not night.skipped:
+                return key
+        return None
 
     def rate(self, user_id: int, key: dt.date, rating: int, now: dt.datetime) -> RatingResult:
         """Store the 0-10 rating and pick tonight's one remedy when the legs bother them."""

@@ -17,12 +17,15 @@ from pathlib import Path
 from typing import TextIO
 
 from telegram import Update
+from telegram.ext import TypeHandler
 
 from bot.app import BotApp, build_application, configure_logging, open_services
 from bot.config import Settings
 from bot.fake_telegram import Event, FakeBotAPI, FakeTelegram, Sent
 
 CONSOLE_USER = 1
+WAIT_FOR_REPLY = 60.0
+LAST_GROUP = 1000
 BANNER = (
     "RLS bedtime companion: console chat (no Telegram account needed).\n"
     "Type as you would in Telegram; start with /start. Press a button by typing its number.\n"
@@ -56,7 +59,38 @@ class Console:
         self.api = api
         self.documents = documents
         self.out = out
+        self.processed = 0
+        self._progress: asyncio.Condition | None = None
         api.listeners.append(self.show)
+
+    async def mark_processed(self, update: object, context: object) -> None:
+        """Last handler group: the bot has finished with an update."""
+        if isinstance(update, Update):
+            await self._wake(update.update_id)
+
+    async def _wake(self, update_id: int) -> None:
+        progress = self._condition()
+        async with progress:
+            self.processed = max(self.processed, update_id)
+            progress.notify_all()
+
+    def _condition(self) -> asyncio.Condition:
+        if self._progress is None:
+            self._progress = asyncio.Condition()
+        return self._progress
+
+    async def submit(self, line: str) -> bool:
+        """Handle a typed line and wait until the bot has answered it; False means quit."""
+        before = self.api.pending_update_id()
+        keep_going = self.handle(line)
+        sent = self.api.pending_update_id()
+        if sent > before:
+            progress = self._condition()
+            async with progress:
+                await asyncio.wait_for(
+                    progress.wait_for(lambda: self.processed >= sent), WAIT_FOR_REPLY
+                )
+        return keep_going
 
     def show(self, event: Event) -> None:
         """Print one event from the fake Telegram."""
@@ -118,14 +152,10 @@ class Console:
         return True
 
 
-async def _handle(console: Console, line: str) -> bool:
-    return console.handle(line)
-
-
 def _read_lines(app: BotApp, console: Console, loop: asyncio.AbstractEventLoop) -> None:
     """Reader thread: hand each typed line to the event loop; stop the bot on EOF or /quit."""
     for line in sys.stdin:
-        future = asyncio.run_coroutine_threadsafe(_handle(console, line), loop)
+        future = asyncio.run_coroutine_threadsafe(console.submit(line), loop)
         if not future.result():
             break
     loop.call_soon_threadsafe(app.stop_running)
@@ -139,6 +169,9 @@ def run(settings: Settings) -> int:
     transport = FakeTelegram()
     app = build_application(services, request=transport, rate_limit=False)
     console = Console(transport.api, console_settings.data_dir / "documents")
+    # The last handler group tells the console that an update is done, so typed lines are
+    # handled one after another, like a person waiting for each answer.
+    app.add_handler(TypeHandler(Update, console.mark_processed), group=LAST_GROUP)
     print(BANNER, flush=True)
     print(f"(Data for the console person is kept in {console_settings.data_dir})\n", flush=True)
 

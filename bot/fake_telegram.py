@@ -328,6 +328,10 @@ class FakeBotAPI:
         """Updates not yet confirmed by the bot's getUpdates offset."""
         return len(self._updates)
 
+    def pending_update_id(self) -> int:
+        """The id of the newest update created so far (0 before the first)."""
+        return self._next_update - 1
+
     # -- internals --------------------------------------------------------------------------
 
     def _event(self) -> asyncio.Event:

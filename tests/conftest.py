@@ -69,8 +69,10 @@ class Chat:
         self.app = app
         self.api = api
         self.user_id = user_id
+        self.last_update: dict[str, Any] = {}
 
     async def _process(self, payload: dict[str, Any]) -> list[Sent]:
+        self.last_update = payload
         before = len(self.api.history)
         await self.app.process_update(Update.de_json(payload, self.app.bot))
         return self.api.history[before:]

@@ -21,7 +21,7 @@ from bot.checkins import NotSetUp, StaleNight
 from bot.context import Ctx
 from bot.errors import BadInput
 from bot.handlers import evening, morning, review, setup
-from bot.handlers.common import bad_input_text, not_set_up_text, send, sender, services
+from bot.handlers.common import not_set_up_text, send, sender, services
 from bot.jobs import cancel
 from bot.keyboards import Action, Press
 
@@ -77,12 +77,11 @@ async def on_button(update: Update, context: Ctx) -> None:
     await query.answer()
     try:
         await BUTTONS[press.action](update, context, press)
-    except StaleNight:
+    except (StaleNight, BadInput):
+        # Buttons only carry values the bot made; anything else is old or forged.
         await send(context, who.chat_id, texts.STALE_BUTTON)
     except NotSetUp:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
-    except BadInput as error:
-        await send(context, who.chat_id, bad_input_text(error, ""))
 
 
 async def on_group_message(update: Update, context: Ctx) -> None:

@@ -14,7 +14,7 @@ from telegram import (
 )
 
 from bot import texts
-from bot.checkins import Diary, NotSetUp
+from bot.checkins import Diary
 from bot.context import Ctx, Services
 from bot.errors import BadInput
 from bot.jobs import reschedule
@@ -77,18 +77,3 @@ def bad_input_text(error: BadInput, typed: str) -> str:
     if kind == "need_timezone":
         return texts.NEED_TIMEZONE_FIRST
     return texts.bad_input(kind, typed)
-
-
-__all__ = [
-    "BadInput",
-    "Markup",
-    "NotSetUp",
-    "Sender",
-    "apply_schedule",
-    "bad_input_text",
-    "diary",
-    "now",
-    "send",
-    "sender",
-    "services",
-]

@@ -28,7 +28,7 @@ async def cmd_checkin(update: Update, context: Ctx) -> None:
     if person is None or not person.ready:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return
-    key = diary(context).night_key(person, now(context))
+    key = diary(context).checkin_night(person, now(context))
     night = diary(context).open_evening(who.user_id, key, now(context), PromptSource.MANUAL)
     if night is None:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))

@@ -1,0 +1,122 @@
+"""Storage on real files: round trips, permissions, the writer lock, erasure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.errors import DamagedRecord, DataDirBusy, StartupError
+from bot.models import Night, Note, Person
+from bot.storage import Store
+
+NOW = dt.datetime(2026, 11, 26, 21, 0, tzinfo=dt.UTC)
+
+
+def person(user_id: int = 42) -> Person:
+    return Person(user_id=user_id, chat_id=user_id, created_at=NOW, tz="Europe/Berlin")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(tmp_path / "data")
+    s.open()
+    yield s
+    s.close()
+
+
+def test_a_person_and_their_nights_round_trip(store: Store) -> None:
+    store.save_person(person())
+    night = Night(night=dt.date(2026, 11, 26), tz="Europe/Berlin", rating=6,
+                  notes=(Note(at=NOW, text="crawling ✓ <&>"),))  # fmt: skip
+    store.save_night(42, night)
+    store.save_night(42, Night(night=dt.date(2026, 11, 25), tz="Europe/Berlin", rating=2))
+    assert store.get_person(42) == person()
+    assert store.get_night(42, dt.date(2026, 11, 26)) == night
+    assert [n.night.day for n in store.nights(42)] == [25, 26]
+    assert store.get_night(42, dt.date(2026, 1, 1)) is None
+    assert store.get_person(43) is None and store.nights(43) == []
+
+
+def test_saving_a_night_again_replaces_it(store: Store) -> None:
+    key = dt.date(2026, 11, 26)
+    store.save_night(42, Night(night=key, tz="UTC", rating=3))
+    store.save_night(42, Night(night=key, tz="UTC", rating=8))
+    assert [n.rating for n in store.nights(42)] == [8]
+
+
+def test_files_are_private_to_the_bot_account(store: Store) -> None:
+    store.save_person(person())
+    store.save_night(42, Night(night=dt.date(2026, 11, 26), tz="UTC"))
+    assert stat.S_IMODE(store.data_dir.stat().st_mode) == 0o700
+    folder = store.users_dir / "42"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for name in ("profile.json", "nights.json"):
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600
+
+
+def test_every_file_records_its_schema_version(store: Store) -> None:
+    store.save_person(person())
+    data = json.loads((store.users_dir / "42" / "profile.json").read_text())
+    assert data["meta"]["1"] == {"schema_version": 1}
+
+
+def test_a_second_writer_is_refused(store: Store) -> None:
+    other = Store(store.data_dir)
+    with pytest.raises(DataDirBusy, match="in use by another bot process"):
+        other.open()
+
+
+def test_readers_never_take_the_lock_or_write(store: Store) -> None:
+    store.save_person(person())
+    reader = Store(store.data_dir, read_only=True)
+    reader.open()
+    assert reader.get_person(42) == person()
+    with pytest.raises(PermissionError):
+        reader.save_person(person(43))
+    assert reader.get_person(43) is None
+
+
+def test_an_unwritable_data_dir_is_a_startup_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StartupError, match="DATA_DIR"):
+        Store(blocker / "data").open()
+
+
+def test_delete_removes_every_file_of_the_person(store: Store) -> None:
+    store.save_person(person(42))
+    store.save_person(person(43))
+    store.save_night(42, Night(night=dt.date(2026, 11, 26), tz="UTC",
+                               notes=(Note(at=NOW, text="secret"),)))  # fmt: skip
+    store.delete_person(42)
+    assert store.user_ids() == [43]
+    for path in store.data_dir.rglob("*"):
+        if path.is_file():
+            assert b"secret" not in path.read_bytes()
+
+
+def test_leftover_temp_files_are_removed_at_start(tmp_path: Path) -> None:
+    first = Store(tmp_path / "data")
+    first.open()
+    first.save_person(person())
+    first.close()
+    leftover = tmp_path / "data" / "users" / "42" / ".tmp-abc.json"
+    leftover.write_text("{half")
+    second = Store(tmp_path / "data")
+    second.open()
+    assert not leftover.exists()
+    assert second.get_person(42) == person()
+    second.close()
+
+
+def test_garbage_in_a_file_is_reported_as_damage(store: Store) -> None:
+    store.save_person(person())
+    (store.users_dir / "42" / "profile.json").write_text('{"profile": {"1": {"user_id": "x"')
+    with pytest.raises(DamagedRecord):
+        store.get_person(42)
+    assert list(store.people()) == []
