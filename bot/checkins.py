@@ -127,6 +127,10 @@ class Diary:
             raise BadInput("wake") from None
         return self._update(person, {"wake_time": at, "awaiting": None})
 
+    def set_adult_topics(self, user_id: int, on: bool) -> Person:
+        """Opt in to (or out of) suggestions flagged adults_only."""
+        return self._update(self._consented(user_id), {"adult_topics": on})
+
     def pause(self, user_id: int, nights: int | None, now: dt.datetime) -> Person:
         """Pause reminders, for a number of nights (counting tonight) or until /resume."""
         person = self.require(user_id)

@@ -18,7 +18,7 @@ from telegram import (
 )
 
 from bot import texts
-from bot.models import Helped, Response
+from bot.models import Catalog, Flag, Helped, Kind, Response
 
 VERSION = "1"
 MAX_CALLBACK_BYTES = 64
@@ -39,6 +39,7 @@ class Action(StrEnum):
     HELPED = "h"
     SETTINGS = "set"
     DELETE = "del"
+    REMEDY = "rm"
 
 
 @dataclass(frozen=True)
@@ -201,9 +202,10 @@ class SettingsChoice(StrEnum):
     WAKE = "wk"
     PAUSE = "pause"
     RESUME = "resume"
+    ADULT = "adult"
 
 
-def settings(paused: bool) -> InlineKeyboardMarkup:
+def settings(paused: bool, adult_topics: bool) -> InlineKeyboardMarkup:
     """Change buttons under the settings summary."""
     toggle = (
         _button(texts.RESUME_BUTTON, Action.SETTINGS, arg=SettingsChoice.RESUME)
@@ -218,8 +220,27 @@ def settings(paused: bool) -> InlineKeyboardMarkup:
                 _button(texts.CHANGE_WAKE_BUTTON, Action.SETTINGS, arg=SettingsChoice.WAKE),
             ],
             [toggle],
+            [
+                _button(
+                    texts.ADULT_OFF_BUTTON if adult_topics else texts.ADULT_ON_BUTTON,
+                    Action.SETTINGS,
+                    arg=SettingsChoice.ADULT,
+                )
+            ],
         ]
     )
+
+
+def remedies(catalog: Catalog, adult_topics: bool) -> InlineKeyboardMarkup:
+    """One button per listed remedy, in the order of the /remedies list, two to a row."""
+    ordered = [
+        r
+        for kind in Kind
+        for r in catalog.remedies
+        if r.kind is kind and (adult_topics or Flag.ADULTS_ONLY not in r.flags)
+    ]
+    buttons = [_button(r.title, Action.REMEDY, arg=r.id) for r in ordered]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 def delete_confirm() -> InlineKeyboardMarkup:

@@ -126,8 +126,10 @@ def reason_for(remedy: Remedy, track: Track) -> str:
     """A few words on why this one."""
     if track.tried:
         return f"helped you {track.helped_nights} of {track.tried} times"
-    if remedy.evidence in (Evidence.GUIDELINE, Evidence.TRIALS):
-        return "well studied"
+    if remedy.evidence is Evidence.GUIDELINE:
+        return "advised in guidelines"
+    if remedy.evidence is Evidence.TRIALS:
+        return "helped in trials"
     return "something new to try"
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.models import (
     Catalog,
+    Flag,
     Helped,
     Kind,
     Night,
@@ -29,6 +30,7 @@ NOTE_PREVIEW = 40
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("checkin", "Start tonight's check-in now"),
     ("history", "Your recorded nights"),
+    ("remedies", "Every idea, with how well it is studied"),
     ("export", "Download your nights as a CSV file"),
     ("settings", "Time zone, check-in and wake-up times"),
     ("time", "Evening check-in time, e.g. /time 22:00"),
@@ -364,6 +366,7 @@ def settings(person: Person, now: dt.datetime) -> str:
         f"Morning follow-up: {format_time(person.wake_time)}",
         f"Reminders: {reminder_state(person)}",
     ]
+    lines.append(f"Adult topics: {'on' if person.adult_topics else 'off'}")
     if person.not_for_me:
         lines.append(f"Ideas you turned down: {len(person.not_for_me)}")
     return "\n".join(lines)
@@ -378,6 +381,51 @@ def reminder_state(person: Person) -> str:
             return "paused until you send /resume"
         return f"paused, back on {long_day(person.pause.until)}"
     return "on" if person.ready else "not set up yet"
+
+
+ADULT_ON_BUTTON = "Include adult topics"
+ADULT_OFF_BUTTON = "Leave out adult topics"
+
+
+def adult_topics_set(on: bool) -> str:
+    """Confirmation of the adult-topics switch."""
+    if on:
+        return (
+            "Adult topics are on: ideas about sex can now be among the suggestions. "
+            "You can switch them off again in /settings."
+        )
+    return "Adult topics are off: I won't suggest ideas about sex."
+
+
+KIND_HEADINGS = {
+    Kind.TONIGHT: "Ideas for tonight",
+    Kind.HABIT: "Habits for the days ahead",
+    Kind.ASK_DOCTOR: "To talk over with your doctor (never suggested at bedtime)",
+}
+
+
+def remedies_list(catalog: Catalog, adult_topics: bool) -> str:
+    """/remedies: every entry grouped by kind, with its evidence grade in plain words."""
+    lines = ["<b>Everything I can suggest</b>, with how well each is studied:"]
+    hidden = 0
+    for kind in Kind:
+        entries = [r for r in catalog.remedies if r.kind is kind]
+        if not adult_topics:
+            hidden += sum(Flag.ADULTS_ONLY in r.flags for r in entries)
+            entries = [r for r in entries if Flag.ADULTS_ONLY not in r.flags]
+        if not entries:
+            continue
+        lines.append(f"\n<b>{KIND_HEADINGS[kind]}</b>")
+        for remedy in entries:
+            label = catalog.grades[remedy.evidence].label
+            lines.append(f"• {esc(remedy.title)}: <i>{esc(label)}</i>")
+    if hidden:
+        lines.append(f"\n{ADULT_HIDDEN}")
+    lines.append("\nTap one to read its full card with sources.")
+    return "\n".join(lines)
+
+
+ADULT_HIDDEN = "Ideas about sex are left out; you can include them in /settings."
 
 
 CHANGE_TZ_BUTTON = "Change time zone"

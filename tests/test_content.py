@@ -10,7 +10,7 @@ import pytest
 from bot import texts
 from bot.content import load_catalog, parse_catalog, summary_table
 from bot.errors import ContentError
-from bot.models import Evidence, Kind
+from bot.models import Evidence, Flag, Kind
 from tests.conftest import CONTENT
 
 GRADES = "\n".join(
@@ -124,3 +124,61 @@ def test_the_summary_table_lists_every_remedy() -> None:
         assert re.search(
             rf"^{remedy.id}\s+{remedy.kind.value}\s+{remedy.evidence.value}", table, re.M
         )
+
+
+REQUIRED = {
+    "exercise": ("habit", "TRIALS"),
+    "stretching": ("tonight", "MIXED"),
+    "massage": ("tonight", "TRIALS"),
+    "warm_bath": ("tonight", "ANECDOTE"),
+    "meditation": ("tonight", "MIXED"),
+    "music": ("tonight", "ANECDOTE"),
+    "hobbies": ("tonight", "ANECDOTE"),
+    "orgasm": ("tonight", "CASE"),
+    "trigger_points": ("tonight", "CASE"),
+    "magnesium": ("ask_doctor", "MIXED"),
+    "valerian": ("ask_doctor", "AGAINST"),
+    "walking": ("tonight", "ANECDOTE"),
+    "hot_cold_packs": ("tonight", "MIXED"),
+    "mental_activity": ("tonight", "ANECDOTE"),
+    "yoga": ("tonight", "TRIALS"),
+    "avoid_alcohol": ("habit", "GUIDELINE"),
+    "avoid_caffeine": ("habit", "GUIDELINE"),
+    "sleep_schedule": ("habit", "ANECDOTE"),
+    "iron_check": ("ask_doctor", "GUIDELINE"),
+    "medicine_review": ("ask_doctor", "GUIDELINE"),
+    "pneumatic_compression": ("ask_doctor", "GUIDELINE"),
+    "nerve_stimulation": ("ask_doctor", "GUIDELINE"),
+}
+
+
+def test_the_content_has_every_required_entry_with_the_fact_sheet_grade() -> None:
+    catalog = load_catalog(CONTENT)
+    found = {r.id: (r.kind.value, r.evidence.value) for r in catalog.remedies}
+    for remedy_id, expected in REQUIRED.items():
+        assert found.get(remedy_id) == expected, remedy_id
+
+
+def test_supplements_and_iron_are_only_doctor_cards_with_cautions() -> None:
+    catalog = load_catalog(CONTENT)
+    for remedy_id in ("magnesium", "valerian", "iron_check", "medicine_review"):
+        remedy = catalog.get(remedy_id)
+        assert remedy is not None and remedy.kind is Kind.ASK_DOCTOR and remedy.safety
+    magnesium = catalog.get("magnesium")
+    assert magnesium is not None
+    assert "350 mg" in magnesium.safety and "kidney" in magnesium.safety
+    for remedy in catalog.remedies:
+        if remedy.kind is not Kind.ASK_DOCTOR:
+            assert not re.search(r"\b\d+\s*mg\b", remedy.how_to), remedy.id
+
+
+def test_the_adult_entry_is_opt_in_and_honest() -> None:
+    orgasm = load_catalog(CONTENT).get("orgasm")
+    assert orgasm is not None and Flag.ADULTS_ONLY in orgasm.flags
+    assert "one man" in orgasm.caveat and "worse" in orgasm.caveat
+
+
+def test_every_graded_entry_cites_a_source() -> None:
+    for remedy in load_catalog(CONTENT).remedies:
+        if remedy.evidence is not Evidence.ANECDOTE:
+            assert remedy.sources, remedy.id

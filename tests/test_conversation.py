@@ -393,3 +393,33 @@ async def test_unknown_commands_point_to_help(chat: Chat) -> None:
     await chat.onboard()
     [reply] = await chat.send("/frobnicate")
     assert "/help" in reply.text
+
+
+async def test_remedies_lists_every_entry_by_kind_and_opens_full_cards(
+    chat: Chat, services: Services
+) -> None:
+    await chat.onboard()
+    [listing] = await chat.send("/remedies")
+    catalog = services.diary.catalog
+    assert "Ideas for tonight" in listing.text and "talk over with your doctor" in listing.text
+    for remedy in catalog.remedies:
+        if remedy.id != "orgasm":
+            assert remedy.title in listing.text
+            assert (remedy.title, f"1|rm||{remedy.id}") in listing.buttons
+    assert "Ideas about sex are left out" in listing.text
+    [card] = await chat.press("Ask for an iron blood test", listing)
+    assert "Sources:" in card.text and "Talk to your doctor about" in card.text
+    assert any(line.startswith("Evidence: ") for line in card.text.splitlines())
+
+
+async def test_adult_topics_are_opt_in_from_settings(chat: Chat, services: Services) -> None:
+    await chat.onboard()
+    person = services.diary.person(chat.user_id)
+    assert person is not None and not person.adult_topics
+    [settings] = await chat.send("/settings")
+    assert "Adult topics: off" in settings.text
+    [reply] = await chat.press("Include adult topics", settings)
+    assert "Adult topics are on" in reply.text
+    [listing] = await chat.send("/remedies")
+    orgasm = services.diary.catalog.get("orgasm")
+    assert orgasm is not None and orgasm.title in listing.text

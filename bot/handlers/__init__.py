@@ -42,6 +42,7 @@ BUTTONS: dict[Action, ButtonHandler] = {
     Action.SLEEP: morning.on_sleep_button,
     Action.TRIED: morning.on_tried_button,
     Action.HELPED: morning.on_helped_button,
+    Action.REMEDY: review.on_remedy_button,
 }
 
 COMMANDS: dict[str, Callable[[Update, Ctx], Coroutine[Any, Any, None]]] = {
@@ -58,6 +59,7 @@ COMMANDS: dict[str, Callable[[Update, Ctx], Coroutine[Any, Any, None]]] = {
     "checkin": evening.cmd_checkin,
     "history": review.cmd_history,
     "export": review.cmd_export,
+    "remedies": review.cmd_remedies,
 }
 
 

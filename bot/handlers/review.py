@@ -1,13 +1,15 @@
-"""Reading it back: /history and /export."""
+"""Reading it back: /history, /export and the /remedies reference."""
 
 from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
+from bot import keyboards, texts
 from bot.context import Ctx
 from bot.export import nights_csv
 from bot.handlers.common import diary, now, send, sender
+from bot.keyboards import Press
+from bot.models import Flag
 
 DEFAULT_HISTORY = 14
 MAX_HISTORY = 366
@@ -44,3 +46,36 @@ async def cmd_export(update: Update, context: Ctx) -> None:
     await context.bot.send_document(
         who.chat_id, document=data, filename=filename, caption=texts.EXPORT_CAPTION
     )
+
+
+async def cmd_remedies(update: Update, context: Ctx) -> None:
+    """Every remedy grouped by kind with its grade; a button per remedy opens its card."""
+    who = sender(update)
+    if who is None:
+        return
+    person = diary(context).person(who.user_id)
+    catalog = diary(context).catalog
+    adult = person is not None and person.adult_topics
+    await send(
+        context,
+        who.chat_id,
+        texts.remedies_list(catalog, adult),
+        keyboards.remedies(catalog, adult),
+    )
+
+
+async def on_remedy_button(update: Update, context: Ctx, press: Press) -> None:
+    """The full card of one remedy, with its sources."""
+    who = sender(update)
+    if who is None:
+        return
+    catalog = diary(context).catalog
+    remedy = catalog.get(press.arg)
+    if remedy is None:
+        await send(context, who.chat_id, texts.STALE_BUTTON)
+        return
+    person = diary(context).person(who.user_id)
+    if Flag.ADULTS_ONLY in remedy.flags and (person is None or not person.adult_topics):
+        await send(context, who.chat_id, texts.ADULT_HIDDEN)
+        return
+    await send(context, who.chat_id, texts.render_card(remedy, catalog))

@@ -213,7 +213,7 @@ async def cmd_settings(update: Update, context: Ctx) -> None:
         context,
         who.chat_id,
         texts.settings(person, now(context)),
-        keyboards.settings(person.pause is not None),
+        keyboards.settings(person.pause is not None, person.adult_topics),
     )
 
 
@@ -237,6 +237,9 @@ async def on_settings_button(update: Update, context: Ctx, press: Press) -> None
         await _pause(context, person, SETTINGS_PAUSE_NIGHTS)
     elif choice == SettingsChoice.RESUME:
         await _resume(context, person)
+    elif choice == SettingsChoice.ADULT:
+        person = diary(context).set_adult_topics(who.user_id, not person.adult_topics)
+        await send(context, who.chat_id, texts.adult_topics_set(person.adult_topics))
 
 
 async def cmd_pause(update: Update, context: Ctx) -> None:

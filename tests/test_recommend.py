@@ -1,0 +1,103 @@
+"""Choosing tonight's one remedy: each rule on its own, with a seeded random generator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from bot.content import load_catalog
+from bot.models import (
+    Catalog,
+    Flag,
+    Helped,
+    Kind,
+    Night,
+    Person,
+    SuggestionRecord,
+)
+from bot.recommend import Track, choose, eligible, reason_for, track_record
+from tests.conftest import CONTENT
+
+CATALOG = load_catalog(CONTENT)
+START = dt.date(2026, 11, 1)
+AT = dt.datetime(2026, 11, 1, 21, 0, tzinfo=dt.UTC)
+
+
+def person(**update: object) -> Person:
+    return Person(user_id=1, chat_id=1, created_at=AT, tz="UTC").model_copy(update=update)
+
+
+def night(day: int, *shown: str, helped: Helped | None = None, tried: bool | None = None) -> Night:
+    return Night(
+        night=START + dt.timedelta(days=day),
+        tz="UTC",
+        rating=6,
+        suggestions=tuple(
+            SuggestionRecord(remedy_id=r, content_version=CATALOG.version, at=AT) for r in shown
+        ),
+        morning_remedy=shown[-1] if shown else None,
+        tried=tried if tried is not None else (True if helped else None),
+        helped=helped,
+    )
+
+
+def ids(catalog: Catalog, who: Person, history: list[Night], tonight: Night) -> set[str]:
+    return {r.id for r in eligible(catalog, who, history, tonight)}
+
+
+def test_doctor_cards_are_never_offered_at_bedtime() -> None:
+    options = ids(CATALOG, person(), [], night(10))
+    doctor = {r.id for r in CATALOG.remedies if r.kind is Kind.ASK_DOCTOR}
+    assert doctor and not options & doctor
+
+
+def test_adult_entries_only_after_opting_in() -> None:
+    adult = {r.id for r in CATALOG.remedies if Flag.ADULTS_ONLY in r.flags}
+    assert adult
+    assert not ids(CATALOG, person(), [], night(10)) & adult
+    assert adult <= ids(CATALOG, person(adult_topics=True), [], night(10))
+
+
+def test_not_for_me_is_never_offered() -> None:
+    assert "massage" not in ids(CATALOG, person(not_for_me=frozenset({"massage"})), [], night(5))
+
+
+def test_the_last_two_nights_remedies_are_not_repeated_unless_they_clearly_helped() -> None:
+    history = [night(1, "massage"), night(2, "yoga"), night(3, "walking")]
+    options = ids(CATALOG, person(), history, night(4))
+    assert "yoga" not in options and "walking" not in options and "massage" in options
+    history[-1] = night(3, "walking", helped=Helped.CLEARLY)
+    assert "walking" in ids(CATALOG, person(), history, night(4))
+
+
+def test_a_habit_at_most_one_night_in_three() -> None:
+    habits = {r.id for r in CATALOG.remedies if r.kind is Kind.HABIT}
+    history = [night(1, "massage"), night(2, "exercise")]
+    assert not ids(CATALOG, person(), history, night(3)) & habits
+    history = [night(1, "exercise"), night(2, "massage"), night(3, "yoga")]
+    assert ids(CATALOG, person(), history, night(4)) & habits
+
+
+def test_a_remedy_is_shown_once_per_night() -> None:
+    tonight = night(4, "massage", "yoga")
+    assert not {"massage", "yoga"} & ids(CATALOG, person(), [], tonight)
+
+
+def test_the_chooser_returns_none_when_everything_is_used_up() -> None:
+    tonight = night(4, *(r.id for r in CATALOG.remedies))
+    assert choose(CATALOG, person(), [], tonight, random.Random(1)) is None
+
+
+def test_the_reason_says_why_this_one() -> None:
+    history = [
+        night(1, "massage", helped=Helped.CLEARLY),
+        night(2, "massage", helped=Helped.NO),
+        night(3, "massage", helped=Helped.A_BIT),
+    ]
+    track = track_record(history)["massage"]
+    massage = CATALOG.get("massage")
+    walking = CATALOG.get("walking")
+    assert massage is not None and walking is not None
+    assert reason_for(massage, track) == "helped you 2 of 3 times"
+    assert reason_for(massage, Track()) == "helped in trials"
+    assert reason_for(walking, Track()) == "something new to try"
