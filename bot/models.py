@@ -148,6 +148,8 @@ class Night(Record):
     morning_remedy: str | None = None
     tried: bool | None = None
     helped: Helped | None = None
+    # Red-flag ids (content/red_flags.toml) detected in this night's notes.
+    red_flags: tuple[str, ...] = ()
 
     @property
     def current_suggestion(self) -> SuggestionRecord | None:
@@ -196,6 +198,8 @@ class Person(Record):
     awaiting: Awaiting | None = None
     language: str | None = None
     adult_topics: bool = False
+    # Weekly summary, opt-in: weekday 0 = Monday ... 6 = Sunday, sent at the check-in time.
+    weekly_day: int | None = Field(default=None, ge=0, le=6)
 
     @property
     def consented(self) -> bool:
