@@ -40,11 +40,17 @@ def run_telegram(settings: Settings) -> int:
 
 
 def content_check(settings: Settings, file: Path | None) -> int:
-    """Validate the content file and print its table."""
+    """Validate the remedies file (and the red flags and crisis lines beside it)."""
     from bot.content import load_catalog, summary_table
+    from bot.red_flags import load_crisis, load_red_flags
 
-    catalog = load_catalog(file or settings.content_file)
+    path = file or settings.content_file
+    catalog = load_catalog(path)
     print(summary_table(catalog))
+    red_flags = load_red_flags(path.parent / "red_flags.toml")
+    print(f"{len(red_flags.flags)} red flags, version {red_flags.version}: valid (examples pass)")
+    crisis = load_crisis(path.parent / "crisis.toml")
+    print(f"crisis lines for {len(crisis.countries)} countries and a fallback: valid")
     return 0
 
 

@@ -16,6 +16,7 @@ from bot.checkins import Diary
 from bot.config import Settings
 from bot.content import load_catalog
 from bot.context import BotData, Clock, Ctx, Services, context_types, system_clock
+from bot.red_flags import load_crisis, load_red_flags
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
@@ -64,10 +65,12 @@ def open_services(
 ) -> Services:
     """Load the content (once), open the store (taking the writer lock)."""
     catalog = load_catalog(settings.content_file)
+    red_flags = load_red_flags(settings.red_flags_file)
+    crisis = load_crisis(settings.crisis_file)
     store = Store(settings.data_dir)
     store.open()
-    diary = Diary(store, catalog, random.Random(seed))
-    return Services(diary=diary, settings=settings, clock=clock)
+    diary = Diary(store, catalog, random.Random(seed), red_flags)
+    return Services(diary=diary, settings=settings, crisis=crisis, clock=clock)
 
 
 def build_application(

@@ -26,6 +26,7 @@ from bot.models import (
     Suggestion,
     SuggestionRecord,
 )
+from bot.red_flags import RedFlag, RedFlagBook
 from bot.storage import Store
 
 MAX_PAUSE_NIGHTS = 365
@@ -40,6 +41,14 @@ class StaleNight(BotError):
 
 
 @dataclass(frozen=True)
+class NoteResult:
+    """Where a note went and which red flags it raised."""
+
+    night: dt.date
+    flags: list[RedFlag]
+
+
+@dataclass(frozen=True)
 class RatingResult:
     """What a rating led to."""
 
@@ -51,10 +60,17 @@ class RatingResult:
 class Diary:
     """The bot's use cases, over one store and one immutable catalog."""
 
-    def __init__(self, store: Store, catalog: Catalog, rng: random.Random) -> None:
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        rng: random.Random,
+        red_flags: RedFlagBook | None = None,
+    ) -> None:
         self.store = store
         self.catalog = catalog
         self.rng = rng
+        self.red_flags = red_flags or RedFlagBook(version=0, flags=())
 
     # -- people -----------------------------------------------------------------------------
 
@@ -264,7 +280,16 @@ class Diary:
             self._update(person, {"snooze": None})
         return RatingResult(night=night, suggestion=suggestion, replaced=replaced)
 
+    def remedy_blocked(self, night: Night) -> bool:
+        """True when a red flag on this night means no remedy tonight."""
+        return any(
+            flag is not None and flag.blocks_remedy
+            for flag in map(self.red_flags.get, night.red_flags)
+        )
+
     def _suggest(self, person: Person, night: Night) -> Suggestion | None:
+        if self.remedy_blocked(night):
+            return None
         history = self.store.nights(person.user_id)
         return recommend.choose(self.catalog, person, history, night, self.rng)
 
@@ -344,18 +369,27 @@ class Diary:
 
     def add_note(
         self, user_id: int, text: str, now: dt.datetime, message_id: int | None = None
-    ) -> dt.date:
-        """Keep free text as a note on the current night; returns that night."""
+    ) -> NoteResult:
+        """Keep free text as a note on the current night, with any red flags it raises."""
         person = self.require(user_id)
         key = self.night_key(person, now)
         night = self.night(person, key)
+        flags = self.red_flags.detect(text)
         note = Note(at=now, text=text, message_id=message_id)
-        self.store.save_night(user_id, night.model_copy(update={"notes": (*night.notes, note)}))
-        return key
+        self.store.save_night(
+            user_id,
+            night.model_copy(
+                update={
+                    "notes": (*night.notes, note),
+                    "red_flags": _merge(night.red_flags, [f.id for f in flags]),
+                }
+            ),
+        )
+        return NoteResult(night=key, flags=flags)
 
     def edit_note(
         self, user_id: int, message_id: int, text: str, now: dt.datetime
-    ) -> dt.date | None:
+    ) -> NoteResult | None:
         """Replace the text of the note a message created (tonight or last night)."""
         person = self.require(user_id)
         current = self.night_key(person, now)
@@ -369,8 +403,10 @@ class Diary:
                 else n
                 for n in night.notes
             )
-            self.store.save_night(user_id, night.model_copy(update={"notes": notes}))
-            return key
+            flags = self.red_flags.detect(text)
+            update = {"notes": notes, "red_flags": _merge(night.red_flags, [f.id for f in flags])}
+            self.store.save_night(user_id, night.model_copy(update=update))
+            return NoteResult(night=key, flags=flags)
         return None
 
     # -- morning ----------------------------------------------------------------------------
@@ -437,3 +473,8 @@ class Diary:
         person = person.model_copy(update=update)
         self.store.save_person(person)
         return person
+
+
+def _merge(existing: tuple[str, ...], new: list[str]) -> tuple[str, ...]:
+    """Flag ids in first-seen order, each once."""
+    return tuple(dict.fromkeys((*existing, *new)))

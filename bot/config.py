@@ -78,6 +78,16 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def red_flags_file(self) -> Path:
+        """Red-flag phrases and messages: next to the remedies file."""
+        return self.content_file.parent / "red_flags.toml"
+
+    @property
+    def crisis_file(self) -> Path:
+        """Crisis resources by country: next to the remedies file."""
+        return self.content_file.parent / "crisis.toml"
+
+    @property
     def token(self) -> str | None:
         """The bot token, or None for the console mode."""
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None

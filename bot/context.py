@@ -11,6 +11,7 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot, Job
 
 from bot.checkins import Diary
 from bot.config import Settings
+from bot.red_flags import CrisisDirectory
 
 Clock = Callable[[], dt.datetime]
 
@@ -26,6 +27,7 @@ class Services:
 
     diary: Diary
     settings: Settings
+    crisis: CrisisDirectory
     clock: Clock = system_clock
     # Live scheduler jobs by name ("evening:<uid>"), so rescheduling never scans every job.
     jobs: dict[str, Job[Any]] = field(default_factory=dict)

@@ -49,6 +49,7 @@ COMMANDS: dict[str, Callable[[Update, Ctx], Coroutine[Any, Any, None]]] = {
     "start": setup.cmd_start,
     "help": setup.cmd_help,
     "privacy": setup.cmd_privacy,
+    "crisis": setup.cmd_crisis,
     "settings": setup.cmd_settings,
     "timezone": setup.cmd_timezone,
     "time": setup.cmd_time,

@@ -10,11 +10,12 @@ from telegram import Update
 from bot import keyboards, texts
 from bot.checkins import NotSetUp, RatingResult
 from bot.context import Ctx
-from bot.handlers.common import diary, not_set_up_text, now, send, sender
+from bot.handlers.common import diary, not_set_up_text, now, send, sender, services
 from bot.handlers.setup import accept_typed
 from bot.jobs import book_snooze
 from bot.keyboards import Press
-from bot.models import Night, PromptSource, Response, Suggestion
+from bot.models import Night, Person, PromptSource, Response, Suggestion
+from bot.red_flags import RedFlag, Severity
 
 _TYPED_RATING = re.compile(r"^\s*(\d{1,2})\s*(?:/\s*10)?\s*$")
 
@@ -56,6 +57,8 @@ async def after_rating(context: Ctx, chat_id: int, result: RatingResult) -> None
     assert night.rating is not None
     if result.replaced and result.suggestion is None:
         await send(context, chat_id, texts.rating_updated(night.rating))
+    elif night.rating >= 1 and diary(context).remedy_blocked(night):
+        await send(context, chat_id, texts.NO_REMEDY_AFTER_FLAG)
     elif night.rating == 0:
         await send(context, chat_id, texts.GOOD_NIGHT_CALM)
     elif result.suggestion is not None:
@@ -95,7 +98,10 @@ async def on_respond_button(update: Update, context: Ctx, press: Press) -> None:
     if response is Response.TRY:
         return
     if nxt is None:
-        await send(context, who.chat_id, texts.NO_MORE_IDEAS)
+        blocked = diary(context).remedy_blocked(night)
+        await send(
+            context, who.chat_id, texts.NO_REMEDY_AFTER_FLAG if blocked else texts.NO_MORE_IDEAS
+        )
         return
     lead = texts.NOT_FOR_ME_NEXT if response is Response.NOT_FOR_ME else ""
     await send_suggestion(context, who.chat_id, press.night, nxt, lead)
@@ -158,12 +164,22 @@ async def on_text(update: Update, context: Ctx) -> None:
             await after_rating(context, who.chat_id, result)
             return
     try:
-        night = diary(context).add_note(who.user_id, text, now(context), message.message_id)
+        note = diary(context).add_note(who.user_id, text, now(context), message.message_id)
     except NotSetUp:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return
-    reply = texts.NOTE_INSTEAD_OF_RATING if match else texts.note_saved(night)
+    await send_red_flags(context, person, note.flags)
+    reply = texts.NOTE_INSTEAD_OF_RATING if match else texts.note_saved(note.night)
     await send(context, who.chat_id, reply)
+
+
+async def send_red_flags(context: Ctx, person: Person, flags: list[RedFlag]) -> None:
+    """The fixed message of each flag raised, most urgent first (crisis lines added)."""
+    for flag in flags:
+        crisis = None
+        if flag.severity is Severity.CRISIS:
+            crisis = services(context).crisis.for_person(person.tz, person.language)
+        await send(context, person.chat_id, texts.red_flag_message(flag.message, crisis))
 
 
 async def on_edited_text(update: Update, context: Ctx) -> None:
@@ -174,9 +190,10 @@ async def on_edited_text(update: Update, context: Ctx) -> None:
     person = diary(context).person(who.user_id)
     if person is None or not person.ready:
         return
-    night = diary(context).edit_note(who.user_id, message.message_id, message.text, now(context))
-    if night is not None:
-        await send(context, who.chat_id, texts.note_updated(night))
+    note = diary(context).edit_note(who.user_id, message.message_id, message.text, now(context))
+    if note is not None:
+        await send_red_flags(context, person, note.flags)
+        await send(context, who.chat_id, texts.note_updated(note.night))
 
 
 async def on_other_message(update: Update, context: Ctx) -> None:

@@ -25,10 +25,13 @@ async def cmd_history(update: Update, context: Ctx) -> None:
     nights = diary(context).nights(who.user_id)
     shown = nights[-count:]
     catalog = diary(context).catalog
-    text = texts.history(shown, catalog, len(nights))
+    titles = diary(context).red_flags.titles()
+    text = texts.history(shown, catalog, len(nights), titles)
     while len(text) > texts.MAX_MESSAGE_LENGTH - 100 and len(shown) > 1:
         shown = shown[len(shown) // 4 + 1 :]
-        text = texts.history(shown, catalog, len(nights)) + texts.history_truncated(len(shown))
+        text = texts.history(shown, catalog, len(nights), titles) + texts.history_truncated(
+            len(shown)
+        )
     await send(context, who.chat_id, text)
 
 

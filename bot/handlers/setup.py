@@ -328,3 +328,14 @@ async def on_delete_button(update: Update, context: Ctx, press: Press) -> None:
     cancel(services(context), who.user_id)
     erased = diary(context).forget(who.user_id)
     await query.edit_message_text(texts.DELETED if erased else texts.NOTHING_STORED)
+
+
+async def cmd_crisis(update: Update, context: Ctx) -> None:
+    """Crisis lines for the person's country (works before set-up too)."""
+    who = sender(update)
+    if who is None:
+        return
+    person = diary(context).person(who.user_id)
+    directory = services(context).crisis
+    entry = directory.for_person(person.tz if person else None, who.language)
+    await send(context, who.chat_id, texts.crisis_command(entry, directory.international))

@@ -7,7 +7,7 @@ content file goes through `esc` here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from bot.models import (
     Remedy,
     Response,
 )
+from bot.red_flags import CrisisEntry
 from bot.schedule import format_time
 
 MAX_MESSAGE_LENGTH = 4096
@@ -39,6 +40,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("pause", "Pause reminders, e.g. /pause 3 for three nights"),
     ("resume", "Turn reminders back on"),
     ("privacy", "What is stored and who can see it"),
+    ("crisis", "Help right now if you are in crisis"),
     ("delete", "Erase everything stored about you"),
     ("help", "All commands"),
     ("start", "Welcome and set-up"),
@@ -299,6 +301,38 @@ def note_saved(night: dt.date) -> str:
     return f"Saved your note for the night of {day(night)}."
 
 
+def crisis_resources(entry: CrisisEntry) -> str:
+    """Who to call, for the person's country."""
+    lines = [f"<b>In {esc(entry.name)}:</b>", f"• Emergency: {esc(entry.emergency)}"]
+    lines.extend(f"• {esc(line)}" for line in entry.lines)
+    return "\n".join(lines)
+
+
+def crisis_command(entry: CrisisEntry, international: CrisisEntry) -> str:
+    """/crisis: help right now, for the person's country and anywhere."""
+    parts = [
+        "If you are in danger or thinking about harming yourself, please reach out now. "
+        "You don't have to face this alone.",
+        "",
+        crisis_resources(entry),
+    ]
+    if entry is not international:
+        parts += ["", "<b>Anywhere else:</b>", *(f"• {esc(line)}" for line in international.lines)]
+    parts += ["", "If you are outside your home country, use the local emergency number."]
+    return "\n".join(parts)
+
+
+def red_flag_message(message: str, crisis: CrisisEntry | None) -> str:
+    """A curated red-flag message (trusted markup from content), plus crisis lines if needed."""
+    return message if crisis is None else f"{message}\n\n{crisis_resources(crisis)}"
+
+
+NO_REMEDY_AFTER_FLAG = (
+    "Because of what you wrote earlier tonight, I won't suggest a remedy tonight. Please "
+    "follow the advice I gave you then."
+)
+
+
 def note_updated(night: dt.date) -> str:
     """Confirmation that an edited message replaced its note."""
     return f"Updated your note for the night of {day(night)}."
@@ -447,7 +481,12 @@ RESUMED = "Reminders are back on."
 NOT_PAUSED = "Reminders are already on."
 
 
-def history(nights: Sequence[Night], catalog: Catalog, total: int) -> str:
+def history(
+    nights: Sequence[Night],
+    catalog: Catalog,
+    total: int,
+    flag_titles: Mapping[str, str] | None = None,
+) -> str:
     """Compact lines, newest first."""
     if not nights:
         return (
@@ -456,11 +495,11 @@ def history(nights: Sequence[Night], catalog: Catalog, total: int) -> str:
         )
     lines = [f"<b>Your nights</b> (latest {len(nights)} of {total})"]
     for night in reversed(nights):
-        lines.append(history_line(night, catalog))
+        lines.append(history_line(night, catalog, flag_titles or {}))
     return "\n".join(lines)
 
 
-def history_line(night: Night, catalog: Catalog) -> str:
+def history_line(night: Night, catalog: Catalog, flag_titles: Mapping[str, str]) -> str:
     """`Thu 26 Nov · legs 6/10 · Warm bath: helped a bit · slept good · “note…”`."""
     parts = [f"<b>{day(night.night)}</b>"]
     if night.rating is not None:
@@ -484,6 +523,8 @@ def history_line(night: Night, catalog: Catalog) -> str:
         parts.append(f"slept {SLEEP_QUALITY[night.sleep_quality - 1].lower()}")
     if night.notes:
         parts.append(f"“{esc(_cut(night.notes[0].text, NOTE_PREVIEW))}”")
+    for flag in night.red_flags:
+        parts.append(f"⚠️ {esc(flag_titles.get(flag, flag))}")
     return " · ".join(parts)
 
 
