@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from bot import recommend, schedule
+from bot import recommend, schedule, trends
 from bot.errors import BadInput, BotError
 from bot.models import (
     Awaiting,
@@ -18,6 +18,7 @@ from bot.models import (
     Helped,
     Night,
     Note,
+    Onset,
     Pause,
     Person,
     PromptSource,
@@ -25,9 +26,11 @@ from bot.models import (
     Snooze,
     Suggestion,
     SuggestionRecord,
+    Trigger,
 )
 from bot.red_flags import RedFlag, RedFlagBook
 from bot.storage import Store
+from bot.trends import DoctorReason
 
 MAX_PAUSE_NIGHTS = 365
 
@@ -55,6 +58,8 @@ class RatingResult:
     night: Night
     suggestion: Suggestion | None
     replaced: bool
+    doctor: DoctorReason | None = None
+    ask_about_day: bool = False
 
 
 class Diary:
@@ -146,6 +151,19 @@ class Diary:
     def set_adult_topics(self, user_id: int, on: bool) -> Person:
         """Opt in to (or out of) suggestions flagged adults_only."""
         return self._update(self._consented(user_id), {"adult_topics": on})
+
+    def toggle(self, user_id: int, setting: str) -> Person:
+        """Flip one of the on/off settings: adult_topics, ask_onset, ask_triggers."""
+        if setting not in ("adult_topics", "ask_onset", "ask_triggers"):
+            raise BadInput("setting")
+        person = self._consented(user_id)
+        return self._update(person, {setting: not getattr(person, setting)})
+
+    def set_weekly_day(self, user_id: int, weekday: int | None) -> Person:
+        """Weekly summary on this weekday (0 = Monday), or off."""
+        if weekday is not None and not 0 <= weekday <= 6:
+            raise BadInput("weekday")
+        return self._update(self._consented(user_id), {"weekly_day": weekday})
 
     def pause(self, user_id: int, nights: int | None, now: dt.datetime) -> Person:
         """Pause reminders, for a number of nights (counting tonight) or until /resume."""
@@ -276,9 +294,19 @@ class Diary:
             if suggestion is not None:
                 night = self._with_suggestion(night, suggestion, now)
         self.store.save_night(user_id, night)
+        person_update: dict[str, object] = {}
         if person.snooze is not None and person.snooze.night == key:
-            self._update(person, {"snooze": None})
-        return RatingResult(night=night, suggestion=suggestion, replaced=replaced)
+            person_update["snooze"] = None
+        doctor = None
+        if not replaced:
+            history = self.store.nights(user_id)
+            doctor = trends.doctor_reason(history, key, person.doctor_prompt_at, now)
+            if doctor is not None:
+                person_update["doctor_prompt_at"] = now
+        if person_update:
+            person = self._update(person, person_update)
+        ask = not replaced and (person.ask_triggers or (person.ask_onset and rating >= 1))
+        return RatingResult(night, suggestion, replaced, doctor, ask)
 
     def remedy_blocked(self, night: Night) -> bool:
         """True when a red flag on this night means no remedy tonight."""
@@ -408,6 +436,27 @@ class Diary:
             self.store.save_night(user_id, night.model_copy(update=update))
             return NoteResult(night=key, flags=flags)
         return None
+
+    def set_onset(self, user_id: int, key: dt.date, onset: Onset, now: dt.datetime) -> Night:
+        """When the urge started that day."""
+        person = self.require(user_id)
+        self._answerable(person, key, now)
+        night = self.night(person, key).model_copy(update={"onset": onset})
+        self.store.save_night(user_id, night)
+        return night
+
+    def toggle_trigger(
+        self, user_id: int, key: dt.date, trigger: Trigger, now: dt.datetime
+    ) -> Night:
+        """Mark or unmark one tag about the day."""
+        person = self.require(user_id)
+        self._answerable(person, key, now)
+        night = self.night(person, key)
+        tags = set(night.triggers) ^ {trigger}
+        ordered = tuple(t for t in Trigger if t in tags)
+        night = night.model_copy(update={"triggers": ordered})
+        self.store.save_night(user_id, night)
+        return night
 
     # -- morning ----------------------------------------------------------------------------
 

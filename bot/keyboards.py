@@ -18,7 +18,7 @@ from telegram import (
 )
 
 from bot import texts
-from bot.models import Catalog, Flag, Helped, Kind, Response
+from bot.models import Catalog, Flag, Helped, Kind, Night, Person, Response
 
 VERSION = "1"
 MAX_CALLBACK_BYTES = 64
@@ -40,6 +40,10 @@ class Action(StrEnum):
     SETTINGS = "set"
     DELETE = "del"
     REMEDY = "rm"
+    ONSET = "on"
+    TRIGGER = "tg"
+    ABOUT_DONE = "ad"
+    WEEKLY = "wd"
 
 
 @dataclass(frozen=True)
@@ -203,10 +207,14 @@ class SettingsChoice(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     ADULT = "adult"
+    ONSET = "onset"
+    TRIGGERS = "triggers"
+    WEEKLY = "weekly"
 
 
-def settings(paused: bool, adult_topics: bool) -> InlineKeyboardMarkup:
+def settings(person: Person) -> InlineKeyboardMarkup:
     """Change buttons under the settings summary."""
+    paused, adult_topics = person.pause is not None, person.adult_topics
     toggle = (
         _button(texts.RESUME_BUTTON, Action.SETTINGS, arg=SettingsChoice.RESUME)
         if paused
@@ -219,7 +227,19 @@ def settings(paused: bool, adult_topics: bool) -> InlineKeyboardMarkup:
                 _button(texts.CHANGE_CHECKIN_BUTTON, Action.SETTINGS, arg=SettingsChoice.CHECKIN),
                 _button(texts.CHANGE_WAKE_BUTTON, Action.SETTINGS, arg=SettingsChoice.WAKE),
             ],
-            [toggle],
+            [toggle, _button(texts.WEEKLY_BUTTON, Action.SETTINGS, arg=SettingsChoice.WEEKLY)],
+            [
+                _button(
+                    texts.ONSET_OFF_BUTTON if person.ask_onset else texts.ONSET_ON_BUTTON,
+                    Action.SETTINGS,
+                    arg=SettingsChoice.ONSET,
+                ),
+                _button(
+                    texts.TRIGGERS_OFF_BUTTON if person.ask_triggers else texts.TRIGGERS_ON_BUTTON,
+                    Action.SETTINGS,
+                    arg=SettingsChoice.TRIGGERS,
+                ),
+            ],
             [
                 _button(
                     texts.ADULT_OFF_BUTTON if adult_topics else texts.ADULT_ON_BUTTON,
@@ -229,6 +249,35 @@ def settings(paused: bool, adult_topics: bool) -> InlineKeyboardMarkup:
             ],
         ]
     )
+
+
+def weekdays() -> InlineKeyboardMarkup:
+    """Monday ... Sunday, and off."""
+    days = [_button(day[:3], Action.WEEKLY, arg=str(i)) for i, day in enumerate(texts.WEEKDAYS)]
+    return InlineKeyboardMarkup(
+        [days[:4], days[4:], [_button(texts.WEEKLY_OFF_BUTTON, Action.WEEKLY, arg="off")]]
+    )
+
+
+def about_day(night: Night, ask_onset: bool, ask_triggers: bool) -> InlineKeyboardMarkup:
+    """Onset buttons (the chosen one ticked), trigger toggles, Done."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if ask_onset:
+        onset = [
+            _button(("✓ " if night.onset is o else "") + label, Action.ONSET, night.night, o.value)
+            for o, label in texts.ONSET_LABELS.items()
+        ]
+        rows += [onset[:2], onset[2:]]
+    if ask_triggers:
+        tags = [
+            _button(
+                ("✓ " if t in night.triggers else "") + label, Action.TRIGGER, night.night, t.value
+            )
+            for t, label in texts.TRIGGER_LABELS.items()
+        ]
+        rows += [tags[i : i + 2] for i in range(0, len(tags), 2)]
+    rows.append([_button(texts.ABOUT_DONE_BUTTON, Action.ABOUT_DONE, night.night)])
+    return InlineKeyboardMarkup(rows)
 
 
 def remedies(catalog: Catalog, adult_topics: bool) -> InlineKeyboardMarkup:

@@ -103,6 +103,25 @@ class Helped(StrEnum):
     CLEARLY = "clearly"
 
 
+class Onset(StrEnum):
+    """When the urge started that day (the optional onset question)."""
+
+    BEFORE_NOON = "before_noon"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+    BEDTIME = "bedtime"
+
+
+class Trigger(StrEnum):
+    """Optional one-tap tags about the day; shown as "nights with / without", never as cause."""
+
+    CAFFEINE_LATE = "caffeine_late"
+    ALCOHOL = "alcohol"
+    LONG_SITTING = "long_sitting"
+    LATE_EXERCISE = "late_exercise"
+    NEW_MEDICINE = "new_medicine"
+
+
 class PromptSource(StrEnum):
     """Why an evening check-in was sent."""
 
@@ -150,6 +169,8 @@ class Night(Record):
     helped: Helped | None = None
     # Red-flag ids (content/red_flags.toml) detected in this night's notes.
     red_flags: tuple[str, ...] = ()
+    onset: Onset | None = None
+    triggers: tuple[Trigger, ...] = ()
 
     @property
     def current_suggestion(self) -> SuggestionRecord | None:
@@ -200,6 +221,10 @@ class Person(Record):
     adult_topics: bool = False
     # Weekly summary, opt-in: weekday 0 = Monday ... 6 = Sunday, sent at the check-in time.
     weekly_day: int | None = Field(default=None, ge=0, le=6)
+    ask_onset: bool = False
+    ask_triggers: bool = False
+    # The last "consider seeing your doctor" message, so it comes at most once a fortnight.
+    doctor_prompt_at: dt.datetime | None = None
 
     @property
     def consented(self) -> bool:

@@ -423,3 +423,53 @@ async def test_adult_topics_are_opt_in_from_settings(chat: Chat, services: Servi
     [listing] = await chat.send("/remedies")
     orgasm = services.diary.catalog.get("orgasm")
     assert orgasm is not None and orgasm.title in listing.text
+
+
+async def test_onset_and_day_tags_are_asked_after_the_rating_when_switched_on(
+    chat: Chat, services: Services
+) -> None:
+    await chat.onboard()
+    [settings] = await chat.send("/settings")
+    await chat.press("Ask when the urge started", settings)
+    [settings] = await chat.send("/settings")
+    await chat.press("Ask about day tags", settings)
+    await chat.send("/checkin")
+    replies = await chat.press("6")
+    question = replies[-1]
+    assert "When did the urge start today?" in question.text
+    await chat.press("Afternoon", question)
+    await chat.press("Alcohol", question)
+    await chat.press("Caffeine late", question)
+    await chat.press("✓ Alcohol", question)
+    await chat.press("Done", question)
+    closed = chat.api.messages[(chat.user_id, question.message_id)]
+    assert closed.text == "Noted about today: urge started: afternoon; caffeine late."
+    night = services.diary.store.get_night(chat.user_id, NIGHT)
+    assert night is not None and night.onset == "afternoon"
+    assert night.triggers == ("caffeine_late",)
+
+
+async def test_three_hard_nights_in_a_week_bring_a_gentle_doctor_prompt_once(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    await chat.onboard()
+    prompts = 0
+    for _ in range(6):
+        await chat.send("/checkin")
+        replies = await chat.press("8")
+        prompts += sum("talking to your doctor" in r.text for r in replies)
+        if any("talking to your doctor" in r.text for r in replies):
+            assert any("iron blood test" in r.text and "/summary" in r.text for r in replies)
+        clock.advance(days=1)
+    assert prompts == 1
+
+
+async def test_weekly_summary_day_is_chosen_in_settings(chat: Chat, services: Services) -> None:
+    await chat.onboard()
+    [settings] = await chat.send("/settings")
+    [question] = await chat.press("Weekly summary…", settings)
+    await chat.press("Sun", question)
+    person = services.diary.person(chat.user_id)
+    assert person is not None and person.weekly_day == 6
+    [settings] = await chat.send("/settings")
+    assert "Weekly summary: on Sundays" in settings.text

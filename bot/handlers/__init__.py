@@ -43,6 +43,10 @@ BUTTONS: dict[Action, ButtonHandler] = {
     Action.TRIED: morning.on_tried_button,
     Action.HELPED: morning.on_helped_button,
     Action.REMEDY: review.on_remedy_button,
+    Action.ONSET: evening.on_onset_button,
+    Action.TRIGGER: evening.on_trigger_button,
+    Action.ABOUT_DONE: evening.on_about_done,
+    Action.WEEKLY: setup.on_weekly_button,
 }
 
 COMMANDS: dict[str, Callable[[Update, Ctx], Coroutine[Any, Any, None]]] = {

@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 
 from bot import keyboards, texts
-from bot.checkins import NotSetUp, RatingResult
+from bot.checkins import NotSetUp, RatingResult, StaleNight
 from bot.context import Ctx
 from bot.handlers.common import diary, not_set_up_text, now, send, sender, services
 from bot.handlers.setup import accept_typed
 from bot.jobs import book_snooze
 from bot.keyboards import Press
-from bot.models import Night, Person, PromptSource, Response, Suggestion
+from bot.models import Night, Onset, Person, PromptSource, Response, Suggestion, Trigger
 from bot.red_flags import RedFlag, Severity
 
 _TYPED_RATING = re.compile(r"^\s*(\d{1,2})\s*(?:/\s*10)?\s*$")
@@ -48,10 +48,10 @@ async def on_rating_button(update: Update, context: Ctx, press: Press) -> None:
     rating = int(press.arg)
     result = diary(context).rate(who.user_id, press.night, rating, now(context))
     await query.edit_message_text(texts.rating_noted(rating))
-    await after_rating(context, who.chat_id, result)
+    await after_rating(context, who.user_id, who.chat_id, result)
 
 
-async def after_rating(context: Ctx, chat_id: int, result: RatingResult) -> None:
+async def after_rating(context: Ctx, user_id: int, chat_id: int, result: RatingResult) -> None:
     """Good night for a 0, else tonight's one remedy (or word that the rating changed)."""
     night = result.night
     assert night.rating is not None
@@ -65,6 +65,16 @@ async def after_rating(context: Ctx, chat_id: int, result: RatingResult) -> None
         await send_suggestion(context, chat_id, night.night, result.suggestion)
     else:
         await send(context, chat_id, texts.NO_MORE_IDEAS)
+    if result.ask_about_day:
+        onset, tags = _about_day_parts(context, user_id, night)
+        await send(
+            context,
+            chat_id,
+            texts.about_day(night, onset, tags),
+            keyboards.about_day(night, onset, tags),
+        )
+    if result.doctor is not None:
+        await send(context, chat_id, texts.doctor_prompt(result.doctor))
 
 
 async def send_suggestion(
@@ -161,7 +171,7 @@ async def on_text(update: Update, context: Ctx) -> None:
             rating = int(match.group(1))
             result = diary(context).rate(who.user_id, key, rating, now(context))
             await send(context, who.chat_id, texts.rating_noted(rating))
-            await after_rating(context, who.chat_id, result)
+            await after_rating(context, who.user_id, who.chat_id, result)
             return
     try:
         note = diary(context).add_note(who.user_id, text, now(context), message.message_id)
@@ -201,3 +211,47 @@ async def on_other_message(update: Update, context: Ctx) -> None:
     who = sender(update)
     if who is not None:
         await send(context, who.chat_id, texts.NOT_TEXT)
+
+
+def _about_day_parts(context: Ctx, user_id: int, night: Night) -> tuple[bool, bool]:
+    """Which parts of the about-today question this person gets for this night."""
+    person = diary(context).require(user_id)
+    return person.ask_onset and (night.rating or 0) >= 1, person.ask_triggers
+
+
+async def on_onset_button(update: Update, context: Ctx, press: Press) -> None:
+    """When the urge started today."""
+    who, query = sender(update), update.callback_query
+    if who is None or query is None or press.night is None or press.arg not in set(Onset):
+        raise StaleNight(press.arg)
+    night = diary(context).set_onset(who.user_id, press.night, Onset(press.arg), now(context))
+    await _refresh_about_day(context, who.user_id, night, query)
+
+
+async def on_trigger_button(update: Update, context: Ctx, press: Press) -> None:
+    """Mark or unmark one tag about the day."""
+    who, query = sender(update), update.callback_query
+    if who is None or query is None or press.night is None or press.arg not in set(Trigger):
+        raise StaleNight(press.arg)
+    trigger = Trigger(press.arg)
+    night = diary(context).toggle_trigger(who.user_id, press.night, trigger, now(context))
+    await _refresh_about_day(context, who.user_id, night, query)
+
+
+async def _refresh_about_day(
+    context: Ctx, user_id: int, night: Night, query: CallbackQuery
+) -> None:
+    onset, tags = _about_day_parts(context, user_id, night)
+    await query.edit_message_text(
+        texts.about_day(night, onset, tags), reply_markup=keyboards.about_day(night, onset, tags)
+    )
+
+
+async def on_about_done(update: Update, context: Ctx, press: Press) -> None:
+    """Close the about-today question."""
+    who, query = sender(update), update.callback_query
+    if who is None or query is None or press.night is None:
+        return
+    person = diary(context).require(who.user_id)
+    night = diary(context).night(person, press.night)
+    await query.edit_message_text(texts.about_day_done(night))

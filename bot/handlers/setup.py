@@ -213,7 +213,7 @@ async def cmd_settings(update: Update, context: Ctx) -> None:
         context,
         who.chat_id,
         texts.settings(person, now(context)),
-        keyboards.settings(person.pause is not None, person.adult_topics),
+        keyboards.settings(person),
     )
 
 
@@ -240,6 +240,22 @@ async def on_settings_button(update: Update, context: Ctx, press: Press) -> None
     elif choice == SettingsChoice.ADULT:
         person = diary(context).set_adult_topics(who.user_id, not person.adult_topics)
         await send(context, who.chat_id, texts.adult_topics_set(person.adult_topics))
+    elif choice in (SettingsChoice.ONSET, SettingsChoice.TRIGGERS):
+        setting = "ask_onset" if choice == SettingsChoice.ONSET else "ask_triggers"
+        person = diary(context).toggle(who.user_id, setting)
+        await send(context, who.chat_id, texts.toggled(setting, getattr(person, setting)))
+    elif choice == SettingsChoice.WEEKLY:
+        await send(context, who.chat_id, texts.ASK_WEEKLY_DAY, keyboards.weekdays())
+
+
+async def on_weekly_button(update: Update, context: Ctx, press: Press) -> None:
+    """Weekday for the weekly summary, or off."""
+    who, query = sender(update), update.callback_query
+    if who is None or query is None:
+        return
+    weekday = None if press.arg == "off" else int(press.arg) if press.arg.isdigit() else -1
+    person = diary(context).set_weekly_day(who.user_id, weekday)
+    await query.edit_message_text(texts.weekly_set(person))
 
 
 async def cmd_pause(update: Update, context: Ctx) -> None:

@@ -17,12 +17,15 @@ from bot.models import (
     Helped,
     Kind,
     Night,
+    Onset,
     Person,
     Remedy,
     Response,
+    Trigger,
 )
 from bot.red_flags import CrisisEntry
 from bot.schedule import format_time
+from bot.trends import DoctorReason
 
 MAX_MESSAGE_LENGTH = 4096
 LONGEST_REASON = "helped you 999 of 999 times"
@@ -327,6 +330,65 @@ def red_flag_message(message: str, crisis: CrisisEntry | None) -> str:
     return message if crisis is None else f"{message}\n\n{crisis_resources(crisis)}"
 
 
+DOCTOR_REASONS = {
+    DoctorReason.SEVERE_NIGHTS: "You've had three or more nights rated 7 or higher this week.",
+    DoctorReason.MOST_NIGHTS: "Your legs have bothered you on most nights for two weeks.",
+    DoctorReason.EARLIER_ONSET: (
+        "Over the last two weeks the urge has been starting earlier in the day. If you take an "
+        "RLS medicine, tell the doctor who prescribes it, and don't change the dose yourself."
+    ),
+}
+
+
+def doctor_prompt(reason: DoctorReason) -> str:
+    """The gentle at-most-fortnightly suggestion to see a doctor."""
+    return (
+        f"🩺 {DOCTOR_REASONS[reason]}\n\n"
+        "It could be worth talking to your doctor about your restless legs: good treatments "
+        "exist, and you don't have to just put up with it. You could ask about an iron blood "
+        "test (ferritin and transferrin saturation), because low iron can make RLS worse.\n"
+        "/summary makes a one-page summary of your nights to take with you."
+    )
+
+
+ONSET_LABELS = {
+    Onset.BEFORE_NOON: "Before noon",
+    Onset.AFTERNOON: "Afternoon",
+    Onset.EVENING: "Evening",
+    Onset.BEDTIME: "At bedtime",
+}
+TRIGGER_LABELS = {
+    Trigger.CAFFEINE_LATE: "Caffeine late",
+    Trigger.ALCOHOL: "Alcohol",
+    Trigger.LONG_SITTING: "Long sitting or travel",
+    Trigger.LATE_EXERCISE: "Hard exercise late",
+    Trigger.NEW_MEDICINE: "New medicine",
+}
+ABOUT_DONE_BUTTON = "Done"
+
+
+def about_day(night: Night, ask_onset: bool, ask_triggers: bool) -> str:
+    """The optional question after the rating: onset and tags about the day."""
+    lines = ["<b>A little more about today</b> (optional)"]
+    if ask_onset:
+        onset = ONSET_LABELS[night.onset].lower() if night.onset else "not answered"
+        lines.append(f"When did the urge start today? <i>{onset}</i>")
+    if ask_triggers:
+        tags = ", ".join(TRIGGER_LABELS[t].lower() for t in night.triggers) or "none marked"
+        lines.append(f"Anything of these today? Tap to mark. <i>{tags}</i>")
+    return "\n".join(lines)
+
+
+def about_day_done(night: Night) -> str:
+    """The question once closed."""
+    parts = []
+    if night.onset:
+        parts.append(f"urge started: {ONSET_LABELS[night.onset].lower()}")
+    if night.triggers:
+        parts.append(", ".join(TRIGGER_LABELS[t].lower() for t in night.triggers))
+    return "Noted about today: " + ("; ".join(parts) if parts else "nothing marked") + "."
+
+
 NO_REMEDY_AFTER_FLAG = (
     "Because of what you wrote earlier tonight, I won't suggest a remedy tonight. Please "
     "follow the advice I gave you then."
@@ -400,6 +462,9 @@ def settings(person: Person, now: dt.datetime) -> str:
         f"Morning follow-up: {format_time(person.wake_time)}",
         f"Reminders: {reminder_state(person)}",
     ]
+    lines.append(f"Weekly summary: {weekly_state(person)}")
+    lines.append(f"Onset question: {'on' if person.ask_onset else 'off'}")
+    lines.append(f"Day tags (caffeine, alcohol, ...): {'on' if person.ask_triggers else 'off'}")
     lines.append(f"Adult topics: {'on' if person.adult_topics else 'off'}")
     if person.not_for_me:
         lines.append(f"Ideas you turned down: {len(person.not_for_me)}")
@@ -460,6 +525,51 @@ def remedies_list(catalog: Catalog, adult_topics: bool) -> str:
 
 
 ADULT_HIDDEN = "Ideas about sex are left out; you can include them in /settings."
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def weekly_state(person: Person) -> str:
+    """Weekly summary setting in words."""
+    if person.weekly_day is None:
+        return "off"
+    return f"on {WEEKDAYS[person.weekly_day]}s at your check-in time"
+
+
+WEEKLY_BUTTON = "Weekly summary…"
+WEEKLY_OFF_BUTTON = "No weekly summary"
+ASK_WEEKLY_DAY = (
+    "On which day would you like a short summary of your week? It comes at your evening "
+    "check-in time."
+)
+
+
+def weekly_set(person: Person) -> str:
+    """Confirmation of the weekly-summary choice."""
+    if person.weekly_day is None:
+        return "Weekly summary is off."
+    return f"Weekly summary is on: {WEEKDAYS[person.weekly_day]}s at your check-in time."
+
+
+ONSET_ON_BUTTON = "Ask when the urge started"
+ONSET_OFF_BUTTON = "Stop asking when it started"
+TRIGGERS_ON_BUTTON = "Ask about day tags"
+TRIGGERS_OFF_BUTTON = "Stop asking about day tags"
+
+
+def toggled(setting: str, on: bool) -> str:
+    """Confirmation of an on/off setting."""
+    what = {
+        "ask_onset": "After a rating I'll ask when the urge started that day.",
+        "ask_triggers": (
+            "After a rating I'll offer one-tap tags about the day (caffeine late, alcohol, "
+            "long sitting, hard exercise late, new medicine)."
+        ),
+    }
+    if on:
+        return what.get(setting, "Switched on.")
+    return "Switched off."
 
 
 CHANGE_TZ_BUTTON = "Change time zone"
