@@ -16,6 +16,7 @@ from bot.checkins import Diary
 from bot.config import Settings
 from bot.content import load_catalog
 from bot.context import BotData, Clock, Ctx, Services, context_types, system_clock
+from bot.errors import ContentError
 from bot.red_flags import load_crisis, load_red_flags
 from bot.storage import Store
 
@@ -30,31 +31,31 @@ RATE_LIMIT_RETRIES = 3
 OFFLINE_TOKEN = "1000:offline-console-token-not-for-telegram"  # noqa: S105 - not a secret
 
 
-class RedactToken(logging.Filter):
-    """Remove the bot token from every log record, whatever logger produced it."""
+class RedactingFormatter(logging.Formatter):
+    """Formats a record, then removes the bot token from everything, tracebacks included."""
 
     def __init__(self, token: str | None) -> None:
-        super().__init__()
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
         self.token = token
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.token:
-            return True
-        message = record.getMessage()
-        if self.token in message:
-            record.msg = message.replace(self.token, "<token>")
-            record.args = None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return text.replace(self.token, "<token>") if self.token else text
 
 
 def configure_logging(settings: Settings) -> None:
-    """Plain logs on stderr; httpx quiet (it prints URLs that contain the token)."""
+    """Plain logs on stderr, with the token redacted and library chatter kept out.
+
+    LOG_LEVEL=DEBUG applies to this bot's own modules only: python-telegram-bot's debug logs
+    print whole updates (what people typed), and httpx prints request URLs (with the token).
+    """
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactToken(settings.token))
+    handler.setFormatter(RedactingFormatter(settings.token))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level_number)
+    quiet_from = max(logging.INFO, settings.log_level_number)
+    logging.getLogger("telegram").setLevel(quiet_from)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, settings.log_level_number))
@@ -64,9 +65,12 @@ def open_services(
     settings: Settings, *, clock: Clock = system_clock, seed: int | None = None
 ) -> Services:
     """Load the content (once), open the store (taking the writer lock)."""
-    catalog = load_catalog(settings.content_file)
-    red_flags = load_red_flags(settings.red_flags_file)
-    crisis = load_crisis(settings.crisis_file)
+    try:
+        catalog = load_catalog(settings.content_file)
+        red_flags = load_red_flags(settings.red_flags_file)
+        crisis = load_crisis(settings.crisis_file)
+    except ContentError as exc:
+        raise ContentError(f"CONTENT_FILE: {exc}") from None
     store = Store(settings.data_dir)
     store.open()
     diary = Diary(store, catalog, random.Random(seed), red_flags)
@@ -107,6 +111,7 @@ async def _post_init(app: BotApp) -> None:
     await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
     services = app.bot_data.services
     jobs.restore_all(services, app.job_queue, services.clock())
+    jobs.start_watchdog(app.job_queue)
 
 
 async def _post_shutdown(app: BotApp) -> None:

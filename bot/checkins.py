@@ -170,7 +170,7 @@ class Diary:
         person = self.require(user_id)
         if nights is not None and not 1 <= nights <= MAX_PAUSE_NIGHTS:
             raise BadInput("pause")
-        until = None if nights is None else self.night_key(person, now) + dt.timedelta(nights)
+        until = None if nights is None else self.next_evening(person, now) + dt.timedelta(nights)
         return self._update(person, {"pause": Pause(until=until), "snooze": None})
 
     def resume(self, user_id: int) -> tuple[Person, bool]:
@@ -226,6 +226,23 @@ class Diary:
             return local.date()
         return key
 
+    def note_night(self, person: Person, now: dt.datetime) -> dt.date:
+        """The night a note written now belongs to: normally `night_key`, but during the day
+        after an early check-in for tonight, tonight."""
+        key = self.night_key(person, now)
+        ahead = self.checkin_night(person, now)
+        if ahead != key:
+            upcoming = self.store.get_night(person.user_id, ahead)
+            if upcoming is not None and upcoming.prompted_at is not None:
+                return ahead
+        return key
+
+    def next_evening(self, person: Person, now: dt.datetime) -> dt.date:
+        """The night of the next scheduled check-in (tonight, or tomorrow if it has passed)."""
+        assert person.checkin_time is not None and person.tz is not None
+        when = schedule.next_occurrence(person.checkin_time, person.tz, now)
+        return self.night_key(person, when)
+
     def night(self, person: Person, key: dt.date) -> Night:
         """The stored night, or a fresh empty one."""
         assert person.tz is not None
@@ -264,6 +281,22 @@ class Diary:
         night = night.model_copy(update=update)
         self.store.save_night(user_id, night)
         return night
+
+    def unmark_evening(self, user_id: int, key: dt.date, prompted_at: dt.datetime | None) -> None:
+        """The check-in did not arrive: forget that it was sent (unless answered meanwhile)."""
+        night = self.store.get_night(user_id, key)
+        if night is None or night.rating is not None or night.prompted_at != prompted_at:
+            return
+        self.store.save_night(
+            user_id, night.model_copy(update={"prompted_at": None, "prompt_source": None})
+        )
+
+    def unmark_morning(self, user_id: int, key: dt.date, sent_at: dt.datetime | None) -> None:
+        """The morning question did not arrive: forget that it was sent."""
+        night = self.store.get_night(user_id, key)
+        if night is None or night.morning_sent_at != sent_at or night.sleep_quality is not None:
+            return
+        self.store.save_night(user_id, night.model_copy(update={"morning_sent_at": None}))
 
     def awaiting_rating(self, user_id: int, now: dt.datetime) -> dt.date | None:
         """Tonight's key when a check-in was sent and is still waiting for its rating."""
@@ -400,7 +433,7 @@ class Diary:
     ) -> NoteResult:
         """Keep free text as a note on the current night, with any red flags it raises."""
         person = self.require(user_id)
-        key = self.night_key(person, now)
+        key = self.note_night(person, now)
         night = self.night(person, key)
         flags = self.red_flags.detect(text)
         note = Note(at=now, text=text, message_id=message_id)

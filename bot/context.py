@@ -31,6 +31,8 @@ class Services:
     clock: Clock = system_clock
     # Live scheduler jobs by name ("evening:<uid>"), so rescheduling never scans every job.
     jobs: dict[str, Job[Any]] = field(default_factory=dict)
+    # People who should have evening and morning jobs (checked by the watchdog).
+    expected: set[int] = field(default_factory=set)
 
 
 class BotData:

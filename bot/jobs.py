@@ -10,15 +10,18 @@ twice.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+import httpx
 from telegram import InlineKeyboardMarkup, Message
-from telegram.error import Forbidden
-from telegram.ext import JobQueue
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Job, JobQueue
 
 from bot import keyboards, schedule, texts
 from bot.context import Ctx, Services
@@ -26,7 +29,13 @@ from bot.models import Person, PromptSource
 
 log = logging.getLogger(__name__)
 
-MISFIRE_GRACE = int(schedule.CATCH_UP_WINDOW.total_seconds())
+# APScheduler silently drops a job that is more than `misfire_grace_time` late (default 1 s).
+# We never let it drop one: a dropped one-off job would never book its successor. The callbacks
+# themselves refuse to send when more than CATCH_UP_WINDOW late.
+MISFIRE_GRACE = None
+# After a send that surely did not arrive (connection refused, 5xx, rate limit), try again.
+RETRY_DELAYS = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=15))
+WATCHDOG_EVERY = dt.timedelta(minutes=15)
 
 
 class JobKind(StrEnum):
@@ -41,11 +50,12 @@ class JobKind(StrEnum):
 
 @dataclass(frozen=True)
 class Due:
-    """What a job carries: whose it is and the instant it was meant for."""
+    """What a job carries: whose it is, the instant it was meant for, and which attempt."""
 
     user_id: int
     when: dt.datetime
     source: PromptSource = PromptSource.SCHEDULE
+    attempt: int = 0
 
 
 def job_name(kind: JobKind, user_id: int) -> str:
@@ -59,12 +69,18 @@ def job_name(kind: JobKind, user_id: int) -> str:
 Queue = JobQueue[Any]
 
 
-def _book(services: Services, job_queue: Queue | None, kind: JobKind, due: Due) -> None:
+def _book(
+    services: Services,
+    job_queue: Queue | None,
+    kind: JobKind,
+    due: Due,
+    run_at: dt.datetime | None = None,
+) -> None:
     assert job_queue is not None, "the job-queue extra is required"
     name = job_name(kind, due.user_id)
     old = services.jobs.pop(name, None)
     if old is not None:
-        old.schedule_removal()
+        _unschedule(old)
     callback = {
         JobKind.EVENING: send_evening,
         JobKind.CATCH_UP_EVENING: send_evening,
@@ -74,7 +90,7 @@ def _book(services: Services, job_queue: Queue | None, kind: JobKind, due: Due) 
     }[kind]
     services.jobs[name] = job_queue.run_once(
         callback,
-        when=due.when,
+        when=run_at or due.when,
         data=due,
         name=name,
         job_kwargs={"misfire_grace_time": MISFIRE_GRACE},
@@ -86,7 +102,20 @@ def cancel(services: Services, user_id: int, *kinds: JobKind) -> None:
     for kind in kinds or tuple(JobKind):
         job = services.jobs.pop(job_name(kind, user_id), None)
         if job is not None:
-            job.schedule_removal()
+            _unschedule(job)
+
+
+def _unschedule(job: Job[Any]) -> None:
+    """Take a job off the queue, if the scheduler still holds it.
+
+    A one-off job leaves the scheduler as soon as it fires, or when APScheduler drops it as
+    missed (more than MISFIRE_GRACE late: a suspended host, a blocked loop); its entry in
+    `services.jobs` stays until our callback runs, which for a dropped job is never. Removing it
+    again raises APScheduler's JobLookupError (a KeyError), which would crash the /pause, /time
+    or Forbidden handling that called us.
+    """
+    with contextlib.suppress(LookupError):
+        job.schedule_removal()
 
 
 def book_evening(
@@ -120,7 +149,9 @@ def reschedule(
     """Make the person's jobs match their stored settings (after any change)."""
     cancel(services, person.user_id, JobKind.EVENING, JobKind.MORNING, JobKind.SNOOZE)
     if not person.reminders_due:
+        services.expected.discard(person.user_id)
         return
+    services.expected.add(person.user_id)
     book_evening(services, job_queue, person, now)
     book_morning(services, job_queue, person, now)
     if person.snooze is not None:
@@ -155,6 +186,33 @@ def restore_all(services: Services, job_queue: Queue | None, now: dt.datetime) -
 # -- sending --------------------------------------------------------------------------------
 
 
+class Delivery(StrEnum):
+    """What a failed send means for the message."""
+
+    NOT_SENT = "not_sent"  # surely not delivered: safe to try again
+    MAYBE_SENT = "maybe_sent"  # may have arrived: trying again could send it twice
+    HOPELESS = "hopeless"  # Telegram refused the request itself: trying again will not help
+
+
+def classify(error: TelegramError) -> Delivery:
+    """Whether a failed send may have reached the person.
+
+    A connection that never opened, a 5xx answer or a rate limit means Telegram did not take
+    the message. A read timeout or a connection dropped after the request went out means it
+    may have: we then prefer a lost reminder to a doubled one.
+    """
+    if isinstance(error, RetryAfter):
+        return Delivery.NOT_SENT
+    if isinstance(error, NetworkError):
+        cause = error.__cause__
+        if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+            return Delivery.NOT_SENT
+        if cause is None and not isinstance(error, TimedOut):
+            return Delivery.NOT_SENT  # an HTTP 5xx answer
+        return Delivery.MAYBE_SENT
+    return Delivery.HOPELESS
+
+
 async def deliver(
     context: Ctx, person: Person, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> Message | None:
@@ -167,6 +225,42 @@ async def deliver(
         services.diary.mark_blocked(person.user_id, services.clock())
         cancel(services, person.user_id)
         return None
+
+
+async def _deliver_or_retry(
+    context: Ctx,
+    person: Person,
+    text: str,
+    markup: InlineKeyboardMarkup,
+    *,
+    due: Due,
+    kind: JobKind,
+    undo: Callable[[], None],
+) -> None:
+    """Send a scheduled message; if it surely did not arrive, undo the mark and try later."""
+    services = context.bot_data.services
+    try:
+        await deliver(context, person, text, markup)
+    except TelegramError as error:
+        outcome = classify(error)
+        log.warning(
+            "%s message for user %s failed (%s, %s)",
+            kind.value,
+            person.user_id,
+            error.__class__.__name__,
+            outcome.value,
+        )
+        if outcome is not Delivery.NOT_SENT:
+            return
+        undo()
+        if due.attempt >= len(RETRY_DELAYS):
+            return
+        now = services.clock()
+        retry_at = now + RETRY_DELAYS[due.attempt]
+        if retry_at - due.when > schedule.CATCH_UP_WINDOW:
+            return
+        retry = Due(due.user_id, due.when, PromptSource.CATCH_UP, due.attempt + 1)
+        _book(services, context.job_queue, kind, retry, run_at=retry_at)
 
 
 def _due(context: Ctx) -> Due:
@@ -200,10 +294,24 @@ async def send_evening(context: Ctx) -> None:
     night = diary.open_evening(due.user_id, key, now, due.source)
     if night is None:
         return
-    prefix = texts.WELCOME_BACK_PAUSE if pause_ended else ""
-    if due.source is PromptSource.CATCH_UP:
-        prefix += texts.CATCH_UP_PREFIX
-    await deliver(context, person, prefix + texts.CHECKIN_QUESTION, keyboards.rating(key))
+    if due.source is PromptSource.SNOOZE:
+        text = texts.CHECKIN_AGAIN
+    else:
+        text = texts.CHECKIN_QUESTION
+        if due.source is PromptSource.CATCH_UP:
+            text = texts.CATCH_UP_PREFIX + text
+        if pause_ended:
+            text = texts.WELCOME_BACK_PAUSE + text
+    prompted_at = night.prompted_at
+    await _deliver_or_retry(
+        context,
+        person,
+        text,
+        keyboards.rating(key),
+        due=due,
+        kind=JobKind.CATCH_UP_EVENING,
+        undo=lambda: diary.unmark_evening(due.user_id, key, prompted_at),
+    )
 
 
 async def send_morning(context: Ctx) -> None:
@@ -224,7 +332,16 @@ async def send_morning(context: Ctx) -> None:
     night = diary.open_morning(due.user_id, key, now)
     if night is None:
         return
-    await deliver(context, person, texts.morning_heading(key), keyboards.sleep_quality(key))
+    sent_at = night.morning_sent_at
+    await _deliver_or_retry(
+        context,
+        person,
+        texts.morning_heading(key),
+        keyboards.sleep_quality(key),
+        due=due,
+        kind=JobKind.CATCH_UP_MORNING,
+        undo=lambda: diary.unmark_morning(due.user_id, key, sent_at),
+    )
 
 
 def _forget(context: Ctx) -> None:
@@ -233,3 +350,37 @@ def _forget(context: Ctx) -> None:
     jobs = context.bot_data.services.jobs
     if job is not None and job.name is not None and jobs.get(job.name) is job:
         del jobs[job.name]
+
+
+# -- watchdog -------------------------------------------------------------------------------
+
+
+def _alive(services: Services, job_queue: Queue, name: str) -> bool:
+    job = services.jobs.get(name)
+    return job is not None and job_queue.scheduler.get_job(job.job.id) is not None
+
+
+async def watchdog(context: Ctx) -> None:
+    """Every few minutes: anyone whose evening or morning job went missing gets it back."""
+    services = context.bot_data.services
+    job_queue = context.job_queue
+    assert job_queue is not None
+    for user_id in list(services.expected):
+        if all(_alive(services, job_queue, job_name(k, user_id)) for k in _DAILY):
+            continue
+        person = services.diary.person(user_id)
+        if person is None:
+            services.expected.discard(user_id)
+            continue
+        log.warning("rebooking the reminders of user %s", user_id)
+        reschedule(services, job_queue, person, services.clock())
+
+
+_DAILY = (JobKind.EVENING, JobKind.MORNING)
+
+
+def start_watchdog(job_queue: Queue | None) -> None:
+    """Run the watchdog every WATCHDOG_EVERY."""
+    assert job_queue is not None
+    seconds = WATCHDOG_EVERY.total_seconds()
+    job_queue.run_repeating(watchdog, interval=seconds, first=seconds, name="watchdog")

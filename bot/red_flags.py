@@ -8,8 +8,6 @@ after a negation ("not pregnant", "no swelling").
 
 from __future__ import annotations
 
-import functools
-import importlib.resources
 import re
 import tomllib
 import unicodedata
@@ -23,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.errors import ContentError
+from bot.schedule import zone_countries
 
 GAP = "..."
 GAP_WORDS = 3
@@ -298,21 +297,9 @@ def load_crisis(path: Path) -> CrisisDirectory:
     return CrisisDirectory(model.version, countries, model.international)
 
 
-@functools.cache
-def _zone_countries() -> dict[str, str]:
-    text = importlib.resources.files("tzdata").joinpath("zoneinfo/zone.tab").read_text("utf-8")
-    result: dict[str, str] = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            fields = line.split("\t")
-            if len(fields) >= 3:
-                result[fields[2]] = fields[0]
-    return result
-
-
 def country_of_zone(tz: str | None) -> str | None:
     """ISO country code of an IANA zone (Europe/Berlin -> DE), or None."""
-    return _zone_countries().get(tz) if tz else None
+    return zone_countries().get(tz) if tz else None
 
 
 def _region(language: str | None) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
+from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.errors import BadInput
@@ -41,15 +42,34 @@ def format_time(value: dt.time) -> str:
 
 
 @cache
+def zone_countries() -> dict[str, str]:
+    """Zone name -> ISO country code, from tzdata's zone.tab (canonical zones only)."""
+    try:
+        text = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return {}
+    rows = (line.split("\t") for line in text.splitlines() if not line.startswith("#"))
+    return {row[2]: row[0] for row in rows if len(row) >= 3}
+
+
+@cache
 def _zone_index() -> dict[str, str]:
-    """Lower-cased lookups: full IANA names and unambiguous city names."""
+    """Lower-cased lookups: full IANA names and unambiguous city names.
+
+    A city named by an alias as well (`Asia/Istanbul` next to `Europe/Istanbul`,
+    `America/Buenos_Aires` next to `America/Argentina/Buenos_Aires`) means its canonical zone;
+    a name shared by different zones (`Eastern`: Canada or US) stays unknown.
+    """
     names = sorted(n for n in available_timezones() if "/" in n and not n.startswith("Etc/"))
     index: dict[str, str] = {n.lower(): n for n in available_timezones()}
     cities: dict[str, list[str]] = {}
     for name in names:
         city = name.rsplit("/", 1)[1].lower()
         cities.setdefault(city, []).append(name)
+    canonical = zone_countries()
     for city, zones in cities.items():
+        if len(zones) > 1:
+            zones = [z for z in zones if z in canonical]
         if len(zones) == 1:
             index.setdefault(city, zones[0])
     return index

@@ -66,6 +66,8 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         if not self.create:
             raise PermissionError("this storage is read-only")
+        # The format version rides along in every write, so no file can exist without it.
+        data = {**data, _META: {"1": {"schema_version": SCHEMA_VERSION}}}
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".json", dir=self.folder)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -128,7 +130,11 @@ class Store:
             ) from None
         self._lock_fd = fd
         removed = 0
-        for tmp in self.users_dir.glob(f"*/{TEMP_PREFIX}*"):
+        leftovers = [
+            *self.data_dir.glob(f"{TEMP_PREFIX}*"),
+            *self.users_dir.glob(f"*/{TEMP_PREFIX}*"),
+        ]
+        for tmp in leftovers:
             tmp.unlink(missing_ok=True)
             removed += 1
         if removed:
@@ -166,11 +172,8 @@ class Store:
     def save_person(self, person: Person) -> None:
         """Write the profile (creating the person's folder on first use)."""
         payload = person.model_dump(mode="json")
-        new = not (self._folder(person.user_id) / _PROFILE).exists()
         with self._db(person.user_id, _PROFILE) as db:
             db.table("profile", cache_size=0).upsert(Document(payload, doc_id=1))
-            if new:
-                _stamp_schema(db)
 
     def user_ids(self) -> list[int]:
         """Every person with a folder, in id order."""
@@ -209,13 +212,10 @@ class Store:
     def save_night(self, user_id: int, night: Night) -> None:
         """Insert or replace the record of `night.night`."""
         payload = night.model_dump(mode="json")
-        new = not (self._folder(user_id) / _NIGHTS).exists()
         with self._db(user_id, _NIGHTS) as db:
             db.table("nights", cache_size=0).upsert(
                 Document(payload, doc_id=night.night.toordinal())
             )
-            if new:
-                _stamp_schema(db)
 
     def nights(self, user_id: int) -> list[Night]:
         """Every night of this person, oldest first."""
@@ -225,11 +225,6 @@ class Store:
             docs = db.table("nights", cache_size=0).all()
         records = [_validate(Night, doc, user_id, _NIGHTS) for doc in docs]
         return sorted(records, key=lambda n: n.night)
-
-
-def _stamp_schema(db: TinyDB) -> None:
-    """Record the file format version once, so later releases can migrate old files."""
-    db.table(_META, cache_size=0).upsert(Document({"schema_version": SCHEMA_VERSION}, doc_id=1))
 
 
 _Model = TypeVar("_Model", Person, Night)

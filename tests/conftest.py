@@ -9,12 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from telegram import Update
 
 from bot.app import BotApp, build_application, open_services, start_offline
 from bot.config import Settings
 from bot.context import Services
 from bot.fake_telegram import FakeBotAPI, FakeTelegram, Sent
+
+# Property tests explore the same examples on every run: CI results never depend on luck.
+hypothesis_settings.register_profile("repeatable", derandomize=True, deadline=None)
+hypothesis_settings.load_profile("repeatable")
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content" / "remedies.toml"
@@ -135,6 +140,10 @@ async def app(services: Services, api: FakeBotAPI) -> AsyncIterator[BotApp]:
 
     application.add_error_handler(collect)
     await start_offline(application)
+    # Tests run jobs themselves (`await job.run(app)`); the real scheduler must not fire
+    # fixed-date test jobs in the background. Jobs stay booked, with their next_t.
+    assert application.job_queue is not None
+    application.job_queue.scheduler.pause()
     yield application
     await application.stop()
     await application.shutdown()

@@ -473,3 +473,16 @@ async def test_weekly_summary_day_is_chosen_in_settings(chat: Chat, services: Se
     assert person is not None and person.weekly_day == 6
     [settings] = await chat.send("/settings")
     assert "Weekly summary: on Sundays" in settings.text
+
+
+async def test_a_note_after_a_daytime_check_in_joins_that_check_in(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    await chat.onboard()
+    clock.set(dt.datetime(2026, 11, 26, 11, 30, tzinfo=dt.UTC))  # 12:30 in Berlin
+    await chat.send("/checkin")
+    await chat.press("4")
+    [reply] = await chat.send("restless at lunch")
+    assert "Thu 26 Nov" in reply.text
+    nights = services.diary.nights(chat.user_id)
+    assert [(n.night, n.rating, len(n.notes)) for n in nights] == [(NIGHT, 4, 1)]

@@ -94,7 +94,7 @@ async def accept_timezone(context: Ctx, person: Person, typed: str, *, located: 
     await send(context, person.chat_id, text, ReplyKeyboardRemove())
     apply_schedule(context, person)
     if person.ready and was_ready:
-        await send(context, person.chat_id, texts.schedule_set(person))
+        await send(context, person.chat_id, _schedule_text(context, person))
     else:
         await ask_next(context, person)
 
@@ -112,7 +112,7 @@ async def accept_time(context: Ctx, person: Person, action: Action, typed: str) 
         return None
     apply_schedule(context, person)
     if person.ready:
-        await send(context, person.chat_id, texts.schedule_set(person))
+        await send(context, person.chat_id, _schedule_text(context, person))
         if not was_ready:
             await send(context, person.chat_id, texts.READY)
     return person
@@ -355,3 +355,11 @@ async def cmd_crisis(update: Update, context: Ctx) -> None:
     directory = services(context).crisis
     entry = directory.for_person(person.tz if person else None, who.language)
     await send(context, who.chat_id, texts.crisis_command(entry, directory.international))
+
+
+def _schedule_text(context: Ctx, person: Person) -> str:
+    """The confirmation of the daily times, with when the next check-in comes."""
+    assert person.tz is not None
+    moment = now(context)
+    today = schedule.local_date(moment, person.tz)
+    return texts.schedule_set(person, diary(context).next_evening(person, moment), today)

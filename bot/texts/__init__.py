@@ -136,13 +136,19 @@ ASK_WAKE_TIME = (
 )
 
 
-def schedule_set(person: Person) -> str:
-    """Confirmation of the two daily times."""
+def schedule_set(person: Person, next_night: dt.date, today: dt.date) -> str:
+    """Confirmation of the two daily times, and when the next check-in comes."""
     assert person.checkin_time is not None and person.tz is not None
-    return (
+    text = (
         f"Done. I'll check in every evening at <b>{format_time(person.checkin_time)}</b> and ask "
         f"about your sleep at <b>{format_time(person.wake_time)}</b> ({esc(person.tz)})."
     )
+    if next_night > today:
+        text += (
+            " Tonight's time has passed, so the next check-in is tomorrow;"
+            " /checkin starts one now."
+        )
+    return text
 
 
 READY = (
@@ -180,11 +186,13 @@ def bad_input(kind: str, text: str = "") -> str:
 
 # -- evening check-in -----------------------------------------------------------------------
 
-CHECKIN_QUESTION = (
-    "Good evening. How do your legs feel <b>right now</b>?\n"
+RATING_QUESTION = (
+    "How do your legs feel <b>right now</b>?\n"
     "0 = calm, 10 = the worst it gets. Tap a number or type it."
 )
+CHECKIN_QUESTION = "Good evening. " + RATING_QUESTION
 CATCH_UP_PREFIX = "Sorry, I'm a little late tonight. "
+CHECKIN_AGAIN = "Here is your check-in again. " + RATING_QUESTION
 WELCOME_BACK_PAUSE = "Welcome back: reminders are on again.\n"
 SNOOZE_BUTTON = "Snooze 30 min"
 SKIP_BUTTON = "Skip tonight"
