@@ -89,10 +89,15 @@ def _shown(night: Night) -> set[str]:
 
 
 def eligible(
-    catalog: Catalog, person: Person, history: Sequence[Night], tonight: Night
+    catalog: Catalog,
+    person: Person,
+    history: Sequence[Night],
+    tonight: Night,
+    record: dict[str, Track] | None = None,
 ) -> list[Remedy]:
     """Remedies that may be offered tonight, before any preference is applied."""
-    record = track_record([n for n in history if n.night < tonight.night])
+    if record is None:
+        record = track_record([n for n in history if n.night < tonight.night])
     # "Recent" counts nights that had a suggestion, so a week off does not reset variety.
     earlier = [n for n in history if n.night < tonight.night and n.suggestions]
     recent = earlier[-RECENT_NIGHTS:]
@@ -141,10 +146,10 @@ def choose(
     rng: random.Random,
 ) -> Suggestion | None:
     """One remedy for tonight, or None when every eligible idea has been used up."""
-    options = eligible(catalog, person, history, tonight)
+    record = track_record([n for n in history if n.night < tonight.night])
+    options = eligible(catalog, person, history, tonight, record)
     if not options:
         return None
-    record = track_record([n for n in history if n.night < tonight.night])
     best: tuple[float, Remedy] | None = None
     for remedy in options:
         alpha, beta = PRIORS[remedy.evidence]

@@ -101,3 +101,74 @@ def test_the_reason_says_why_this_one() -> None:
     assert reason_for(massage, track) == "helped you 2 of 3 times"
     assert reason_for(massage, Track()) == "helped in trials"
     assert reason_for(walking, Track()) == "something new to try"
+
+
+def simulate(nights: int, seed: int, works: str) -> tuple[list[Night], Person]:
+    """A simulated person who always tries the idea; only `works` usually helps them."""
+    rng = random.Random(seed)
+    chooser_rng = random.Random(seed + 1)
+    who = person(not_for_me=frozenset({"music"}))
+    history: list[Night] = []
+    for day in range(nights):
+        tonight = Night(night=START + dt.timedelta(days=day), tz="UTC", rating=rng.randint(2, 8))
+        suggestion = choose(CATALOG, who, history, tonight, chooser_rng)
+        assert suggestion is not None
+        remedy_id = suggestion.remedy.id
+        odds = (0.05, 0.15, 0.8) if remedy_id == works else (0.7, 0.25, 0.05)
+        helped = rng.choices(list(Helped), weights=odds)[0]
+        history.append(
+            tonight.model_copy(
+                update={
+                    "suggestions": (
+                        SuggestionRecord(
+                            remedy_id=remedy_id, content_version=1, at=AT, reason=suggestion.reason
+                        ),
+                    ),
+                    "morning_remedy": remedy_id,
+                    "tried": True,
+                    "helped": helped,
+                }
+            )
+        )
+    return history, who
+
+
+def test_over_many_nights_the_chooser_settles_on_what_helps_and_never_breaks_a_rule() -> None:
+    history, who = simulate(800, seed=7, works="massage")
+    chosen = [n.suggestions[0].remedy_id for n in history]
+    kinds = {r.id: r for r in CATALOG.remedies}
+    habits = {r.id for r in CATALOG.remedies if r.kind is Kind.HABIT}
+    clearly_helped: set[str] = set()
+    for i, remedy_id in enumerate(chosen):
+        remedy = kinds[remedy_id]
+        assert remedy.kind is not Kind.ASK_DOCTOR
+        assert Flag.ADULTS_ONLY not in remedy.flags
+        assert remedy_id not in who.not_for_me
+        if remedy_id in chosen[max(0, i - 2) : i]:
+            assert remedy_id in clearly_helped, f"night {i} repeats {remedy_id}"
+        if remedy_id in habits:
+            assert not habits & set(chosen[max(0, i - 2) : i]), f"night {i}: habits too close"
+        if history[i].helped is Helped.CLEARLY:
+            clearly_helped.add(remedy_id)
+    late = chosen[-300:]
+    assert late.count("massage") / len(late) > 0.6
+    # It explored before it settled: several different ideas in the first month.
+    assert len(set(chosen[:30])) >= 8
+
+
+def test_before_any_personal_data_better_evidenced_ideas_come_first_more_often() -> None:
+    counts: dict[str, int] = {}
+    tonight = night(1)
+    rng = random.Random(3)
+    for _ in range(4000):
+        suggestion = choose(CATALOG, person(), [], tonight, rng)
+        assert suggestion is not None
+        grade = suggestion.remedy.evidence.value
+        counts[grade] = counts.get(grade, 0) + 1
+    per_remedy = {
+        grade: counts.get(grade, 0)
+        / max(1, sum(1 for r in eligible(CATALOG, person(), [], tonight) if r.evidence == grade))
+        for grade in ("TRIALS", "MIXED", "ANECDOTE")
+    }
+    assert per_remedy["TRIALS"] > per_remedy["MIXED"] > 0
+    assert per_remedy["TRIALS"] > per_remedy["ANECDOTE"] > 0
