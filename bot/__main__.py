@@ -25,7 +25,43 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="chat with the bot in this terminal (no Telegram needed)")
     check = sub.add_parser("content-check", help="validate the remedies file and list it")
     check.add_argument("file", nargs="?", type=Path, help="default: CONTENT_FILE")
+    review = sub.add_parser(
+        "review", help="operator: recent nights across people (read only, safe while running)"
+    )
+    review.add_argument("--since", default="7d", help="how far back: 24h, 7d, 2w (default 7d)")
+    review.add_argument("--user", type=int, help="one person by Telegram user id (not hidden)")
+    export = sub.add_parser(
+        "export", help="operator: write every person's CSV into a folder (read only)"
+    )
+    export.add_argument("--out", type=Path, required=True, help="folder outside DATA_DIR")
     return parser
+
+
+def operator_command(settings: Settings, args: argparse.Namespace) -> int:
+    """`review` and `export`: read DATA_DIR without the writer lock, never write to it."""
+    import datetime as dt
+
+    from bot.content import load_catalog
+    from bot.operator import export_all, parse_since, review_table
+    from bot.storage import Store
+
+    catalog = load_catalog(settings.content_file)
+    store = Store(settings.data_dir, read_only=True)
+    store.open()
+    now = dt.datetime.now(dt.UTC)
+    if args.command == "review":
+        try:
+            since = (now - parse_since(args.since)).date()
+        except ValueError as exc:
+            raise StartupError(str(exc)) from None
+        print(review_table(store, catalog, since=since, user_id=args.user, now=now))
+        return 0
+    try:
+        count = export_all(store, catalog, args.out, report=print)
+    except (ValueError, OSError) as exc:
+        raise StartupError(f"--out: {exc}") from None
+    print(f"wrote {count} CSV files to {args.out}")
+    return 0
 
 
 def run_telegram(settings: Settings) -> int:
@@ -61,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "content-check":
             return content_check(settings, args.file)
+        if args.command in ("review", "export"):
+            return operator_command(settings, args)
         if args.command == "console" or settings.token is None:
             from bot import console
 

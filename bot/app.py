@@ -96,7 +96,11 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if settings.telegram_api_base_url:
-        builder = builder.base_url(settings.telegram_api_base_url)
+        base = settings.telegram_api_base_url
+        builder = builder.base_url(base)
+        # Files come from the same server: ".../bot" for methods, ".../file/bot" for files.
+        if base.endswith("/bot"):
+            builder = builder.base_file_url(base.removesuffix("/bot") + "/file/bot")
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limit:

@@ -282,6 +282,23 @@ class Diary:
         self.store.save_night(user_id, night)
         return night
 
+    def claim_weekly(self, user_id: int, key: dt.date) -> bool:
+        """True (once per night) when the weekly summary should go out with this check-in."""
+        person = self.store.get_person(user_id)
+        if person is None or person.weekly_day is None or person.weekly_sent_for == key:
+            return False
+        if self.is_paused(person, key):
+            return False
+        self._update(person, {"weekly_sent_for": key})
+        return True
+
+    def replace_all(self, user_id: int, person: Person, nights: list[Night]) -> None:
+        """/import: the file's settings and nights replace what is stored (already validated)."""
+        current = self._consented(user_id)
+        kept = {"consented_at": current.consented_at or person.consented_at, "awaiting": None}
+        self.store.replace_nights(user_id, nights)
+        self.store.save_person(person.model_copy(update=kept))
+
     def unmark_evening(self, user_id: int, key: dt.date, prompted_at: dt.datetime | None) -> None:
         """The check-in did not arrive: forget that it was sent (unless answered meanwhile)."""
         night = self.store.get_night(user_id, key)

@@ -33,6 +33,8 @@ class Services:
     jobs: dict[str, Job[Any]] = field(default_factory=dict)
     # People who should have evening and morning jobs (checked by the watchdog).
     expected: set[int] = field(default_factory=set)
+    # /import files checked and waiting for the person's "yes" (never written before that).
+    pending_imports: dict[int, bytes] = field(default_factory=dict)
 
 
 class BotData:

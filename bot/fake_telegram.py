@@ -32,6 +32,7 @@ BOT_USER: JSON = {
     "supports_inline_queries": False,
 }
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 _ALLOWED_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",
@@ -135,6 +136,7 @@ class FakeBotAPI:
     calls: list[tuple[str, JSON]] = field(default_factory=list)
     answered: dict[str, JSON] = field(default_factory=dict)
     commands: list[JSON] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
     listeners: list[Callable[[Event], None]] = field(default_factory=list)
     before_call: Hook | None = None
@@ -217,7 +219,7 @@ class FakeBotAPI:
         if not files:
             raise ApiError(400, "Bad Request: there is no document in the request")
         name, data = next(iter(files.values()))
-        html, plain = self._text(str(caption or ""), kwargs.get("parse_mode"))
+        html, plain = self._text(str(caption or ""), kwargs.get("parse_mode"), limit=MAX_CAPTION)
         sent = Sent(chat, self._message_id(chat), html, plain, None, (name, data), plain)
         self._store(sent, "document")
         result = self._message_json(sent)
@@ -228,6 +230,41 @@ class FakeBotAPI:
             "file_size": len(data),
         }
         return result
+
+    async def api_sendPhoto(
+        self, chat_id: Any, photo: Any = None, caption: Any = None, **kwargs: Any
+    ) -> JSON:
+        chat = int(chat_id)
+        self._check_chat(chat)
+        files = kwargs.get("_files") or {}
+        if not files:
+            raise ApiError(400, "Bad Request: there is no photo in the request")
+        name, data = next(iter(files.values()))
+        html, plain = self._text(str(caption or ""), kwargs.get("parse_mode"), limit=MAX_CAPTION)
+        sent = Sent(chat, self._message_id(chat), html, plain, None, (name, data), plain)
+        self._store(sent, "document")
+        result = self._message_json(sent)
+        result["photo"] = [
+            {"file_id": f"ph{sent.message_id}", "file_unique_id": f"p{sent.message_id}",
+             "width": 1200, "height": 750, "file_size": len(data)}
+        ]  # fmt: skip
+        return result
+
+    async def api_getFile(self, file_id: Any, **_: Any) -> JSON:
+        data = self.files.get(str(file_id))
+        if data is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": str(file_id),
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(data),
+            "file_path": f"documents/{file_id}",
+        }
+
+    def download(self, url: str) -> tuple[int, bytes]:
+        """A file download (GET .../file/bot<token>/documents/<file_id>)."""
+        data = self.files.get(url.rsplit("/", 1)[-1])
+        return (200, data) if data is not None else (404, b"Not Found")
 
     async def api_editMessageText(
         self,
@@ -293,6 +330,26 @@ class FakeBotAPI:
     def send_message(self, chat_id: int, fields: JSON, **user: Any) -> JSON:
         """The person sends any other kind of message (sticker, photo, location, ...)."""
         return self.push({"message": self._user_message(chat_id, user, **fields)})
+
+    def send_document(
+        self,
+        chat_id: int,
+        name: str,
+        data: bytes,
+        mime_type: str = "application/json",
+        **user: Any,
+    ) -> JSON:
+        """The person sends a file (it can then be fetched with getFile)."""
+        file_id = f"f{len(self.files) + 1}"
+        self.files[file_id] = data
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": name,
+            "mime_type": mime_type,
+            "file_size": len(data),
+        }
+        return self.send_message(chat_id, {"document": document}, **user)
 
     def edit_text(self, chat_id: int, message_id: int, text: str, **user: Any) -> JSON:
         """The person edits one of their messages."""
@@ -364,11 +421,11 @@ class FakeBotAPI:
         return sent
 
     @staticmethod
-    def _text(text: str, parse_mode: Any) -> tuple[str, str]:
+    def _text(text: str, parse_mode: Any, limit: int = MAX_TEXT) -> tuple[str, str]:
         plain = html_to_plain(text) if parse_mode == "HTML" else text
-        if not plain.strip():
+        if not plain.strip() and limit == MAX_TEXT:
             raise ApiError(400, "Bad Request: message text is empty")
-        if len(plain) > MAX_TEXT:
+        if len(plain) > limit:
             raise ApiError(400, "Bad Request: message is too long")
         return text, plain
 
@@ -455,6 +512,8 @@ class FakeTelegram(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if method == "GET" and "/file/" in url:
+            return self.api.download(url)
         api_method = url.rsplit("/", 1)[-1]
         params: JSON = dict(request_data.parameters) if request_data else {}
         if request_data is not None and request_data.contains_files:

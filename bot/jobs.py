@@ -25,7 +25,9 @@ from telegram.ext import Job, JobQueue
 
 from bot import keyboards, schedule, texts
 from bot.context import Ctx, Services
+from bot.insights import summarize
 from bot.models import Person, PromptSource
+from bot.texts import review as review_texts
 
 log = logging.getLogger(__name__)
 
@@ -291,6 +293,8 @@ async def send_evening(context: Ctx) -> None:
             return
         key = diary.night_key(person, due.when)
     person, pause_ended = diary.end_expired_pause(person, key)
+    if due.source is not PromptSource.SNOOZE and diary.claim_weekly(due.user_id, key):
+        await _send_weekly(context, person, key)
     night = diary.open_evening(due.user_id, key, now, due.source)
     if night is None:
         return
@@ -342,6 +346,19 @@ async def send_morning(context: Ctx) -> None:
         kind=JobKind.CATCH_UP_MORNING,
         undo=lambda: diary.unmark_morning(due.user_id, key, sent_at),
     )
+
+
+async def _send_weekly(context: Ctx, person: Person, key: dt.date) -> None:
+    """The opt-in weekly summary: the seven nights before tonight."""
+    diary = context.bot_data.services.diary
+    nights = diary.nights(person.user_id)
+    start, end = key - dt.timedelta(days=7), key - dt.timedelta(days=1)
+    summary = summarize(nights, diary.catalog, start, end)
+    text = review_texts.weekly_summary(summary, red_flag_titles=diary.red_flags.titles())
+    try:
+        await deliver(context, person, text)
+    except TelegramError as error:
+        log.warning("weekly summary for user %s failed (%s)", person.user_id, error)
 
 
 def _forget(context: Ctx) -> None:

@@ -19,6 +19,7 @@ from telegram import (
 
 from bot import texts
 from bot.models import Catalog, Flag, Helped, Kind, Night, Person, Response
+from bot.texts import review as review_texts
 
 VERSION = "1"
 MAX_CALLBACK_BYTES = 64
@@ -44,6 +45,7 @@ class Action(StrEnum):
     TRIGGER = "tg"
     ABOUT_DONE = "ad"
     WEEKLY = "wd"
+    IMPORT = "im"
 
 
 @dataclass(frozen=True)
@@ -299,6 +301,18 @@ def delete_confirm() -> InlineKeyboardMarkup:
             [
                 _button(texts.DELETE_YES, Action.DELETE, arg="yes"),
                 _button(texts.DELETE_NO, Action.DELETE, arg="no"),
+            ]
+        ]
+    )
+
+
+def import_confirm() -> InlineKeyboardMarkup:
+    """Replace my diary / Cancel."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(review_texts.IMPORT_CONFIRM_BUTTON, Action.IMPORT, arg="yes"),
+                _button(review_texts.IMPORT_CANCEL_BUTTON, Action.IMPORT, arg="no"),
             ]
         ]
     )

@@ -200,6 +200,7 @@ class Awaiting(StrEnum):
     TIMEZONE = "timezone"
     CHECKIN_TIME = "checkin_time"
     WAKE_TIME = "wake_time"
+    IMPORT_FILE = "import_file"
 
 
 class Person(Record):
@@ -221,6 +222,7 @@ class Person(Record):
     adult_topics: bool = False
     # Weekly summary, opt-in: weekday 0 = Monday ... 6 = Sunday, sent at the check-in time.
     weekly_day: int | None = Field(default=None, ge=0, le=6)
+    weekly_sent_for: dt.date | None = None
     ask_onset: bool = False
     ask_triggers: bool = False
     # The last "consider seeing your doctor" message, so it comes at most once a fortnight.

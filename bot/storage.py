@@ -163,7 +163,7 @@ class Store:
         """The person's profile, or None if the bot has never stored anything about them."""
         if not (self._folder(user_id) / _PROFILE).exists():
             return None
-        with self._db(user_id, _PROFILE) as db:
+        with self._db(user_id, _PROFILE) as db, _shape(user_id, _PROFILE):
             doc = db.table("profile", cache_size=0).get(doc_id=1)
         if doc is None:
             return None
@@ -205,7 +205,7 @@ class Store:
         """One night's record, or None."""
         if not (self._folder(user_id) / _NIGHTS).exists():
             return None
-        with self._db(user_id, _NIGHTS) as db:
+        with self._db(user_id, _NIGHTS) as db, _shape(user_id, _NIGHTS):
             doc = db.table("nights", cache_size=0).get(doc_id=night.toordinal())
         return None if doc is None else _validate(Night, doc, user_id, _NIGHTS)
 
@@ -221,10 +221,26 @@ class Store:
         """Every night of this person, oldest first."""
         if not (self._folder(user_id) / _NIGHTS).exists():
             return []
-        with self._db(user_id, _NIGHTS) as db:
+        with self._db(user_id, _NIGHTS) as db, _shape(user_id, _NIGHTS):
             docs = db.table("nights", cache_size=0).all()
         records = [_validate(Night, doc, user_id, _NIGHTS) for doc in docs]
         return sorted(records, key=lambda n: n.night)
+
+    def replace_nights(self, user_id: int, nights: list[Night]) -> None:
+        """Replace all of a person's nights in one atomic write (used by /import)."""
+        table = {str(n.night.toordinal()): n.model_dump(mode="json") for n in nights}
+        with self._db(user_id, _NIGHTS) as db:
+            db.storage.write({"nights": table})
+
+
+@contextlib.contextmanager
+def _shape(user_id: int, name: str) -> Iterator[None]:
+    """Valid JSON of the wrong shape makes TinyDB fail oddly; report it as damage instead."""
+    try:
+        yield
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:
+        problem = f"not a TinyDB table ({exc.__class__.__name__})"
+        raise DamagedRecord(f"users/{user_id}/{name}: {problem}") from None
 
 
 _Model = TypeVar("_Model", Person, Night)

@@ -90,6 +90,10 @@ class Chat:
         """Send a non-text message (sticker, photo, location...)."""
         return await self._process(self.api.send_message(self.user_id, fields, **user))
 
+    async def send_message_document(self, name: str, data: bytes) -> list[Sent]:
+        """Send a file."""
+        return await self._process(self.api.send_document(self.user_id, name, data))
+
     async def edit(self, message_id: int, text: str) -> list[Sent]:
         """Edit one of the person's earlier messages."""
         return await self._process(self.api.edit_text(self.user_id, message_id, text))

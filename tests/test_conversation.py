@@ -292,7 +292,8 @@ async def test_history_and_export_read_it_all_back(chat: Chat, services: Service
     [history] = await chat.send("/history")
     assert "Thu 26 Nov" in history.text and "legs 6/10" in history.text
     assert "tingling, then slept" in history.text
-    [document] = await chat.send("/export")
+    document, everything = await chat.send("/export")
+    assert everything.document is not None and everything.document[0].endswith(".json")
     assert document.document is not None
     name, data = document.document
     assert name.endswith(".csv")

@@ -20,7 +20,7 @@ from bot import keyboards, texts
 from bot.checkins import NotSetUp, StaleNight
 from bot.context import Ctx
 from bot.errors import BadInput
-from bot.handlers import evening, morning, review, setup
+from bot.handlers import evening, morning, reports, review, setup
 from bot.handlers.common import not_set_up_text, send, sender, services
 from bot.jobs import cancel
 from bot.keyboards import Action, Press
@@ -47,6 +47,7 @@ BUTTONS: dict[Action, ButtonHandler] = {
     Action.TRIGGER: evening.on_trigger_button,
     Action.ABOUT_DONE: evening.on_about_done,
     Action.WEEKLY: setup.on_weekly_button,
+    Action.IMPORT: reports.on_import_button,
 }
 
 COMMANDS: dict[str, Callable[[Update, Ctx], Coroutine[Any, Any, None]]] = {
@@ -65,6 +66,9 @@ COMMANDS: dict[str, Callable[[Update, Ctx], Coroutine[Any, Any, None]]] = {
     "history": review.cmd_history,
     "export": review.cmd_export,
     "remedies": review.cmd_remedies,
+    "report": reports.cmd_report,
+    "summary": reports.cmd_summary,
+    "import": reports.cmd_import,
 }
 
 
@@ -145,6 +149,7 @@ def register(app: Application[Any, Ctx, Any, Any, Any, Any]) -> None:
     )
     app.add_handler(MessageHandler(new_private & filters.LOCATION, setup.on_location))
     app.add_handler(MessageHandler(new_private & filters.TEXT, evening.on_text))
+    app.add_handler(MessageHandler(new_private & filters.Document.ALL, reports.on_document))
     app.add_handler(
         MessageHandler(new_private & ~filters.StatusUpdate.ALL, evening.on_other_message)
     )

@@ -14,7 +14,7 @@ from bot.handlers.common import diary, not_set_up_text, now, send, sender, servi
 from bot.handlers.setup import accept_typed
 from bot.jobs import book_snooze
 from bot.keyboards import Press
-from bot.models import Night, Onset, Person, PromptSource, Response, Suggestion, Trigger
+from bot.models import Awaiting, Night, Onset, Person, PromptSource, Response, Suggestion, Trigger
 from bot.red_flags import RedFlag, Severity
 
 _TYPED_RATING = re.compile(r"^\s*(\d{1,2})\s*(?:/\s*10)?\s*$")
@@ -158,7 +158,9 @@ async def on_text(update: Update, context: Ctx) -> None:
     if person is None or not person.consented:
         await send(context, who.chat_id, texts.CONSENT_NEEDED)
         return
-    if person.awaiting is not None:
+    if person.awaiting is Awaiting.IMPORT_FILE:
+        person = diary(context).expect(who.user_id, None)  # typing instead: carry on as usual
+    elif person.awaiting is not None:
         await accept_typed(context, person, person.awaiting, text)
         return
     if not person.ready:

@@ -10,6 +10,8 @@ from bot.export import nights_csv
 from bot.handlers.common import diary, now, send, sender
 from bot.keyboards import Press
 from bot.models import Flag
+from bot.texts import review as review_texts
+from bot.transfer import export_json
 
 DEFAULT_HISTORY = 14
 MAX_HISTORY = 366
@@ -36,18 +38,29 @@ async def cmd_history(update: Update, context: Ctx) -> None:
 
 
 async def cmd_export(update: Update, context: Ctx) -> None:
-    """The person's nights as a CSV document, sent to their own chat only."""
+    """The nights as CSV and everything stored as JSON, sent to the person's own chat only."""
     who = sender(update)
     if who is None:
         return
+    person = diary(context).person(who.user_id)
     nights = diary(context).nights(who.user_id)
-    if not nights:
+    if person is None or not nights:
         await send(context, who.chat_id, texts.EXPORT_EMPTY)
         return
-    data = nights_csv(nights, diary(context).catalog)
-    filename = f"rls-nights-{now(context):%Y-%m-%d}.csv"
+    moment = now(context)
+    catalog = diary(context).catalog
     await context.bot.send_document(
-        who.chat_id, document=data, filename=filename, caption=texts.EXPORT_CAPTION
+        who.chat_id,
+        document=nights_csv(nights, catalog),
+        filename=f"rls-nights-{moment:%Y-%m-%d}.csv",
+        caption=texts.EXPORT_CAPTION,
+    )
+    everything = export_json(person, nights, content_version=catalog.version, exported_at=moment)
+    await context.bot.send_document(
+        who.chat_id,
+        document=everything,
+        filename=f"rls-diary-{moment:%Y-%m-%d}.json",
+        caption=review_texts.EXPORT_JSON_CAPTION,
     )
 
 

@@ -35,7 +35,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("checkin", "Start tonight's check-in now"),
     ("history", "Your recorded nights"),
     ("remedies", "Every idea, with how well it is studied"),
-    ("export", "Download your nights as a CSV file"),
+    ("report", "A chart of your last four weeks and what has helped"),
+    ("summary", "A one-page PDF to take to your doctor"),
+    ("export", "Download your nights (CSV) and all your data (JSON)"),
+    ("import", "Load a diary file made by /export"),
     ("settings", "Time zone, check-in and wake-up times"),
     ("time", "Evening check-in time, e.g. /time 22:00"),
     ("wake", "Morning follow-up time, e.g. /wake 07:30"),
@@ -409,6 +412,7 @@ def note_updated(night: dt.date) -> str:
 
 
 NOTE_INSTEAD_OF_RATING = "Saved as a note. To rate your legs tonight, use /checkin."
+IMPORT_HINT = "To load a diary file made by /export, send /import first."
 NOT_TEXT = (
     "I can only read text and buttons. To add a note, type it as a message; for commands "
     "see /help."

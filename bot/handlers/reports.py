@@ -1,0 +1,159 @@
+"""Looking back: /report (chart and what helped), /summary (PDF for a doctor), /import."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from telegram import Update
+
+from bot import keyboards, texts
+from bot.charts import report_png
+from bot.context import Ctx
+from bot.doctor_pdf import summary_pdf
+from bot.handlers.common import (
+    apply_schedule,
+    diary,
+    not_set_up_text,
+    now,
+    send,
+    sender,
+    services,
+)
+from bot.insights import summarize
+from bot.keyboards import Press
+from bot.models import Awaiting
+from bot.texts import review as review_texts
+from bot.transfer import ImportRejected, parse_import
+
+REPORT_DAYS = 28
+SUMMARY_DAYS = 28
+MAX_SUMMARY_DAYS = 366
+MAX_IMPORT_BYTES = 5_000_000
+
+
+def _today(context: Ctx, user_id: int) -> dt.date | None:
+    """The person's current night key (None before set-up)."""
+    person = diary(context).person(user_id)
+    if person is None or person.tz is None:
+        return None
+    return diary(context).night_key(person, now(context))
+
+
+async def cmd_report(update: Update, context: Ctx) -> None:
+    """A chart of the last 28 nights and a short summary, with what has helped."""
+    who = sender(update)
+    if who is None:
+        return
+    end = _today(context, who.user_id)
+    if end is None:
+        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
+        return
+    start = end - dt.timedelta(days=REPORT_DAYS - 1)
+    nights = diary(context).nights(who.user_id)
+    catalog = diary(context).catalog
+    summary = summarize(nights, catalog, start, end)
+    if summary.nights_recorded == 0:
+        await send(context, who.chat_id, review_texts.REPORT_EMPTY)
+        return
+    # Drawing takes a few hundred milliseconds: keep it off the event loop.
+    png = await asyncio.to_thread(report_png, nights, catalog, end, REPORT_DAYS)
+    await context.bot.send_photo(
+        who.chat_id, photo=png, caption=review_texts.chart_caption(REPORT_DAYS)
+    )
+    titles = diary(context).red_flags.titles()
+    await send(context, who.chat_id, review_texts.report_summary(summary, red_flag_titles=titles))
+
+
+async def cmd_summary(update: Update, context: Ctx) -> None:
+    """A one-page PDF of the last 28 nights (or /summary 90) to take to a doctor."""
+    who = sender(update)
+    if who is None:
+        return
+    person = diary(context).person(who.user_id)
+    end = _today(context, who.user_id)
+    if person is None or person.tz is None or end is None:
+        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
+        return
+    arg = (context.args or [""])[0]
+    days = int(arg) if arg.isdigit() and 7 <= int(arg) <= MAX_SUMMARY_DAYS else SUMMARY_DAYS
+    nights = diary(context).nights(who.user_id)
+    summary = summarize(nights, diary(context).catalog, end - dt.timedelta(days=days - 1), end)
+    if summary.nights_recorded == 0:
+        await send(context, who.chat_id, review_texts.DOCTOR_EMPTY)
+        return
+    pdf = await asyncio.to_thread(
+        lambda: summary_pdf(
+            summary,
+            tz=person.tz or "UTC",
+            generated_at=now(context),
+            red_flag_titles=diary(context).red_flags.titles(),
+        )
+    )
+    await context.bot.send_document(
+        who.chat_id,
+        document=pdf,
+        filename=f"rls-summary-{end:%Y-%m-%d}.pdf",
+        caption=review_texts.DOCTOR_PDF_CAPTION,
+    )
+
+
+async def cmd_import(update: Update, context: Ctx) -> None:
+    """Ask for a diary file made by /export; nothing changes until the person confirms."""
+    who = sender(update)
+    if who is None:
+        return
+    person = diary(context).person(who.user_id)
+    if person is None or not person.consented:
+        await send(context, who.chat_id, texts.CONSENT_NEEDED)
+        return
+    diary(context).expect(who.user_id, Awaiting.IMPORT_FILE)
+    await send(context, who.chat_id, review_texts.IMPORT_ASK)
+
+
+async def on_document(update: Update, context: Ctx) -> None:
+    """A file: check it as an import if /import asked for one, else say what the bot reads."""
+    who, message = sender(update), update.effective_message
+    if who is None or message is None or message.document is None:
+        return
+    person = diary(context).person(who.user_id)
+    if person is None or person.awaiting is not Awaiting.IMPORT_FILE:
+        await send(context, who.chat_id, texts.NOT_TEXT + "\n" + texts.IMPORT_HINT)
+        return
+    size = message.document.file_size or 0
+    if size > MAX_IMPORT_BYTES:
+        await send(context, who.chat_id, review_texts.import_rejected("The file is too large."))
+        return
+    file = await message.document.get_file()
+    data = bytes(await file.download_as_bytearray())
+    try:
+        _, nights = parse_import(data, user_id=who.user_id, chat_id=who.chat_id)
+    except ImportRejected as rejected:
+        await send(context, who.chat_id, review_texts.import_rejected(rejected.reason))
+        return
+    services(context).pending_imports[who.user_id] = data
+    current = len(diary(context).nights(who.user_id))
+    await send(
+        context,
+        who.chat_id,
+        review_texts.import_confirm(len(nights), current),
+        keyboards.import_confirm(),
+    )
+
+
+async def on_import_button(update: Update, context: Ctx, press: Press) -> None:
+    """Replace the diary with the checked file (yes) or leave everything (no)."""
+    who, query = sender(update), update.callback_query
+    if who is None or query is None:
+        return
+    data = services(context).pending_imports.pop(who.user_id, None)
+    diary(context).expect(who.user_id, None)
+    if press.arg != "yes" or data is None:
+        await query.edit_message_text(review_texts.IMPORT_CANCELLED)
+        return
+    person, nights = parse_import(data, user_id=who.user_id, chat_id=who.chat_id)
+    diary(context).replace_all(who.user_id, person, nights)
+    stored = diary(context).person(who.user_id)
+    if stored is not None:
+        apply_schedule(context, stored)
+    await query.edit_message_text(review_texts.import_done(len(nights)))

@@ -1,0 +1,162 @@
+"""What a person's own diary shows: per-remedy outcomes and period summaries (pure, no I/O).
+
+Everything here describes what happened alongside a remedy, never what it caused: the numbers
+are the person's own ratings and morning answers, counted and averaged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.models import Catalog, Helped, Night
+
+# Below this many tried nights an outcome is "too few nights to tell yet" (peers.md §b.2).
+MIN_TRIED_NIGHTS = 5
+SYMPTOM_THRESHOLD = 1
+SLEEP_LEVELS = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True)
+class RemedyOutcome:
+    """How one remedy went for this person: nights tried, their answers, ratings alongside."""
+
+    remedy_id: str
+    title: str
+    tried: int
+    no: int
+    a_bit: int
+    clearly: int
+    unanswered: int
+    # Mean rating on the evenings after a tried night (night N+1), and on every other rated
+    # evening; None when there is nothing to average.
+    avg_rating_after: float | None
+    avg_rating_other: float | None
+
+    @property
+    def enough(self) -> bool:
+        """True once there are enough tried nights for the averages to be worth showing."""
+        return self.tried >= MIN_TRIED_NIGHTS
+
+    @property
+    def answered(self) -> int:
+        """Tried nights with a "did it help?" answer."""
+        return self.no + self.a_bit + self.clearly
+
+
+@dataclass(frozen=True)
+class NightLine:
+    """One night of a period, as the tables show it."""
+
+    night: dt.date
+    rating: int | None
+    sleep_quality: int | None
+    skipped: bool
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    """Counts and medians over the nights from `start` to `end` (both included)."""
+
+    start: dt.date
+    end: dt.date
+    nights_recorded: int
+    nights_rated: int
+    nights_with_symptoms: int
+    median_rating: float | None
+    ratings: list[int]
+    sleep_quality_counts: dict[int, int]
+    median_sleep_quality: float | None
+    outcomes: list[RemedyOutcome]
+    red_flag_nights: list[tuple[dt.date, tuple[str, ...]]]
+    skipped: int
+    notes_count: int
+    # Every recorded night of the period in date order (for the nightly tables).
+    nightly: list[NightLine] = field(default_factory=list)
+
+    @property
+    def days(self) -> int:
+        """Length of the period in days."""
+        return (self.end - self.start).days + 1
+
+    @property
+    def mornings_missing(self) -> int:
+        """Rated evenings whose morning question (sleep quality) was never answered."""
+        return sum(1 for n in self.nightly if n.rating is not None and n.sleep_quality is None)
+
+
+def _by_date(nights: Sequence[Night]) -> dict[dt.date, Night]:
+    # A sequence from storage has one record per date; if not, the later one wins.
+    return {n.night: n for n in sorted(nights, key=lambda n: n.night)}
+
+
+def _mean(values: Sequence[int]) -> float | None:
+    return statistics.fmean(values) if values else None
+
+
+def remedy_outcomes(nights: Sequence[Night], catalog: Catalog) -> list[RemedyOutcome]:
+    """Per remedy tried in `nights`: counts of the answers and the ratings alongside.
+
+    Most-tried first (ties by title). A remedy missing from the catalog keeps its id as title.
+    """
+    by_date = _by_date(nights)
+    rated = {day: n.rating for day, n in by_date.items() if n.rating is not None}
+    tried_on: dict[str, list[Night]] = {}
+    for night in by_date.values():
+        if night.tried is True and night.morning_remedy is not None:
+            tried_on.setdefault(night.morning_remedy, []).append(night)
+    outcomes = []
+    for remedy_id, tried in tried_on.items():
+        answers = [n.helped for n in tried]
+        after_days = {n.night + dt.timedelta(days=1) for n in tried}
+        after = [rated[d] for d in sorted(after_days) if d in rated]
+        other = [r for d, r in sorted(rated.items()) if d not in after_days]
+        remedy = catalog.get(remedy_id)
+        outcomes.append(
+            RemedyOutcome(
+                remedy_id=remedy_id,
+                title=remedy.title if remedy else remedy_id,
+                tried=len(tried),
+                no=answers.count(Helped.NO),
+                a_bit=answers.count(Helped.A_BIT),
+                clearly=answers.count(Helped.CLEARLY),
+                unanswered=answers.count(None),
+                avg_rating_after=_mean(after),
+                avg_rating_other=_mean(other),
+            )
+        )
+    return sorted(outcomes, key=lambda o: (-o.tried, o.title.casefold(), o.remedy_id))
+
+
+def summarize(
+    nights: Sequence[Night], catalog: Catalog, start: dt.date, end: dt.date
+) -> PeriodSummary:
+    """The nights with start <= night <= end, summed up.
+
+    Outcomes are computed from the period's nights only, so the rating "after" the period's
+    last night is not looked up beyond `end`.
+    """
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    inside = [n for n in _by_date(nights).values() if start <= n.night <= end]
+    ratings = [n.rating for n in inside if n.rating is not None]
+    sleep = [n.sleep_quality for n in inside if n.sleep_quality is not None]
+    counts = {level: sleep.count(level) for level in SLEEP_LEVELS}
+    return PeriodSummary(
+        start=start,
+        end=end,
+        nights_recorded=len(inside),
+        nights_rated=len(ratings),
+        nights_with_symptoms=sum(1 for r in ratings if r >= SYMPTOM_THRESHOLD),
+        median_rating=float(statistics.median(ratings)) if ratings else None,
+        ratings=ratings,
+        sleep_quality_counts=counts,
+        median_sleep_quality=float(statistics.median(sleep)) if sleep else None,
+        outcomes=remedy_outcomes(inside, catalog),
+        red_flag_nights=[(n.night, n.red_flags) for n in inside if n.red_flags],
+        skipped=sum(1 for n in inside if n.skipped),
+        notes_count=sum(len(n.notes) for n in inside),
+        nightly=[NightLine(n.night, n.rating, n.sleep_quality, n.skipped) for n in inside],
+    )
