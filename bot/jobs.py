@@ -188,6 +188,21 @@ def restore_all(services: Services, job_queue: Queue | None, now: dt.datetime) -
 # -- sending --------------------------------------------------------------------------------
 
 
+# Transport errors after which the request cannot have been processed: no connection, the
+# request not fully written, or the connection closed before any answer. A dropped connection
+# could in principle come after Telegram acted on the request; we take the small risk of a
+# duplicate there rather than lose a check-in. A read timeout (Telegram busy with the request)
+# is treated as "maybe sent" and not repeated.
+_NEVER_REACHED = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.WriteError,
+    httpx.WriteTimeout,
+    httpx.RemoteProtocolError,
+)
+
+
 class Delivery(StrEnum):
     """What a failed send means for the message."""
 
@@ -207,7 +222,7 @@ def classify(error: TelegramError) -> Delivery:
         return Delivery.NOT_SENT
     if isinstance(error, NetworkError):
         cause = error.__cause__
-        if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        if isinstance(cause, _NEVER_REACHED):
             return Delivery.NOT_SENT
         if cause is None and not isinstance(error, TimedOut):
             return Delivery.NOT_SENT  # an HTTP 5xx answer

@@ -16,6 +16,7 @@ Faults for resilience tests: `fail(...)` answers a method with a Bot API error (
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import copy
 import json
@@ -156,6 +157,8 @@ class FakeBotApiServer:
         self.path_prefix = path_prefix.rstrip("/")
         self._tokens: set[str] = set()
         self._faults: list[Fault] = []
+        self._rate: tuple[int, float] | None = None
+        self._sends: collections.deque[float] = collections.deque()
         self._user_hook: Hook | None = self.api.before_call  # kept, run after the faults
         self._requests: list[RequestRecord] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -282,6 +285,14 @@ class FakeBotApiServer:
         self._notify()
 
     async def _before_call(self, method: str, params: JSON) -> None:
+        if self._rate is not None and "chat_id" in params:
+            limit, window = self._rate
+            now = time.monotonic()
+            while self._sends and now - self._sends[0] >= window:
+                self._sends.popleft()
+            if len(self._sends) >= limit:
+                raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+            self._sends.append(now)
         for fault in self._faults:
             if not fault.matches(method):
                 continue
@@ -495,6 +506,16 @@ class FakeBotApiServer:
     def disconnect(self, method: str | None, *, times: int | None = 1) -> None:
         """Close the connection instead of answering the next `times` calls."""
         self._add_fault(Fault(method, "disconnect", times))
+
+    def enforce_rate(self, limit: int = 30, window: float = 1.0) -> None:
+        """Like Telegram: at most `limit` calls carrying a chat_id per `window` seconds;
+        more get 429 "retry after 1"."""
+
+        def install(api: FakeBotAPI) -> None:
+            self._rate = (limit, window)
+            self._sends.clear()
+
+        self.call(install)
 
     def clear_faults(self) -> None:
         """Forget every fault not yet used up."""
