@@ -11,12 +11,12 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
-from bot import handlers, jobs, texts
+from bot import handlers, jobs, recovery, texts
 from bot.checkins import Diary
 from bot.config import Settings
 from bot.content import load_catalog
 from bot.context import BotData, Clock, Ctx, Services, context_types, system_clock
-from bot.errors import ContentError
+from bot.errors import ContentError, DamagedRecord
 from bot.red_flags import load_crisis, load_red_flags
 from bot.storage import Store
 
@@ -114,8 +114,19 @@ async def _post_init(app: BotApp) -> None:
     """Register the command menu and rebuild every person's jobs from storage."""
     await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
     services = app.bot_data.services
-    jobs.restore_all(services, app.job_queue, services.clock())
+    damaged: list[tuple[int, bool]] = []
+
+    def set_aside(error: DamagedRecord) -> None:
+        found = recovery.set_aside(services, error)
+        if found is not None:
+            damaged.append(found)
+
+    jobs.restore_all(services, app.job_queue, services.clock(), on_damage=set_aside)
     jobs.start_watchdog(app.job_queue)
+    for user_id, profile in damaged:
+        await recovery.apologize(app.bot, user_id, profile)
+    assert app.job_queue is not None
+    app.job_queue.run_once(recovery.scan_nights, when=1, name="scan-nights")
 
 
 async def _post_shutdown(app: BotApp) -> None:

@@ -27,3 +27,7 @@ class BadInput(BotError):
 
 class DamagedRecord(BotError):
     """A stored file could not be read back (truncated, garbage or the wrong shape)."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path

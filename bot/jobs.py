@@ -25,6 +25,7 @@ from telegram.ext import Job, JobQueue
 
 from bot import keyboards, schedule, texts
 from bot.context import Ctx, Services
+from bot.errors import DamagedRecord
 from bot.insights import summarize
 from bot.models import Person, PromptSource
 from bot.texts import review as review_texts
@@ -175,10 +176,15 @@ def restore(services: Services, job_queue: Queue | None, person: Person, now: dt
             _book(services, job_queue, kind, Due(person.user_id, missed, PromptSource.CATCH_UP))
 
 
-def restore_all(services: Services, job_queue: Queue | None, now: dt.datetime) -> int:
+def restore_all(
+    services: Services,
+    job_queue: Queue | None,
+    now: dt.datetime,
+    on_damage: Callable[[DamagedRecord], None] | None = None,
+) -> int:
     """Rebuild every person's jobs from storage; returns how many people are scheduled."""
     count = 0
-    for person in services.diary.store.people():
+    for person in services.diary.store.people(on_damage):
         restore(services, job_queue, person, now)
         count += person.reminders_due
     log.info("scheduled reminders for %d people", count)

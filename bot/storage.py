@@ -21,7 +21,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,6 +41,9 @@ _NIGHTS = "nights.json"
 _META = "meta"
 
 
+_Model = TypeVar("_Model", Person, Night)
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage that replaces the whole file atomically on every write."""
 
@@ -56,11 +59,10 @@ class AtomicJSONStorage(Storage):
         except FileNotFoundError:
             return None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise DamagedRecord(
-                f"{self.path}: not valid JSON ({exc.__class__.__name__})"
-            ) from None
-        if not isinstance(data, dict):
-            raise DamagedRecord(f"{self.path}: not a TinyDB document")
+            problem = f"not valid JSON ({exc.__class__.__name__})"
+            raise DamagedRecord(f"{self.path}: {problem}", path=self.path) from None
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            raise DamagedRecord(f"{self.path}: not a TinyDB document", path=self.path)
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
@@ -163,11 +165,11 @@ class Store:
         """The person's profile, or None if the bot has never stored anything about them."""
         if not (self._folder(user_id) / _PROFILE).exists():
             return None
-        with self._db(user_id, _PROFILE) as db, _shape(user_id, _PROFILE):
+        with self._db(user_id, _PROFILE) as db, self._shape(user_id, _PROFILE):
             doc = db.table("profile", cache_size=0).get(doc_id=1)
         if doc is None:
             return None
-        return _validate(Person, doc, user_id, _PROFILE)
+        return self._validate(Person, doc, user_id, _PROFILE)
 
     def save_person(self, person: Person) -> None:
         """Write the profile (creating the person's folder on first use)."""
@@ -181,13 +183,16 @@ class Store:
             return []
         return sorted(int(p.name) for p in self.users_dir.iterdir() if p.name.isdigit())
 
-    def people(self) -> Iterator[Person]:
-        """Every stored person; unreadable profiles are logged and skipped."""
+    def people(self, on_damage: Callable[[DamagedRecord], None] | None = None) -> Iterator[Person]:
+        """Every stored person; an unreadable profile goes to `on_damage` (default: logged)."""
         for user_id in self.user_ids():
             try:
                 person = self.get_person(user_id)
             except DamagedRecord as exc:
-                log.error("skipping a damaged profile: %s", exc)
+                if on_damage is None:
+                    log.error("skipping a damaged profile: %s", exc)
+                else:
+                    on_damage(exc)
                 continue
             if person is not None:
                 yield person
@@ -205,9 +210,9 @@ class Store:
         """One night's record, or None."""
         if not (self._folder(user_id) / _NIGHTS).exists():
             return None
-        with self._db(user_id, _NIGHTS) as db, _shape(user_id, _NIGHTS):
+        with self._db(user_id, _NIGHTS) as db, self._shape(user_id, _NIGHTS):
             doc = db.table("nights", cache_size=0).get(doc_id=night.toordinal())
-        return None if doc is None else _validate(Night, doc, user_id, _NIGHTS)
+        return None if doc is None else self._validate(Night, doc, user_id, _NIGHTS)
 
     def save_night(self, user_id: int, night: Night) -> None:
         """Insert or replace the record of `night.night`."""
@@ -221,9 +226,9 @@ class Store:
         """Every night of this person, oldest first."""
         if not (self._folder(user_id) / _NIGHTS).exists():
             return []
-        with self._db(user_id, _NIGHTS) as db, _shape(user_id, _NIGHTS):
+        with self._db(user_id, _NIGHTS) as db, self._shape(user_id, _NIGHTS):
             docs = db.table("nights", cache_size=0).all()
-        records = [_validate(Night, doc, user_id, _NIGHTS) for doc in docs]
+        records = [self._validate(Night, doc, user_id, _NIGHTS) for doc in docs]
         return sorted(records, key=lambda n: n.night)
 
     def replace_nights(self, user_id: int, nights: list[Night]) -> None:
@@ -232,23 +237,44 @@ class Store:
         with self._db(user_id, _NIGHTS) as db:
             db.storage.write({"nights": table})
 
+    @contextlib.contextmanager
+    def _shape(self, user_id: int, name: str) -> Iterator[None]:
+        """Valid JSON of the wrong shape makes TinyDB fail oddly; report it as damage instead."""
+        try:
+            yield
+        except (AttributeError, TypeError, ValueError, KeyError) as exc:
+            problem = f"not a TinyDB table ({exc.__class__.__name__})"
+            path = str(self._folder(user_id) / name)
+            raise DamagedRecord(f"users/{user_id}/{name}: {problem}", path=path) from None
 
-@contextlib.contextmanager
-def _shape(user_id: int, name: str) -> Iterator[None]:
-    """Valid JSON of the wrong shape makes TinyDB fail oddly; report it as damage instead."""
-    try:
-        yield
-    except (AttributeError, TypeError, ValueError, KeyError) as exc:
-        problem = f"not a TinyDB table ({exc.__class__.__name__})"
-        raise DamagedRecord(f"users/{user_id}/{name}: {problem}") from None
+    def _validate(self, model: type[_Model], doc: dict[str, Any], uid: int, name: str) -> _Model:
+        try:
+            return model.model_validate(dict(doc))
+        except ValidationError as exc:
+            problem = f"unexpected content ({exc.error_count()} errors)"
+            path = str(self._folder(uid) / name)
+            raise DamagedRecord(f"users/{uid}/{name}: {problem}", path=path) from None
 
+    # -- damage -----------------------------------------------------------------------------
 
-_Model = TypeVar("_Model", Person, Night)
+    def check_nights(self, user_id: int) -> None:
+        """Parse the nights file (JSON and TinyDB shape only, no record validation: it is fast)
+        and raise DamagedRecord if it cannot be read back."""
+        path = self._folder(user_id) / _NIGHTS
+        if path.exists():
+            AtomicJSONStorage(str(path), create=False).read()
 
-
-def _validate(model: type[_Model], doc: dict[str, Any], uid: int, name: str) -> _Model:
-    try:
-        return model.model_validate(dict(doc))
-    except ValidationError as exc:
-        problem = f"unexpected content ({exc.error_count()} errors)"
-        raise DamagedRecord(f"users/{uid}/{name}: {problem}") from None
+    def quarantine(self, path: str) -> Path | None:
+        """Move a damaged file aside (`<name>.damaged-<UTC time>`), so the person can start
+        afresh while the operator keeps a copy; /delete removes it with the rest."""
+        source = Path(path).resolve()
+        if self.read_only or source.parent.parent != self.users_dir.resolve():
+            return None
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = source.with_name(f"{source.name}.damaged-{stamp}")
+        try:
+            os.replace(source, target)
+        except FileNotFoundError:
+            return None
+        _fsync_dir(str(source.parent))
+        return target

@@ -16,10 +16,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import keyboards, texts
+from bot import keyboards, recovery, texts
 from bot.checkins import NotSetUp, StaleNight
 from bot.context import Ctx
-from bot.errors import BadInput
+from bot.errors import BadInput, DamagedRecord
 from bot.handlers import evening, morning, reports, review, setup
 from bot.handlers.common import not_set_up_text, send, sender, services
 from bot.jobs import cancel
@@ -113,6 +113,9 @@ async def on_error(update: object, context: Ctx) -> None:
     """Log the update id and the error (never message text), and apologise to the person."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, DamagedRecord):
+        await recovery.handle(context, error)
+        return
     if isinstance(error, Forbidden) and isinstance(update, Update):
         who = sender(update)
         if who is not None:

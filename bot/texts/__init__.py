@@ -421,6 +421,15 @@ PRIVATE_ONLY = (
     "I work in private chats only, so that your health notes stay private. Please message me "
     "directly. I don't store anything from group chats."
 )
+DAMAGED_PROFILE = (
+    "I'm sorry: after a restart I couldn't read your saved settings, so I had to start afresh. "
+    "Your diary entries are kept. Please send /start to set up your check-ins again."
+)
+DAMAGED_NIGHTS = (
+    "I'm sorry: your saved diary entries could not be read back, so I had to set them aside "
+    "and start a fresh diary. Your settings are kept and your check-ins go on as usual. The "
+    "old entries are kept apart on the server; /delete removes them along with everything else."
+)
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side. Your earlier answers are safe. Please try again."
 )

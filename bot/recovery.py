@@ -1,0 +1,72 @@
+"""Damaged files: move them aside, give that person a fresh start and an apology.
+
+A truncated or garbage file (a disk problem, someone editing DATA_DIR by hand) must never stop
+the bot or affect anyone else. Profiles are checked while jobs are rebuilt at start-up; nights
+files are checked in small slices right after start-up (reading them all at once would slow
+start-up); anything found later, when a handler or job reads a file, is handled the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot import texts
+from bot.context import Ctx, Services
+from bot.errors import DamagedRecord
+
+log = logging.getLogger(__name__)
+
+SCAN_SLICE = 50  # nights files checked between yields to the event loop
+
+
+def set_aside(services: Services, error: DamagedRecord) -> tuple[int, bool] | None:
+    """Quarantine the file named by `error`; returns (user id, was it the profile) or None."""
+    if error.path is None:
+        return None
+    path = Path(error.path)
+    moved = services.diary.store.quarantine(error.path)
+    if moved is None:
+        return None
+    user_id = int(path.parent.name)
+    log.error(
+        "user %s: %s was damaged (%s) and was moved aside to %s; they start afresh",
+        user_id,
+        path.name,
+        str(error).rsplit(": ", 1)[-1],
+        moved.name,
+    )
+    return user_id, path.name == "profile.json"
+
+
+async def apologize(bot: Bot, user_id: int, profile: bool) -> None:
+    """Tell the person what happened (in a private chat the chat id is the user id)."""
+    text = texts.DAMAGED_PROFILE if profile else texts.DAMAGED_NIGHTS
+    try:
+        await bot.send_message(user_id, text)
+    except TelegramError as exc:
+        log.warning("could not send the apology to user %s (%s)", user_id, exc.__class__.__name__)
+
+
+async def handle(context: Ctx, error: DamagedRecord) -> None:
+    """Set the damaged file aside and apologise."""
+    found = set_aside(context.bot_data.services, error)
+    if found is not None:
+        await apologize(context.bot, *found)
+
+
+async def scan_nights(context: Ctx) -> None:
+    """Job run once after start-up: check every nights file, a slice at a time."""
+    services = context.bot_data.services
+    store = services.diary.store
+    for index, user_id in enumerate(store.user_ids(), 1):
+        try:
+            store.check_nights(user_id)
+        except DamagedRecord as error:
+            await handle(context, error)
+        if index % SCAN_SLICE == 0:
+            await asyncio.sleep(0)

@@ -1,0 +1,114 @@
+"""Damaged data: one person's unreadable file never stops the bot or affects anyone else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot import texts
+from bot.app import BotApp, build_application, open_services, start_offline
+from bot.config import Settings
+from bot.context import Services
+from bot.fake_telegram import FakeBotAPI, FakeTelegram
+from bot.models import Night, Note, Person
+from bot.storage import Store
+from tests.conftest import Chat, FakeClock
+
+NOW = dt.datetime(2026, 11, 26, 19, 0, tzinfo=dt.UTC)
+A, B, C = 101, 102, 103
+
+
+def person(user_id: int) -> Person:
+    return Person(
+        user_id=user_id,
+        chat_id=user_id,
+        created_at=NOW,
+        consented_at=NOW,
+        tz="Europe/Berlin",
+        checkin_time=dt.time(22, 0),
+    )
+
+
+def prepare(data_dir: Path) -> None:
+    """Three people; A's profile is garbage and B's nights file is cut off half-way."""
+    store = Store(data_dir)
+    store.open()
+    for uid in (A, B, C):
+        store.save_person(person(uid))
+        store.save_night(
+            uid,
+            Night(night=dt.date(2026, 11, 25), tz="Europe/Berlin", rating=5,
+                  notes=(Note(at=NOW, text=f"note of {uid}"),)),
+        )  # fmt: skip
+    store.close()
+    (data_dir / "users" / str(A) / "profile.json").write_bytes(b"\x00\x01garbage{{")
+    nights = data_dir / "users" / str(B) / "nights.json"
+    nights.write_bytes(nights.read_bytes()[:40])
+
+
+@pytest.fixture
+async def damaged_app(
+    settings: Settings, clock: FakeClock, api: FakeBotAPI
+) -> AsyncIterator[tuple[BotApp, Services]]:
+    prepare(settings.data_dir)
+    services = open_services(settings, clock=clock, seed=1)
+    app = build_application(services, request=FakeTelegram(api), rate_limit=False)
+    await start_offline(app)
+    assert app.job_queue is not None
+    app.job_queue.scheduler.pause()
+    yield app, services
+    await app.stop()
+    await app.shutdown()
+    services.diary.store.close()
+
+
+async def test_damaged_files_are_set_aside_with_an_apology_and_others_are_served(
+    damaged_app: tuple[BotApp, Services],
+    api: FakeBotAPI,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app, services = damaged_app
+    users = settings.data_dir / "users"
+    # A: the profile was moved aside at start-up, with a log line and an apology.
+    assert not (users / str(A) / "profile.json").exists()
+    assert len(list((users / str(A)).glob("profile.json.damaged-*"))) == 1
+    assert [s.text for s in api.sent_to(A)] == [texts.DAMAGED_PROFILE]
+    # B: the nights file is found by the check that runs right after start-up.
+    assert app.job_queue is not None
+    [scan] = app.job_queue.get_jobs_by_name("scan-nights")
+    with caplog.at_level(logging.ERROR, logger="bot.recovery"):
+        await scan.run(app)
+    assert any(f"user {B}: nights.json was damaged" in r.getMessage() for r in caplog.records)
+    assert len(list((users / str(B)).glob("nights.json.damaged-*"))) == 1
+    assert [s.text for s in api.sent_to(B)] == [texts.DAMAGED_NIGHTS]
+    # C was never bothered, and everyone can go on.
+    assert api.sent_to(C) == []
+    assert f"evening:{C}" in services.jobs and f"evening:{B}" in services.jobs
+    assert f"evening:{A}" not in services.jobs
+    a, b, c = (Chat(app, api, uid) for uid in (A, B, C))
+    [welcome] = await a.send("/start")
+    assert welcome.buttons, "A starts afresh with the welcome and consent button"
+    [history] = await b.send("/history")
+    assert "No nights recorded yet" in history.text
+    [history] = await c.send("/history")
+    assert "note of 103" in history.text
+
+
+async def test_a_file_damaged_while_running_is_set_aside_not_a_crash(
+    chat: Chat, services: Services, api: FakeBotAPI
+) -> None:
+    await chat.onboard()
+    await chat.send("a note")
+    nights = services.settings.data_dir / "users" / str(chat.user_id) / "nights.json"
+    nights.write_text('{"nights": {"1": ')
+    replies = await chat.send("/history")
+    assert [r.text for r in replies] == [texts.DAMAGED_NIGHTS]
+    [history] = await chat.send("/history")
+    assert "No nights recorded yet" in history.text
+    [saved] = await chat.send("another note")
+    assert "Saved your note" in saved.text
