@@ -332,15 +332,20 @@ class Diary:
             raise BadInput("rating")
         person = self.require(user_id)
         self._answerable(person, key, now)
-        night = self.night(person, key)
+        history = self.store.nights(user_id)
+        night = next((n for n in history if n.night == key), None) or Night(
+            night=key, tz=person.tz or "UTC"
+        )
         replaced = night.rating is not None
         update: dict[str, object] = {"rating": rating, "rated_at": now, "skipped": False}
         if night.prompted_at is None:
             update.update(prompted_at=now, prompt_source=PromptSource.MANUAL)
+        if not replaced and person.ask_triggers:
+            update["tags_asked"] = True
         night = night.model_copy(update=update)
         suggestion = None
         if rating >= 1 and not night.suggestions:
-            suggestion = self._suggest(person, night)
+            suggestion = self._suggest(person, night, history)
             if suggestion is not None:
                 night = self._with_suggestion(night, suggestion, now)
         self.store.save_night(user_id, night)
@@ -349,8 +354,8 @@ class Diary:
             person_update["snooze"] = None
         doctor = None
         if not replaced:
-            history = self.store.nights(user_id)
-            doctor = trends.doctor_reason(history, key, person.doctor_prompt_at, now)
+            updated = [n for n in history if n.night != key] + [night]
+            doctor = trends.doctor_reason(updated, key, person.doctor_prompt_at, now)
             if doctor is not None:
                 person_update["doctor_prompt_at"] = now
         if person_update:
@@ -365,10 +370,13 @@ class Diary:
             for flag in map(self.red_flags.get, night.red_flags)
         )
 
-    def _suggest(self, person: Person, night: Night) -> Suggestion | None:
+    def _suggest(
+        self, person: Person, night: Night, history: list[Night] | None = None
+    ) -> Suggestion | None:
         if self.remedy_blocked(night):
             return None
-        history = self.store.nights(person.user_id)
+        if history is None:
+            history = self.store.nights(person.user_id)
         return recommend.choose(self.catalog, person, history, night, self.rng)
 
     def _with_suggestion(self, night: Night, suggestion: Suggestion, now: dt.datetime) -> Night:

@@ -17,7 +17,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from bot.insights import NightLine, PeriodSummary, RemedyOutcome
-from bot.texts import SLEEP_QUALITY
+from bot.texts import ONSET_LABELS, SLEEP_QUALITY, TRIGGER_LABELS
 
 TITLE = "Restless legs diary: summary for your doctor"
 FOOTER = "Made by the RLS bedtime companion bot from the person's own entries. Not medical advice."
@@ -202,6 +202,22 @@ def _nights_section(page: _Page, summary: PeriodSummary) -> None:
         ("Evenings skipped", str(summary.skipped)),
         ("Notes written (their text is not included)", str(summary.notes_count)),
     ]
+    if summary.onset_counts:
+        onsets = ", ".join(
+            f"{ONSET_LABELS[onset].lower()} {count}"
+            for onset, count in summary.onset_counts.items()
+        )
+        rows.append(("When the urge started (evenings asked)", onsets))
+    for tag in summary.tags:
+        with_avg = "-" if tag.avg_with is None else _number(tag.avg_with)
+        without_avg = "-" if tag.avg_without is None else _number(tag.avg_without)
+        rows.append(
+            (
+                f"Day tag: {TRIGGER_LABELS[tag.trigger].lower()}",
+                f"{tag.with_nights} evenings, rating {with_avg}; without: "
+                f"{tag.without_nights}, rating {without_avg} (association only)",
+            )
+        )
     for label, value in rows:
         page.row([label, value], [85.0, page.width - 85.0])
 

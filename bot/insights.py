@@ -11,7 +11,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.models import Catalog, Helped, Night
+from bot.models import Catalog, Helped, Night, Onset, Trigger
 
 # Below this many tried nights an outcome is "too few nights to tell yet" (peers.md §b.2).
 MIN_TRIED_NIGHTS = 5
@@ -57,6 +57,32 @@ class NightLine:
 
 
 @dataclass(frozen=True)
+class TagComparison:
+    """Rated evenings with and without one day tag, among evenings when tags were asked."""
+
+    trigger: Trigger
+    with_nights: int
+    avg_with: float | None
+    without_nights: int
+    avg_without: float | None
+
+
+def tag_comparisons(nights: Sequence[Night]) -> list[TagComparison]:
+    """Per tag used at least once: the average rating with and without it."""
+    asked = [n for n in nights if n.tags_asked and n.rating is not None]
+    result = []
+    for trigger in Trigger:
+        with_tag = [n.rating for n in asked if trigger in n.triggers and n.rating is not None]
+        if not with_tag:
+            continue
+        without = [n.rating for n in asked if trigger not in n.triggers and n.rating is not None]
+        result.append(
+            TagComparison(trigger, len(with_tag), _mean(with_tag), len(without), _mean(without))
+        )
+    return result
+
+
+@dataclass(frozen=True)
 class PeriodSummary:
     """Counts and medians over the nights from `start` to `end` (both included)."""
 
@@ -75,6 +101,9 @@ class PeriodSummary:
     notes_count: int
     # Every recorded night of the period in date order (for the nightly tables).
     nightly: list[NightLine] = field(default_factory=list)
+    # The optional onset question and day tags (empty when never switched on).
+    onset_counts: dict[Onset, int] = field(default_factory=dict)
+    tags: list[TagComparison] = field(default_factory=list)
 
     @property
     def days(self) -> int:
@@ -159,4 +188,10 @@ def summarize(
         skipped=sum(1 for n in inside if n.skipped),
         notes_count=sum(len(n.notes) for n in inside),
         nightly=[NightLine(n.night, n.rating, n.sleep_quality, n.skipped) for n in inside],
+        onset_counts={
+            onset: count
+            for onset in Onset
+            if (count := sum(1 for n in inside if n.onset is onset))
+        },
+        tags=tag_comparisons(inside),
     )

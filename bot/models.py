@@ -171,6 +171,8 @@ class Night(Record):
     red_flags: tuple[str, ...] = ()
     onset: Onset | None = None
     triggers: tuple[Trigger, ...] = ()
+    # True once the day-tags question was shown, so "nights without a tag" means something.
+    tags_asked: bool = False
 
     @property
     def current_suggestion(self) -> SuggestionRecord | None:

@@ -443,7 +443,7 @@ async def test_a_person_who_blocked_the_bot_gets_no_reminders_until_the_next_sta
     assert scene.person().blocked_at == utc(11, 26, 21)
     assert scene.booked() == set()
     assert scene.app.job_queue is not None
-    assert [j.name for j in scene.app.job_queue.jobs()] == ["watchdog"]
+    assert {j.name for j in scene.app.job_queue.jobs()} == {"watchdog", "scan-nights"}
 
     api.blocked.discard(UID)
     scene.clock.set(utc(11, 27, 9))
