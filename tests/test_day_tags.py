@@ -9,7 +9,7 @@ from bot.content import load_catalog
 from bot.doctor_pdf import summary_pdf
 from bot.insights import summarize, tag_comparisons
 from bot.models import Night, Onset, Trigger
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, Chat
 
 CATALOG = load_catalog(CONTENT)
 START = dt.date(2026, 11, 1)
@@ -60,3 +60,33 @@ def test_onset_answers_are_counted_in_the_summary_and_shown_in_the_pdf() -> None
     )
     assert "When the urge started" in text and "afternoon 2" in text
     assert "Day tag: alcohol" in text and "association only" in text
+
+
+def test_report_text_lists_tags_with_and_without_never_as_a_cause() -> None:
+    from bot.texts.review import report_summary
+
+    nights = [
+        night(0, 8, Trigger.ALCOHOL, onset=Onset.EVENING),
+        night(1, 3),
+        night(2, 7, Trigger.ALCOHOL),
+    ]
+    text = report_summary(summarize(nights, CATALOG, START, START + dt.timedelta(days=27)))
+    assert "When the urge started</b>: evening 1." in text
+    assert "• alcohol: 2 evenings with, averaging 7.5/10; 1 without, averaging 3.0/10." in text
+    assert "not what made the difference" in text
+    for word in ("because", "caused", "causes", "works"):
+        assert word not in text.lower()
+
+
+async def test_history_shows_onset_and_tags(chat: Chat) -> None:
+    await chat.onboard()
+    [settings] = await chat.send("/settings")
+    await chat.press("Ask when the urge started", settings)
+    [settings] = await chat.send("/settings")
+    await chat.press("Ask about day tags", settings)
+    await chat.send("/checkin")
+    question = (await chat.press("6"))[-1]
+    await chat.press("Evening", question)
+    await chat.press("Long sitting or travel", question)
+    [history] = await chat.send("/history")
+    assert "urge began: evening" in history.text and "long sitting or travel" in history.text

@@ -652,6 +652,10 @@ def history_line(night: Night, catalog: Catalog, flag_titles: Mapping[str, str])
         parts.append(esc(_cut(title, 28)) + outcome)
     if night.sleep_quality is not None:
         parts.append(f"slept {SLEEP_QUALITY[night.sleep_quality - 1].lower()}")
+    if night.onset is not None:
+        parts.append(f"urge began: {ONSET_LABELS[night.onset].lower()}")
+    if night.triggers:
+        parts.append(", ".join(TRIGGER_LABELS[t].lower() for t in night.triggers))
     if night.notes:
         parts.append(f"“{esc(_cut(night.notes[0].text, NOTE_PREVIEW))}”")
     for flag in night.red_flags:

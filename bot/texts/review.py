@@ -11,7 +11,14 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 
 from bot.insights import MIN_TRIED_NIGHTS, PeriodSummary, RemedyOutcome
-from bot.texts import MAX_MESSAGE_LENGTH, SLEEP_QUALITY, day, esc
+from bot.texts import (
+    MAX_MESSAGE_LENGTH,
+    ONSET_LABELS,
+    SLEEP_QUALITY,
+    TRIGGER_LABELS,
+    day,
+    esc,
+)
 
 TOO_FEW = "too few nights to tell yet"
 WHAT_HELPED_HEADING = "<b>What you tried and how it went</b>"
@@ -21,6 +28,10 @@ NOTHING_TRIED = (
     f"{MIN_TRIED_NIGHTS} nights with the same idea, I can show you how those nights went."
 )
 ALONGSIDE = "This shows what happened alongside it, not whether it made the difference."
+TAGS_CAVEAT = (
+    "Tags show what went together on your evenings, not what made the difference; "
+    "a few evenings can differ by chance."
+)
 RED_FLAG_ADVICE = "Please mention them to your doctor."
 MAX_RED_FLAG_DATES = 5
 MAX_RED_FLAG_NAMES = 8
@@ -284,10 +295,34 @@ def report_summary(
         if flags:
             lines += ["", flags]
         lines += ["", what_helped(summary.outcomes, max_entries=shown)]
+        lines += _day_notes(summary)
         lines += ["", _honesty(summary, week=False)]
         return "\n".join(lines)
 
     return _fit(build, len(summary.outcomes))
+
+
+def _day_notes(summary: PeriodSummary) -> list[str]:
+    """Onset answers and day tags, when the person switched them on; never as a cause."""
+    lines: list[str] = []
+    if summary.onset_counts:
+        counts = ", ".join(
+            f"{ONSET_LABELS[onset].lower()} {count}"
+            for onset, count in summary.onset_counts.items()
+        )
+        lines += ["", f"<b>When the urge started</b>: {counts}."]
+    if summary.tags:
+        lines += ["", "<b>Day tags</b> (your legs on evenings with and without each):"]
+        for tag in summary.tags:
+            label = TRIGGER_LABELS[tag.trigger].lower()
+            with_avg = "–" if tag.avg_with is None else f"{tag.avg_with:.1f}/10"
+            without_avg = "–" if tag.avg_without is None else f"{tag.avg_without:.1f}/10"
+            lines.append(
+                f"• {label}: {_count(tag.with_nights, 'evening')} with, averaging {with_avg}; "
+                f"{tag.without_nights} without, averaging {without_avg}."
+            )
+        lines.append(f"<i>{TAGS_CAVEAT}</i>")
+    return lines
 
 
 def _week_strip(summary: PeriodSummary) -> str:
@@ -321,6 +356,7 @@ def weekly_summary(
         if flags:
             lines += ["", flags]
         lines += ["", what_helped(summary.outcomes, max_entries=shown)]
+        lines += _day_notes(summary)
         lines += ["", _honesty(summary, week=True), WEEKLY_OPT_OUT]
         return "\n".join(lines)
 
