@@ -124,20 +124,27 @@ class _Catalog(BaseModel):
         return value
 
 
-def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
-    """Turn one pydantic error into `remedy 'id': field 'name': problem`."""
+def describe_error(
+    source: str, exc: ValidationError, raw: dict[str, Any], key: str, name: str
+) -> str:
+    """The first pydantic error as `source: <name> 'id': field 'x': problem`.
+
+    `key` is the TOML array of entries (`remedy`, `flag`, ...); an entry is named by its `id`
+    (or `code`), else by its position.
+    """
+    error = exc.errors()[0]
     loc = list(error["loc"])
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "missing":
         message = "is missing"
     elif error["type"] == "enum":
         message = f"unknown value {error.get('input')!r}; {message.lower()}"
-    parts: list[str] = []
-    if loc[:1] == ["remedy"] and len(loc) >= 2 and isinstance(loc[1], int):
-        entries = raw.get("remedy", [])
+    parts = [source]
+    if loc[:1] == [key] and len(loc) >= 2 and isinstance(loc[1], int):
+        entries = raw.get(key, [])
         entry = entries[loc[1]] if loc[1] < len(entries) else {}
-        rid = entry.get("id") if isinstance(entry, dict) else None
-        parts.append(f"remedy {rid!r}" if rid else f"remedy #{loc[1] + 1}")
+        ident = (entry.get("id") or entry.get("code")) if isinstance(entry, dict) else None
+        parts.append(f"{name} {ident!r}" if ident else f"{name} #{loc[1] + 1}")
         loc = loc[2:]
     if loc and not message.startswith("field '"):
         parts.append(f"field '{'.'.join(str(x) for x in loc)}'")
@@ -154,8 +161,7 @@ def parse_catalog(text: str, source: str) -> Catalog:
     try:
         model = _Catalog.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ContentError(f"{source}: {_describe(dict(first), raw)}") from None
+        raise ContentError(describe_error(source, exc, raw, "remedy", "remedy")) from None
     seen: set[str] = set()
     for entry in model.remedy:
         if entry.id in seen:

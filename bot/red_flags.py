@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.content import describe_error
 from bot.errors import ContentError
 from bot.schedule import zone_countries
 
@@ -172,25 +173,6 @@ class RedFlagBook:
         return {f.id: f.title for f in self.flags}
 
 
-def _error(source: str, exc: ValidationError, raw: dict[str, Any], key: str, name: str) -> str:
-    error = exc.errors()[0]
-    loc = list(error["loc"])
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if error["type"] == "missing":
-        message = "is missing"
-    parts = [source]
-    if loc[:1] == [key] and len(loc) >= 2 and isinstance(loc[1], int):
-        entries = raw.get(key, [])
-        entry = entries[loc[1]] if loc[1] < len(entries) else {}
-        ident = entry.get("id") or entry.get("code") if isinstance(entry, dict) else None
-        parts.append(f"{name} {ident!r}" if ident else f"{name} #{loc[1] + 1}")
-        loc = loc[2:]
-    if loc:
-        parts.append(f"field '{'.'.join(str(x) for x in loc)}'")
-    parts.append(message)
-    return ": ".join(parts)
-
-
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
@@ -208,7 +190,7 @@ def load_red_flags(path: Path) -> RedFlagBook:
     try:
         model = _Book.model_validate(raw)
     except ValidationError as exc:
-        raise ContentError(_error(str(path), exc, raw, "flag", "flag")) from None
+        raise ContentError(describe_error(str(path), exc, raw, "flag", "flag")) from None
     seen: set[str] = set()
     flags = []
     for entry in model.flag:
@@ -286,7 +268,7 @@ def load_crisis(path: Path) -> CrisisDirectory:
     try:
         model = _Directory.model_validate(raw)
     except ValidationError as exc:
-        raise ContentError(_error(str(path), exc, raw, "country", "country")) from None
+        raise ContentError(describe_error(str(path), exc, raw, "country", "country")) from None
     countries: dict[str, CrisisEntry] = {}
     for entry in model.country:
         if not entry.code or entry.code in countries:
