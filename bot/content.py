@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -25,6 +25,7 @@ from pydantic import (
 from bot import texts
 from bot.errors import ContentError
 from bot.models import Catalog, Evidence, Flag, GradeInfo, Kind, Remedy
+from bot.validation import describe_error
 
 MAX_HOW_TO_SENTENCES = 3
 MAX_CAVEAT_SENTENCES = 2
@@ -122,34 +123,6 @@ class _Catalog(BaseModel):
         if missing:
             raise ValueError(f"must define every grade; missing {', '.join(missing)}")
         return value
-
-
-def describe_error(
-    source: str, exc: ValidationError, raw: dict[str, Any], key: str, name: str
-) -> str:
-    """The first pydantic error as `source: <name> 'id': field 'x': problem`.
-
-    `key` is the TOML array of entries (`remedy`, `flag`, ...); an entry is named by its `id`
-    (or `code`), else by its position.
-    """
-    error = exc.errors()[0]
-    loc = list(error["loc"])
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if error["type"] == "missing":
-        message = "is missing"
-    elif error["type"] == "enum":
-        message = f"unknown value {error.get('input')!r}; {message.lower()}"
-    parts = [source]
-    if loc[:1] == [key] and len(loc) >= 2 and isinstance(loc[1], int):
-        entries = raw.get(key, [])
-        entry = entries[loc[1]] if loc[1] < len(entries) else {}
-        ident = (entry.get("id") or entry.get("code")) if isinstance(entry, dict) else None
-        parts.append(f"{name} {ident!r}" if ident else f"{name} #{loc[1] + 1}")
-        loc = loc[2:]
-    if loc and not message.startswith("field '"):
-        parts.append(f"field '{'.'.join(str(x) for x in loc)}'")
-    parts.append(message)
-    return ": ".join(parts)
 
 
 def parse_catalog(text: str, source: str) -> Catalog:

@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.content import describe_error
 from bot.errors import ContentError
 from bot.schedule import zone_countries
+from bot.validation import describe_error
 
 GAP = "..."
 GAP_WORDS = 3
