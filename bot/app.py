@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
 from bot import handlers, jobs, recovery, texts
@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.content import load_catalog
 from bot.context import BotData, Clock, Ctx, Services, context_types, system_clock
 from bot.errors import ContentError, DamagedRecord
+from bot.ratelimit import SendWindow
 from bot.red_flags import load_crisis, load_red_flags
 from bot.storage import Store
 
@@ -25,8 +26,6 @@ log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 BotApp = Application[Any, Ctx, dict[Any, Any], dict[Any, Any], BotData, Any]
-# Telegram's public rate: 30 messages per second overall. Retries honour `retry_after`.
-RATE_LIMIT_RETRIES = 3
 # Placeholder token for the offline console: any well-formed value works with a fake transport.
 OFFLINE_TOKEN = "1000:offline-console-token-not-for-telegram"  # noqa: S105 - not a secret
 
@@ -104,7 +103,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        builder = builder.rate_limiter(SendWindow())
     app: BotApp = builder.build()
     handlers.register(app)
     return app

@@ -13,9 +13,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from http import HTTPStatus
 from typing import Any
 
 import httpx
@@ -209,6 +211,12 @@ _NEVER_REACHED = (
 )
 
 
+# python-telegram-bot's message for an error answer that is not the Bot API's JSON (e.g. the
+# HTML page of a proxy in front of Telegram): "Bad Gateway (502). Parsing the server response
+# b'<html>...' failed".
+_ERROR_PAGE = re.compile(r"\((\d{3})\)\. Parsing the server response")
+
+
 class Delivery(StrEnum):
     """What a failed send means for the message."""
 
@@ -221,8 +229,9 @@ def classify(error: TelegramError) -> Delivery:
     """Whether a failed send may have reached the person.
 
     A connection that never opened, a 5xx answer or a rate limit means Telegram did not take
-    the message. A read timeout or a connection dropped after the request went out means it
-    may have: we then prefer a lost reminder to a doubled one.
+    the message, also when the 5xx is an HTML error page from the proxy in front of it. A read
+    timeout (also a proxy's 504 Gateway Timeout) means it may have: we then prefer a lost
+    reminder to a doubled one.
     """
     if isinstance(error, RetryAfter):
         return Delivery.NOT_SENT
@@ -232,6 +241,13 @@ def classify(error: TelegramError) -> Delivery:
             return Delivery.NOT_SENT
         if cause is None and not isinstance(error, TimedOut):
             return Delivery.NOT_SENT  # an HTTP 5xx answer
+        if isinstance(cause, TelegramError):  # an error answer that is not the Bot API's
+            page = _ERROR_PAGE.search(str(error))
+            status = int(page.group(1)) if page else None
+            if status == HTTPStatus.TOO_MANY_REQUESTS or (
+                status is not None and 500 <= status < 600 and status != HTTPStatus.GATEWAY_TIMEOUT
+            ):
+                return Delivery.NOT_SENT
         return Delivery.MAYBE_SENT
     return Delivery.HOPELESS
 
@@ -267,9 +283,10 @@ async def _deliver_or_retry(
     except TelegramError as error:
         outcome = classify(error)
         log.warning(
-            "%s message for user %s failed (%s, %s)",
-            kind.value,
+            "%s message for user %s failed on try %d (%s, %s)",
+            kind.value.removeprefix("catchup-"),  # `kind` is what a retry would be booked as
             person.user_id,
+            due.attempt + 1,
             error.__class__.__name__,
             outcome.value,
         )

@@ -146,11 +146,12 @@ async def app(services: Services, api: FakeBotAPI) -> AsyncIterator[BotApp]:
             errors.append(context.error)
 
     application.add_error_handler(collect)
-    await start_offline(application)
-    # Tests run jobs themselves (`await job.run(app)`); the real scheduler must not fire
-    # fixed-date test jobs in the background. Jobs stay booked, with their next_t.
+    # Tests run jobs themselves (`await job.run(app)`); the real scheduler must never fire
+    # fixed-date test jobs in the background, so it starts paused. Jobs stay booked (next_t).
+    await application.initialize()
     assert application.job_queue is not None
-    application.job_queue.scheduler.pause()
+    application.job_queue.scheduler.start(paused=True)
+    await start_offline(application)
     yield application
     await application.stop()
     await application.shutdown()

@@ -8,9 +8,10 @@ side uses the thread-safe helpers (`send_text`, `press`, `wait_for`, `fail`, ...
 onto the loop and hand back copies.
 
 Faults for resilience tests: `fail(...)` answers a method with a Bot API error (429 with
-`retry_after`, 5xx, 403 ...), `delay(...)` holds the answer back (a timeout for the client),
-`disconnect(...)` drops the connection without an answer. Every request is timed in
-`requests()`, for benchmarks.
+`retry_after`, 5xx, 403 ...), `fail_page(...)` with an HTML error page as a proxy in front of
+Telegram sends it, `delay(...)` holds the answer back (a timeout for the client; the call is
+still carried out), `disconnect(...)` drops the connection without an answer (the call is not
+carried out). Every request is timed in `requests()`, with its status (0: dropped).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from http import HTTPStatus
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar
 
@@ -81,10 +83,12 @@ class Fault:
     """What to do to the next `times` calls of `method` (None: every method)."""
 
     method: str | None
-    kind: Literal["error", "delay", "disconnect"]
+    kind: Literal["error", "page", "delay", "disconnect"]
     times: int | None = 1
     error: ApiError | None = None
     seconds: float = 0.0
+    status: int = 0
+    page: str = ""
 
     def matches(self, method: str) -> bool:
         return (self.method is None or self.method == method) and self.times != 0
@@ -92,6 +96,25 @@ class Fault:
 
 class _Disconnect(Exception):
     """Raised by a fault: close the connection without answering."""
+
+
+class _ErrorPage(Exception):
+    """Raised by a fault: answer with an HTML page instead of the Bot API's JSON."""
+
+    def __init__(self, status: int, page: str) -> None:
+        super().__init__(status)
+        self.status = status
+        self.page = page
+
+
+def error_page(status: int) -> str:
+    """The kind of page nginx answers with when what stands behind it fails."""
+    title = f"{status} {HTTPStatus(status).phrase}"
+    return (
+        f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+        f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+        "</body>\r\n</html>\r\n"
+    )
 
 
 def _reject_constant(name: str) -> Any:
@@ -277,6 +300,9 @@ class FakeBotApiServer:
                     request.transport.close()
                 self._record(method, 0, started)
                 return web.Response(status=500)  # never reaches the closed connection
+            except _ErrorPage as page:
+                self._record(method, page.status, started)
+                return web.Response(status=page.status, text=page.page, content_type="text/html")
         self._record(method, status, started)
         return web.json_response(body, status=status)
 
@@ -302,6 +328,8 @@ class FakeBotApiServer:
                 await asyncio.sleep(fault.seconds)
             elif fault.kind == "disconnect":
                 raise _Disconnect(method)
+            elif fault.kind == "page":
+                raise _ErrorPage(fault.status, fault.page)
             elif fault.error is not None:
                 raise fault.error
             break
@@ -470,6 +498,29 @@ class FakeBotApiServer:
         """Every answered HTTP request, with its timing."""
         return self.call(lambda api: list(self._requests))
 
+    def wait_for_request(
+        self,
+        method: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        *,
+        since: int = 0,
+        status: int | None = None,
+    ) -> RequestRecord:
+        """The first answered request of `method` (from `requests()[since]` on), optionally
+        with this status."""
+
+        def find(api: FakeBotAPI) -> RequestRecord | None:
+            for record in self._requests[since:]:
+                if record.method == method and status in (None, record.status):
+                    return record
+            return None
+
+        return self.wait_until(find, timeout, what=f"a {method} request")
+
+    def end_long_polls(self) -> None:
+        """Answer a pending getUpdates now, with whatever is queued (possibly nothing)."""
+        self.call(lambda api: api._event().set())
+
     # -- faults -----------------------------------------------------------------------------
 
     def set_before_call(self, hook: Callable[[str, JSON], Awaitable[None]] | None) -> None:
@@ -497,6 +548,15 @@ class FakeBotApiServer:
         """
         error = ApiError(status, description, retry_after)
         self._add_fault(Fault(method, "error", times, error=error))
+
+    def fail_page(
+        self, method: str | None, status: int, *, times: int | None = 1, page: str | None = None
+    ) -> None:
+        """Answer the next `times` calls of `method` with an HTML error page, the way a proxy in
+        front of Telegram does (api.telegram.org has answered 502 with nginx's page), without
+        carrying the call out."""
+        fault = Fault(method, "page", times, status=status, page=page or error_page(status))
+        self._add_fault(fault)
 
     def delay(self, method: str | None, seconds: float, *, times: int | None = 1) -> None:
         """Hold back the answer to the next `times` calls (longer than the client's timeout:

@@ -7,6 +7,7 @@ cwd = a fresh temp folder, so a developer's `.env` in the repository cannot leak
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage import TEMP_PREFIX, Store
 from tests.conftest import CONTENT, ROOT
 from tests.fake_bot_api_server import FakeBotApiServer
 
@@ -342,3 +344,98 @@ def test_telegram_hiccups_are_ridden_out_and_the_reply_still_arrives(
     code, _ = bot.stop()
     assert code == 0, bot.stderr
     assert SECRET_PART not in bot.stderr  # not even in the logged network errors
+
+
+# -- SIGTERM in the middle of an update ----------------------------------------------------------
+
+HOLD = 1.5  # how long the fake holds an answer back: shorter than the bot's 5 s read timeout
+SAVED = "Saved your note"
+
+
+def stored_notes(data_dir: Path) -> list[str]:
+    """The person's notes as the bot would read them back."""
+    store = Store(data_dir, read_only=True)
+    store.open()
+    return [note.text for night in store.nights(CHAT) for note in night.notes]
+
+
+def nothing_half_written(data_dir: Path) -> None:
+    """Every record file is complete JSON and no temp file of an interrupted write is left."""
+    records = [path for path in data_dir.rglob("*.json") if path.is_file()]
+    assert records, "nothing was stored at all"
+    for path in records:
+        assert isinstance(json.loads(path.read_text(encoding="utf-8")), dict), path
+    assert list(data_dir.rglob(f"{TEMP_PREFIX}*")) == []
+
+
+@pytest.mark.parametrize(
+    ("moment", "acknowledged"),
+    [
+        pytest.param("fetching", False, id="while-getUpdates-brings-the-note"),
+        pytest.param("fetched", None, id="right-after-getUpdates-brought-the-note"),
+        pytest.param("replying", True, id="while-the-reply-is-on-its-way"),
+    ],
+)
+def test_sigterm_while_a_note_comes_in_exits_0_and_never_loses_an_acknowledged_note(
+    tmp_path: Path,
+    server: FakeBotApiServer,
+    bot: BotProcess,
+    moment: str,
+    acknowledged: bool | None,
+) -> None:
+    set_up(server)
+    mark = server.mark()
+    requests_before = len(server.requests())
+    if moment == "fetching":
+        # The poll that will carry the note is held at the fake when SIGTERM comes.
+        server.delay("getUpdates", HOLD)
+        calls = len(server.calls())
+        server.end_long_polls()
+        server.wait_for_call("getUpdates", REPLY, since=calls)
+        update = server.send_text(CHAT, NOTE)
+    elif moment == "fetched":
+        update = server.send_text(CHAT, NOTE)
+        server.wait_for_request("getUpdates", REPLY, since=requests_before)
+    else:
+        # The note is stored; its confirmation is held at the fake when SIGTERM comes.
+        server.delay("sendMessage", HOLD)
+        calls = len(server.calls())
+        update = server.send_text(CHAT, NOTE)
+        server.wait_for_call("sendMessage", REPLY, since=calls)
+
+    code, _ = bot.stop(signal.SIGTERM)
+    exited = time.monotonic()
+    assert code == 0, bot.stderr
+    assert "Traceback" not in bot.stderr, bot.stderr
+    if moment == "replying":
+        # The fake carries a held call out whether or not the bot still waits for it; the bot
+        # finished the update only if it exited after the answer.
+        answered = server.wait_for_request("sendMessage", REPLY, since=requests_before)
+        assert exited >= answered.finished, "the bot exited without finishing the update"
+
+    data_dir = tmp_path / "data"
+    nothing_half_written(data_dir)
+    acked = any(
+        SAVED in sent.text
+        for sent in server.call(lambda api: api.history[mark:])
+        if sent.chat_id == CHAT
+    )
+    offsets = [int(params.get("offset") or 0) for _, params in server.calls("getUpdates")]
+    confirmed = max(offsets) > update["update_id"]
+    if acknowledged is not None:
+        assert acked is acknowledged, f"acknowledged: {acked}"
+    if acked:
+        assert stored_notes(data_dir).count(NOTE) == 1, "acknowledged but not stored"
+        return
+
+    # Not acknowledged: Telegram must still hold the note, and the next start must save it.
+    assert not confirmed, "the note was confirmed to Telegram but never acknowledged"
+    again = BotProcess(tmp_path, bot_env(tmp_path, server.base_url), name="restarted")
+    try:
+        server.wait_for_text(CHAT, SAVED, STARTUP, since=server.mark())
+        code, _ = again.stop(signal.SIGTERM)
+    finally:
+        again.kill()
+    assert code == 0, again.stderr
+    assert stored_notes(data_dir).count(NOTE) == 1
+    nothing_half_written(data_dir)

@@ -1,0 +1,103 @@
+"""A thousand people due at the same minute, against a fake Telegram that allows 30 a second.
+
+Every check-in must go out exactly once, without a stream of 429 answers, and the fake must
+really have held the bot to 30 per second (the run cannot be faster than the floor). The jobs
+are fired all at once, as APScheduler fires every job due at the same instant: each one runs
+as its own task, does its storage work, then sends.
+
+This takes about 35-40 s. Its measurements are printed (`pytest -s tests/test_fanout.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import datetime as dt
+import time
+from pathlib import Path
+
+from telegram.constants import FloodLimit
+
+from bot.app import build_application, open_services
+from bot.jobs import JobKind, job_name
+from bot.models import Person
+from tests.conftest import FakeClock
+from tests.fake_bot_api_server import FakeBotApiServer
+from tests.test_faults import (
+    BERLIN,
+    EVENING,
+    NOON,
+    QUESTION,
+    TOKEN,
+    http_request,
+    http_settings,
+    start_paused,
+)
+
+PEOPLE = 1000
+FIRST_UID = 20_000
+RATE = FloodLimit.MESSAGES_PER_SECOND  # 30, what Telegram allows and the fake enforces
+# The fake lets 30 through in any one second, the first 30 at once: the last of 1,000 cannot
+# go before (1000 - 1) // 30 = 33 s.
+FLOOR = (PEOPLE - 1) // RATE
+# Without a limiter about 97% of the requests are answered 429; with AIORateLimiter's
+# admission-time bucket about 30% (a burst after every halt). The bound allows a stray one.
+MAX_429_SHARE = 0.01
+RUN_TIMEOUT = 150.0
+
+
+async def test_a_thousand_check_ins_due_at_once_each_arrive_once_without_a_stream_of_429s(
+    tmp_path: Path,
+) -> None:
+    with FakeBotApiServer(token=TOKEN) as server:
+        server.enforce_rate(RATE, 1.0)
+        clock = FakeClock(NOON)
+        services = open_services(http_settings(tmp_path, server), clock=clock, seed=11)
+        people = range(FIRST_UID, FIRST_UID + PEOPLE)
+        for uid in people:
+            services.diary.store.save_person(
+                Person(
+                    user_id=uid,
+                    chat_id=uid,
+                    created_at=NOON,
+                    consented_at=NOON,
+                    tz=BERLIN,
+                    checkin_time=dt.time(22, 0),
+                )
+            )
+        app = build_application(services, request=http_request())
+        errors = await start_paused(app)
+        try:
+            due = [services.jobs[job_name(JobKind.EVENING, uid)] for uid in people]
+            assert {job.next_t for job in due} == {EVENING}
+            clock.set(EVENING)
+            for job in due:
+                job.job.remove()  # APScheduler takes each one-off job off the queue as it fires
+            before = len(server.requests())
+            started = time.monotonic()
+            await asyncio.wait_for(asyncio.gather(*(job.run(app) for job in due)), RUN_TIMEOUT)
+            elapsed = time.monotonic() - started
+            retries = [name for name in services.jobs if name.startswith("catchup-")]
+        finally:
+            await app.stop()
+            await app.shutdown()
+            services.diary.store.close()
+
+        sends = [r for r in server.requests()[before:] if r.method == "sendMessage"]
+        check_ins = collections.Counter(
+            sent.chat_id
+            for sent in server.call(lambda api: list(api.history))
+            if QUESTION in sent.text
+        )
+
+    too_many = sum(r.status == 429 for r in sends)
+    print(
+        f"\n{PEOPLE} check-ins in {elapsed:.1f} s (floor {FLOOR} s), {len(sends)} requests, "
+        f"{too_many} answered 429, {len(retries)} left for a retry job"
+    )
+    assert errors == [], errors[:3]
+    assert set(check_ins) == set(people), f"{PEOPLE - len(check_ins)} people got no check-in"
+    assert max(check_ins.values()) == 1, "somebody got two check-ins"
+    assert retries == [], "every check-in went out on time, none waits for a retry"
+    assert too_many <= MAX_429_SHARE * len(sends), f"{too_many} of {len(sends)} answered 429"
+    assert elapsed >= FLOOR, "faster than Telegram allows: the fake did not enforce the limit"
