@@ -9,6 +9,7 @@ Ctrl-D or /quit ends the chat.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sys
 import threading
@@ -103,7 +104,10 @@ class Console:
         if event.kind == "document" and sent.document is not None:
             self.documents.mkdir(parents=True, exist_ok=True, mode=0o700)
             path = self.documents / Path(sent.document[0]).name
-            path.write_bytes(sent.document[1])
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(fd, 0o600)  # also when the file was already there
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(sent.document[1])
             self._print(f"🤖 [document saved to {path}]")
             if sent.caption:
                 self._print("   " + plain(sent.caption))

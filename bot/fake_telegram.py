@@ -138,6 +138,8 @@ class FakeBotAPI:
     commands: list[JSON] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
+    # The type of every chat a person wrote from ("group", "supergroup", ...); others private.
+    chat_types: dict[int, str] = field(default_factory=dict)
     listeners: list[Callable[[Event], None]] = field(default_factory=list)
     before_call: Hook | None = None
     # False when tests feed updates straight to Application.process_update instead of polling.
@@ -445,7 +447,7 @@ class FakeBotAPI:
         message: JSON = {
             "message_id": sent.message_id,
             "date": int(time.time()),
-            "chat": _chat(sent.chat_id),
+            "chat": _chat(sent.chat_id, self.chat_types.get(sent.chat_id, "private")),
             "from": self.bot,
         }
         if sent.document is None:
@@ -458,6 +460,7 @@ class FakeBotAPI:
 
     def _user_message(self, chat_id: int, user: JSON, **fields: Any) -> JSON:
         chat_type = user.pop("chat_type", "private")
+        self.chat_types[chat_id] = chat_type
         sender = _user(int(user.pop("user_id", chat_id)), **user)
         self._next_message[chat_id] = self._next_message.get(chat_id, 0) + 1
         return {

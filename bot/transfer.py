@@ -68,7 +68,7 @@ def parse_import(
         raise ImportRejected(f"The file is too large (the limit is {_size(max_bytes)}).")
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: JSON errors, huge ints
         raise ImportRejected(NOT_AN_EXPORT) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRejected(NOT_AN_EXPORT)

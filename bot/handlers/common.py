@@ -6,12 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardMarkup,
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
+from telegram.error import BadRequest
 
 from bot import texts
 from bot.checkins import Diary
@@ -36,6 +38,8 @@ def sender(update: Update) -> Sender | None:
     """The private-chat sender, or None (channel posts, groups, updates without a user)."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or chat.type != chat.PRIVATE or user.is_bot:
+        return None
+    if chat.id != user.id:  # a private chat's id is its person's id; anything else is forged
         return None
     return Sender(user.id, chat.id, user.language_code)
 
@@ -77,3 +81,38 @@ def bad_input_text(error: BadInput, typed: str) -> str:
     if kind == "need_timezone":
         return texts.NEED_TIMEZONE_FIRST
     return texts.bad_input(kind, typed)
+
+
+async def edit_pressed(
+    query: CallbackQuery, text: str | None, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Show `text` (None: keep the text) and `markup` on the message under a pressed button.
+
+    A second tap on the same button (a double tap, or a tap before the first edit arrived)
+    asks for an edit that changes nothing, which Telegram refuses: that is fine. A message
+    the bot can no longer reach gets the text as a new message instead.
+    """
+    message = query.message
+    if message is None:
+        return
+    if not isinstance(message, Message) or not message.is_accessible:
+        if text is not None:
+            await query.get_bot().send_message(message.chat.id, text, reply_markup=markup)
+        return
+    if text is None and markup is None and message.reply_markup is None:
+        return
+    try:
+        if text is None:
+            await message.edit_reply_markup(markup)
+        else:
+            await message.edit_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+def small_number(text: str) -> int | None:
+    """A whole number of at most six ASCII digits, else None: "²" passes `isdigit` and "٣"
+    `isdecimal`, and `int` refuses numbers of more than 4300 digits."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None

@@ -10,7 +10,16 @@ from telegram import CallbackQuery, Update
 from bot import keyboards, texts
 from bot.checkins import NotSetUp, RatingResult, StaleNight
 from bot.context import Ctx
-from bot.handlers.common import diary, not_set_up_text, now, send, sender, services
+from bot.handlers.common import (
+    diary,
+    edit_pressed,
+    not_set_up_text,
+    now,
+    send,
+    sender,
+    services,
+    small_number,
+)
 from bot.handlers.setup import accept_typed
 from bot.jobs import book_snooze
 from bot.keyboards import Press
@@ -43,11 +52,11 @@ async def cmd_checkin(update: Update, context: Ctx) -> None:
 async def on_rating_button(update: Update, context: Ctx, press: Press) -> None:
     """A 0-10 button."""
     who, query = sender(update), update.callback_query
-    if who is None or query is None or press.night is None or not press.arg.isdigit():
+    rating = small_number(press.arg)
+    if who is None or query is None or press.night is None or rating is None:
         return
-    rating = int(press.arg)
     result = diary(context).rate(who.user_id, press.night, rating, now(context))
-    await query.edit_message_text(texts.rating_noted(rating))
+    await edit_pressed(query, texts.rating_noted(rating))
     await after_rating(context, who.user_id, who.chat_id, result)
 
 
@@ -104,7 +113,7 @@ async def on_respond_button(update: Update, context: Ctx, press: Press) -> None:
     night, nxt = diary(context).respond(
         who.user_id, press.night, remedy_id, response, now(context)
     )
-    await query.edit_message_text(_card_with_response(context, night, remedy_id, response))
+    await edit_pressed(query, _card_with_response(context, night, remedy_id, response))
     if response is Response.TRY:
         return
     if nxt is None:
@@ -136,7 +145,7 @@ async def on_snooze_button(update: Update, context: Ctx, press: Press) -> None:
     book_snooze(context.bot_data.services, context.job_queue, who.user_id, snooze.due)
     person = diary(context).require(who.user_id)
     assert person.tz is not None
-    await query.edit_message_text(texts.snoozed(snooze.due, person.tz))
+    await edit_pressed(query, texts.snoozed(snooze.due, person.tz))
 
 
 async def on_skip_button(update: Update, context: Ctx, press: Press) -> None:
@@ -145,7 +154,7 @@ async def on_skip_button(update: Update, context: Ctx, press: Press) -> None:
     if who is None or query is None or press.night is None:
         return
     diary(context).skip(who.user_id, press.night, now(context))
-    await query.edit_message_text(texts.SKIPPED)
+    await edit_pressed(query, texts.SKIPPED)
 
 
 async def on_text(update: Update, context: Ctx) -> None:
@@ -244,8 +253,8 @@ async def _refresh_about_day(
     context: Ctx, user_id: int, night: Night, query: CallbackQuery
 ) -> None:
     onset, tags = _about_day_parts(context, user_id, night)
-    await query.edit_message_text(
-        texts.about_day(night, onset, tags), reply_markup=keyboards.about_day(night, onset, tags)
+    await edit_pressed(
+        query, texts.about_day(night, onset, tags), keyboards.about_day(night, onset, tags)
     )
 
 
@@ -256,4 +265,4 @@ async def on_about_done(update: Update, context: Ctx, press: Press) -> None:
         return
     person = diary(context).require(who.user_id)
     night = diary(context).night(person, press.night)
-    await query.edit_message_text(texts.about_day_done(night))
+    await edit_pressed(query, texts.about_day_done(night))

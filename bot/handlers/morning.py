@@ -6,9 +6,11 @@ from telegram import Update
 
 from bot import keyboards, texts
 from bot.context import Ctx
-from bot.handlers.common import diary, now, sender
+from bot.handlers.common import diary, edit_pressed, now, sender
 from bot.keyboards import Press
 from bot.models import Helped, Night
+
+SLEEP_ANSWERS = ("1", "2", "3", "4", "5")
 
 
 def _title(context: Ctx, night: Night) -> str | None:
@@ -21,16 +23,16 @@ def _title(context: Ctx, night: Night) -> str | None:
 async def on_sleep_button(update: Update, context: Ctx, press: Press) -> None:
     """Sleep quality 1-5; then ask about the remedy if there was one."""
     who, query = sender(update), update.callback_query
-    if who is None or query is None or press.night is None or press.arg not in "12345":
+    if who is None or query is None or press.night is None or press.arg not in SLEEP_ANSWERS:
         return
     night = diary(context).record_sleep(who.user_id, press.night, int(press.arg), now(context))
     title = _title(context, night)
     summary = texts.morning_summary(night, title)
     if title is None:
-        await query.edit_message_text(f"{summary}\n\n{texts.MORNING_THANKS}")
+        await edit_pressed(query, f"{summary}\n\n{texts.MORNING_THANKS}")
         return
-    await query.edit_message_text(
-        f"{summary}\n\n{texts.ask_tried(title)}", reply_markup=keyboards.tried(night.night)
+    await edit_pressed(
+        query, f"{summary}\n\n{texts.ask_tried(title)}", keyboards.tried(night.night)
     )
 
 
@@ -43,11 +45,11 @@ async def on_tried_button(update: Update, context: Ctx, press: Press) -> None:
     night = diary(context).record_tried(who.user_id, press.night, tried, now(context))
     summary = texts.morning_summary(night, _title(context, night))
     if tried:
-        await query.edit_message_text(
-            f"{summary}\n\n{texts.ASK_HELPED}", reply_markup=keyboards.helped(night.night)
+        await edit_pressed(
+            query, f"{summary}\n\n{texts.ASK_HELPED}", keyboards.helped(night.night)
         )
     else:
-        await query.edit_message_text(f"{summary}\n\n{texts.MORNING_THANKS}")
+        await edit_pressed(query, f"{summary}\n\n{texts.MORNING_THANKS}")
 
 
 async def on_helped_button(update: Update, context: Ctx, press: Press) -> None:
@@ -61,4 +63,4 @@ async def on_helped_button(update: Update, context: Ctx, press: Press) -> None:
         return
     night = diary(context).record_helped(who.user_id, press.night, helped, now(context))
     summary = texts.morning_summary(night, _title(context, night))
-    await query.edit_message_text(f"{summary}\n\n{texts.MORNING_THANKS}")
+    await edit_pressed(query, f"{summary}\n\n{texts.MORNING_THANKS}")

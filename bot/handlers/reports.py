@@ -14,11 +14,13 @@ from bot.doctor_pdf import summary_pdf
 from bot.handlers.common import (
     apply_schedule,
     diary,
+    edit_pressed,
     not_set_up_text,
     now,
     send,
     sender,
     services,
+    small_number,
 )
 from bot.insights import summarize
 from bot.keyboards import Press
@@ -75,8 +77,8 @@ async def cmd_summary(update: Update, context: Ctx) -> None:
     if person is None or person.tz is None or end is None:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return
-    arg = (context.args or [""])[0]
-    days = int(arg) if arg.isdigit() and 7 <= int(arg) <= MAX_SUMMARY_DAYS else SUMMARY_DAYS
+    asked = small_number((context.args or [""])[0])
+    days = asked if asked is not None and 7 <= asked <= MAX_SUMMARY_DAYS else SUMMARY_DAYS
     nights = diary(context).nights(who.user_id)
     summary = summarize(nights, diary(context).catalog, end - dt.timedelta(days=days - 1), end)
     if summary.nights_recorded == 0:
@@ -149,11 +151,11 @@ async def on_import_button(update: Update, context: Ctx, press: Press) -> None:
     data = services(context).pending_imports.pop(who.user_id, None)
     diary(context).expect(who.user_id, None)
     if press.arg != "yes" or data is None:
-        await query.edit_message_text(review_texts.IMPORT_CANCELLED)
+        await edit_pressed(query, review_texts.IMPORT_CANCELLED)
         return
     person, nights = parse_import(data, user_id=who.user_id, chat_id=who.chat_id)
     diary(context).replace_all(who.user_id, person, nights)
     stored = diary(context).person(who.user_id)
     if stored is not None:
         apply_schedule(context, stored)
-    await query.edit_message_text(review_texts.import_done(len(nights)))
+    await edit_pressed(query, review_texts.import_done(len(nights)))

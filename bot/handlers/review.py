@@ -7,7 +7,7 @@ from telegram import Update
 from bot import keyboards, texts
 from bot.context import Ctx
 from bot.export import nights_csv
-from bot.handlers.common import diary, now, send, sender
+from bot.handlers.common import diary, now, send, sender, small_number
 from bot.keyboards import Press
 from bot.models import Flag
 from bot.texts import review as review_texts
@@ -22,8 +22,8 @@ async def cmd_history(update: Update, context: Ctx) -> None:
     who = sender(update)
     if who is None:
         return
-    arg = (context.args or [""])[0]
-    count = int(arg) if arg.isdigit() and 1 <= int(arg) <= MAX_HISTORY else DEFAULT_HISTORY
+    asked = small_number((context.args or [""])[0])
+    count = asked if asked is not None and 1 <= asked <= MAX_HISTORY else DEFAULT_HISTORY
     nights = diary(context).nights(who.user_id)
     shown = nights[-count:]
     catalog = diary(context).catalog

@@ -1,4 +1,5 @@
-"""Welcome, consent, time zone and times, settings, pause/resume, privacy, help and /delete."""
+"""Welcome, consent, time zone and times, settings, pause/resume, privacy, help and /delete;
+plus what every handler module uses to edit a pressed button's message and read a number."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from bot.handlers.common import (
     apply_schedule,
     bad_input_text,
     diary,
+    edit_pressed,
     not_set_up_text,
     now,
     send,
     sender,
     services,
+    small_number,
 )
 from bot.jobs import cancel
 from bot.keyboards import Action, Press, SettingsChoice
@@ -51,7 +54,7 @@ async def on_consent(update: Update, context: Ctx, press: Press) -> None:
     if who is None or query is None:
         return
     person = diary(context).consent(who.user_id, who.chat_id, who.language, now(context))
-    await query.edit_message_reply_markup(None)
+    await edit_pressed(query, None)
     await ask_next(context, person)
 
 
@@ -197,7 +200,7 @@ async def on_time_button(update: Update, context: Ctx, press: Press) -> None:
         return
     typed = f"{press.arg[:2]}:{press.arg[2:]}"
     if await accept_time(context, person, press.action, typed) is not None:
-        await query.edit_message_reply_markup(None)
+        await edit_pressed(query, None)
 
 
 async def cmd_settings(update: Update, context: Ctx) -> None:
@@ -253,9 +256,11 @@ async def on_weekly_button(update: Update, context: Ctx, press: Press) -> None:
     who, query = sender(update), update.callback_query
     if who is None or query is None:
         return
-    weekday = None if press.arg == "off" else int(press.arg) if press.arg.isdigit() else -1
+    weekday = None if press.arg == "off" else small_number(press.arg)
+    if weekday is None and press.arg != "off":
+        raise BadInput("weekday")
     person = diary(context).set_weekly_day(who.user_id, weekday)
-    await query.edit_message_text(texts.weekly_set(person))
+    await edit_pressed(query, texts.weekly_set(person))
 
 
 async def cmd_pause(update: Update, context: Ctx) -> None:
@@ -268,10 +273,11 @@ async def cmd_pause(update: Update, context: Ctx) -> None:
     if person is None or not person.ready:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return
-    if typed and not typed.isdigit():
+    nights = small_number(typed)
+    if typed and nights is None:
         await send(context, who.chat_id, texts.bad_input("pause", typed))
         return
-    await _pause(context, person, int(typed) if typed else None)
+    await _pause(context, person, nights)
 
 
 async def _pause(context: Ctx, person: Person, nights: int | None) -> None:
@@ -339,11 +345,13 @@ async def on_delete_button(update: Update, context: Ctx, press: Press) -> None:
     if who is None or query is None:
         return
     if press.arg != "yes":
-        await query.edit_message_text(texts.DELETE_CANCELLED)
+        await edit_pressed(query, texts.DELETE_CANCELLED)
         return
     cancel(services(context), who.user_id)
+    # A checked /import file waits in memory for its "yes": it is their diary too.
+    services(context).pending_imports.pop(who.user_id, None)
     erased = diary(context).forget(who.user_id)
-    await query.edit_message_text(texts.DELETED if erased else texts.NOTHING_STORED)
+    await edit_pressed(query, texts.DELETED if erased else texts.NOTHING_STORED)
 
 
 async def cmd_crisis(update: Update, context: Ctx) -> None:

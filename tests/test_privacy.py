@@ -1,0 +1,377 @@
+"""Privacy, proved end to end: logs hold neither the token nor what people wrote, data files and
+folders are private to the bot's account, /delete leaves nothing behind, and documents only
+ever go to their owner's chat."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import csv
+import io
+import json
+import logging
+import os
+import stat
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.request import RequestData
+
+from bot.app import BotApp, build_application, configure_logging, open_services, start_offline
+from bot.config import Settings
+from bot.console import CONSOLE_USER, Console
+from bot.context import Services
+from bot.fake_telegram import ApiError, Event, FakeBotAPI, FakeTelegram, Sent
+from tests.conftest import CONTENT, Chat, FakeClock
+
+# Well-formed (digits, colon, 30+ characters) and never valid anywhere.
+TOKEN = "987654321:AAFakeSecretPartOnlyForTests_xY12-zZ34"
+SECRET = TOKEN.split(":", 1)[1]
+NOTES = (
+    "privacy-marker-a1 my calves felt like fizzing soda",
+    "privacy-marker-b2 I can't go on like this",  # a red flag (self-harm): crisis lines
+    "privacy-marker-c3 walked the dog at midnight",
+)
+EDITED = "privacy-marker-d4 edited: walked twice"
+FAILING_NOTE = "privacy-marker-e5 the reply to this one fails"
+MARKERS = (*NOTES, EDITED, FAILING_NOTE)
+DOCUMENT_METHODS = ("sendDocument", "sendPhoto")
+LOGGERS = ("telegram", "httpx", "httpcore", "apscheduler")
+
+
+class LeakyTransport(FakeTelegram):
+    """A transport that can fail the way HTTP libraries do: an error naming the request URL,
+    which holds the token (`.../bot<token>/sendMessage`)."""
+
+    fail_next: str | None = None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        if self.fail_next is not None and url.endswith("/" + self.fail_next):
+            self.fail_next = None
+            raise ConnectionError(f"connection reset while posting to {url}")
+        return await super().do_request(url, method, request_data)
+
+
+@contextlib.asynccontextmanager
+async def running(
+    services: Services, transport: FakeTelegram, token: str | None = None
+) -> AsyncIterator[tuple[BotApp, list[BaseException]]]:
+    """The real Application over `transport`, with the errors its handlers raised."""
+    app = build_application(services, request=transport, token=token, rate_limit=False)
+    errors: list[BaseException] = []
+
+    async def collect(update: object, context: Any) -> None:
+        if context.error is not None:
+            errors.append(context.error)
+
+    app.add_error_handler(collect)
+    await start_offline(app)
+    assert app.job_queue is not None
+    app.job_queue.scheduler.pause()
+    try:
+        yield app, errors
+    finally:
+        await app.stop()
+        await app.shutdown()
+
+
+@pytest.fixture
+def real_logging(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> Iterator[Callable[[], None]]:
+    """Call it to switch on the real program's logging at LOG_LEVEL=DEBUG with a token (on the
+    stderr of that moment: `capsys` during a test), plus pytest's capture of every record that
+    reaches the root logger. The previous set-up is restored afterwards."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    saved_levels = {name: logging.getLogger(name).level for name in LOGGERS}
+    tokened = Settings.model_validate(
+        {
+            "telegram_bot_token": TOKEN,
+            "log_level": "DEBUG",
+            "data_dir": settings.data_dir,
+            "content_file": CONTENT,
+        }
+    )
+
+    def switch_on() -> None:
+        configure_logging(tokened)  # replaces the root handlers: put pytest's capture back
+        root.addHandler(caplog.handler)
+        caplog.handler.setLevel(logging.DEBUG)
+
+    try:
+        yield switch_on
+    finally:
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
+        for name, level in saved_levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def logged(caplog: pytest.LogCaptureFixture, stderr: str) -> str:
+    """Everything logged: each record's message and traceback, pytest's text, and stderr."""
+    parts = [caplog.text, stderr]
+    formatter = logging.Formatter()
+    for record in caplog.records:
+        parts.append(record.getMessage())
+        if record.exc_info:
+            parts.append(formatter.formatException(record.exc_info))
+    return "\n".join(parts)
+
+
+async def full_conversation(chat: Chat, other: Chat) -> None:
+    """Set-up, a rating and card, notes (one a red flag, one edited), history, export, an
+    import into another account, a report and a doctor's summary."""
+    await chat.onboard()
+    await chat.send("/checkin")
+    [card] = await chat.press("7")
+    await chat.press("I'll try it", card)
+    for note in NOTES:
+        await chat.send(note)
+    edited = chat.last_update["message"]["message_id"]
+    await chat.edit(edited, EDITED)
+    await chat.send("/history")
+    _, exported = await chat.send("/export")
+    assert exported.document is not None
+    await other.onboard(at="21:00")
+    await other.send("/import")
+    [confirm] = await other.send_message_document("diary.json", exported.document[1])
+    await other.press("Yes, replace my diary", confirm)
+    await chat.send("/report")
+    await chat.send("/summary")
+
+
+# -- logs ---------------------------------------------------------------------------------------
+
+
+async def test_logs_hold_neither_the_token_nor_what_people_wrote(
+    services: Services,
+    api: FakeBotAPI,
+    real_logging: Callable[[], None],
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    real_logging()
+    async with running(services, FakeTelegram(api), token=TOKEN) as (app, errors):
+        chat, other = Chat(app, api, 501), Chat(app, api, 502)
+        await full_conversation(chat, other)
+
+        async def fail_the_reply(method: str, params: dict[str, Any]) -> None:
+            if method == "sendMessage":
+                api.before_call = None
+                raise ApiError(500, "Internal Server Error")
+
+        api.before_call = fail_the_reply
+        [apology] = await chat.send(FAILING_NOTE)
+    assert "something went wrong" in apology.text
+    assert [e.__class__.__name__ for e in errors] == ["NetworkError"]
+    out, stderr = capsys.readouterr()
+    assert "error while handling update" in stderr and "Traceback" in stderr, stderr
+    assert any(r.exc_info for r in caplog.records), "the forced error left no traceback"
+    everything = logged(caplog, stderr + out)
+    for secret in (*MARKERS, TOKEN, SECRET):
+        assert secret not in everything
+
+
+async def test_a_traceback_that_carries_the_token_is_redacted(
+    services: Services,
+    real_logging: Callable[[], None],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    real_logging()
+    transport = LeakyTransport()
+    async with running(services, transport, token=TOKEN) as (app, errors):
+        chat = Chat(app, transport.api, 501)
+        await chat.onboard()
+        transport.fail_next = "sendMessage"
+        await chat.send(NOTES[0])
+    assert len(errors) == 1 and TOKEN in str(errors[0]), "the error must carry the token"
+    stderr = capsys.readouterr().err
+    assert "Traceback" in stderr and "<token>" in stderr, stderr
+    for secret in (TOKEN, SECRET, NOTES[0]):
+        assert secret not in stderr
+
+
+# -- files on disk ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_umask() -> Iterator[None]:
+    """Nothing masks permission bits: every file and folder gets exactly the mode it asks for."""
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+async def test_data_files_are_0600_and_folders_0700_even_without_a_umask(
+    no_umask: None, settings: Settings, clock: FakeClock
+) -> None:
+    services = open_services(settings, clock=clock, seed=1234)  # under no umask, unlike `app`
+    api = FakeBotAPI(queue_updates=False)
+    async with running(services, FakeTelegram(api)) as (app, errors):
+        await full_conversation(Chat(app, api, 501), Chat(app, api, 502))
+    assert not errors
+    data_dir = settings.data_dir
+    folders = [data_dir, *(p for p in data_dir.rglob("*") if p.is_dir())]
+    files = [p for p in data_dir.rglob("*") if p.is_file()]
+    assert {data_dir / "users", data_dir / "users" / "501", data_dir / "users" / "502"} <= set(
+        folders
+    )
+    assert {p.name for p in files} >= {"profile.json", "nights.json", ".lock"}
+    for folder in folders:
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    for file in files:
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+
+
+def stored_files(data_dir: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(data_dir)): p.read_bytes() for p in data_dir.rglob("*") if p.is_file()
+    }
+
+
+async def test_delete_leaves_no_trace_of_the_person_and_keeps_everyone_else(
+    app: BotApp, api: FakeBotAPI, services: Services
+) -> None:
+    gone, kept = Chat(app, api, 731_942_605), Chat(app, api, 502)
+    await full_conversation(gone, kept)
+    await kept.send("/checkin")
+    await kept.send("kept-marker my own note")
+    data_dir = services.settings.data_dir
+
+    def kept_files() -> dict[str, bytes]:
+        return {k: v for k, v in stored_files(data_dir).items() if k.startswith("users/502/")}
+
+    before = kept_files()
+    # The other person imported a copy of the diary: from then on it is theirs, and stays.
+    assert any(NOTES[0].encode() in data for data in before.values())
+    [confirm] = await gone.send("/delete")
+    await gone.press("Yes, erase everything", confirm)
+    uid = str(gone.user_id)
+    for path in data_dir.rglob("*"):
+        assert uid not in path.name, path
+    for name, data in stored_files(data_dir).items():
+        assert uid.encode() not in data, name
+        if not name.startswith("users/502/"):
+            for note in MARKERS:
+                assert note.encode() not in data, name
+    assert kept_files() == before
+    assert not any(name.endswith(f":{uid}") for name in services.jobs)
+    assert gone.user_id not in services.pending_imports
+
+
+async def test_delete_also_forgets_an_import_waiting_for_yes(
+    app: BotApp, api: FakeBotAPI, services: Services
+) -> None:
+    person = Chat(app, api, 501)
+    await person.onboard()
+    await person.send("/checkin")
+    await person.press("5")
+    await person.send(NOTES[0])
+    _, exported = await person.send("/export")
+    assert exported.document is not None
+    await person.send("/import")
+    [waiting] = await person.send_message_document("diary.json", exported.document[1])
+    [confirm] = await person.send("/delete")
+    await person.press("Yes, erase everything", confirm)
+    assert person.user_id not in services.pending_imports
+    await person.onboard()
+    await person.press("Yes, replace my diary", waiting)
+    assert services.diary.nights(person.user_id) == []
+
+
+# -- documents ----------------------------------------------------------------------------------
+
+
+def documents(api: FakeBotAPI, since: int = 0) -> list[tuple[str, int, bytes]]:
+    """(method, chat id, file contents) of every document and photo sent."""
+    found = []
+    for method, params in api.calls[since:]:
+        if method in DOCUMENT_METHODS:
+            [(_, data)] = params["_files"].values()
+            found.append((method, int(params["chat_id"]), bytes(data)))
+    return found
+
+
+async def record_a_night(chat: Chat, note: str) -> None:
+    await chat.onboard()
+    await chat.send("/checkin")
+    await chat.press("6")
+    await chat.send(note)
+
+
+async def test_documents_go_only_to_the_chat_of_whoever_asked_even_right_after_another(
+    app: BotApp, api: FakeBotAPI
+) -> None:
+    ann, ben, cas = Chat(app, api, 501), Chat(app, api, 502), Chat(app, api, 503)
+    await record_a_night(ann, "ann-marker walked")
+    await record_a_night(ben, "ben-marker stretched")
+    await cas.send("/start")  # not set up: gets words, never someone else's files
+    for command in ("/export", "/report", "/summary"):
+        for chat in (ann, ben, cas, ben, ann):
+            before = len(api.calls)
+            await chat.send(command)
+            for _, chat_id, _ in documents(api, before):
+                assert chat_id == chat.user_id, (command, chat.user_id, chat_id)
+    before = len(api.calls)
+    await asyncio.gather(
+        *(
+            chat.send(command)
+            for command in ("/export", "/report", "/summary")
+            for chat in (ann, ben, cas)
+        )
+    )
+    sent = documents(api, before)
+    assert sorted(chat_id for _, chat_id, _ in sent) == [501] * 4 + [502] * 4
+    for _, chat_id, data in sent:
+        own, others = ("ann", "ben") if chat_id == 501 else ("ben", "ann")
+        assert f"{others}-marker".encode() not in data
+        if data.startswith(b"{"):
+            exported = json.loads(data)
+            assert exported["person"]["user_id"] == chat_id
+            assert f"{own}-marker" in json.dumps(exported)
+        elif not data.startswith((b"%PDF", b"\x89PNG")):
+            rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+            assert [row["notes"] for row in rows] == [
+                f"{own}-marker " + ("walked" if own == "ann" else "stretched")
+            ]
+
+
+# -- the console ----------------------------------------------------------------------------------
+
+
+def a_document(name: str, data: bytes) -> Event:
+    sent = Sent(CONSOLE_USER, 2, "", "", None, (name, data), "Your diary")
+    return Event("document", sent)
+
+
+def test_the_console_keeps_documents_in_a_folder_only_the_owner_can_open(
+    no_umask: None, tmp_path: Path
+) -> None:
+    folder = tmp_path / "data" / "console" / "documents"
+    console = Console(FakeBotAPI(), folder, out=io.StringIO())
+    console.show(a_document("rls-diary-2026-11-26.json", b'{"notes": "private"}'))
+    assert (folder / "rls-diary-2026-11-26.json").read_bytes() == b'{"notes": "private"}'
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_documents_saved_by_the_console_are_readable_by_the_owner_only(
+    no_umask: None, tmp_path: Path
+) -> None:
+    folder = tmp_path / "data" / "console" / "documents"
+    console = Console(FakeBotAPI(), folder, out=io.StringIO())
+    console.show(a_document("rls-diary-2026-11-26.json", b"{}"))
+    assert stat.S_IMODE((folder / "rls-diary-2026-11-26.json").stat().st_mode) == 0o600
