@@ -69,6 +69,30 @@ def apply_schedule(context: Ctx, person: Person) -> None:
     reschedule(services(context), context.job_queue, person, now(context))
 
 
+async def consented(update: Update, context: Ctx) -> tuple[Sender, Person] | None:
+    """The private-chat sender and their profile; None (after a nudge to /start) otherwise."""
+    who = sender(update)
+    if who is None:
+        return None
+    person = diary(context).person(who.user_id)
+    if person is None or not person.consented:
+        await send(context, who.chat_id, texts.CONSENT_NEEDED)
+        return None
+    return who, person
+
+
+async def set_up(update: Update, context: Ctx) -> tuple[Sender, Person] | None:
+    """Like `consented`, but the person must also have a zone and check-in time."""
+    who = sender(update)
+    if who is None:
+        return None
+    person = diary(context).person(who.user_id)
+    if person is None or not person.ready:
+        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
+        return None
+    return who, person
+
+
 def not_set_up_text(context: Ctx, user_id: int) -> str:
     """Why a command cannot run yet: consent missing, or zone/time missing."""
     person = diary(context).person(user_id)

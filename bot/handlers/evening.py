@@ -18,6 +18,7 @@ from bot.handlers.common import (
     send,
     sender,
     services,
+    set_up,
     small_number,
 )
 from bot.handlers.setup import accept_typed
@@ -31,13 +32,10 @@ _TYPED_RATING = re.compile(r"^\s*(\d{1,2})\s*(?:/\s*10)?\s*$")
 
 async def cmd_checkin(update: Update, context: Ctx) -> None:
     """Start tonight's check-in now (or show the rating again to change it)."""
-    who = sender(update)
-    if who is None:
+    found = await set_up(update, context)
+    if found is None:
         return
-    person = diary(context).person(who.user_id)
-    if person is None or not person.ready:
-        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
-        return
+    who, person = found
     key = diary(context).checkin_night(person, now(context))
     night = diary(context).open_evening(who.user_id, key, now(context), PromptSource.MANUAL)
     if night is None:

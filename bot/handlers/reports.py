@@ -13,6 +13,7 @@ from bot.context import Ctx
 from bot.doctor_pdf import summary_pdf
 from bot.handlers.common import (
     apply_schedule,
+    consented,
     diary,
     edit_pressed,
     not_set_up_text,
@@ -102,13 +103,10 @@ async def cmd_summary(update: Update, context: Ctx) -> None:
 
 async def cmd_import(update: Update, context: Ctx) -> None:
     """Ask for a diary file made by /export; nothing changes until the person confirms."""
-    who = sender(update)
-    if who is None:
+    found = await consented(update, context)
+    if found is None:
         return
-    person = diary(context).person(who.user_id)
-    if person is None or not person.consented:
-        await send(context, who.chat_id, texts.CONSENT_NEEDED)
-        return
+    who, _person = found
     diary(context).expect(who.user_id, Awaiting.IMPORT_FILE)
     await send(context, who.chat_id, review_texts.IMPORT_ASK)
 

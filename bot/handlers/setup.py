@@ -12,6 +12,7 @@ from bot.errors import BadInput
 from bot.handlers.common import (
     apply_schedule,
     bad_input_text,
+    consented,
     diary,
     edit_pressed,
     not_set_up_text,
@@ -19,6 +20,7 @@ from bot.handlers.common import (
     send,
     sender,
     services,
+    set_up,
     small_number,
 )
 from bot.jobs import cancel
@@ -123,14 +125,13 @@ async def accept_time(context: Ctx, person: Person, action: Action, typed: str) 
 
 async def on_location(update: Update, context: Ctx) -> None:
     """A shared location: look up its zone (the coordinates are not stored)."""
-    who = sender(update)
     message = update.effective_message
-    if who is None or message is None or message.location is None:
+    if message is None or message.location is None:
         return
-    person = diary(context).person(who.user_id)
-    if person is None or not person.consented:
-        await send(context, who.chat_id, texts.CONSENT_NEEDED)
+    found = await consented(update, context)
+    if found is None:
         return
+    _, person = found
     tz = schedule.zone_at(message.location.latitude, message.location.longitude)
     await accept_timezone(context, person, tz or "", located=True)
 
@@ -151,13 +152,10 @@ async def cmd_wake(update: Update, context: Ctx) -> None:
 
 
 async def _setting_command(update: Update, context: Ctx, what: Awaiting) -> None:
-    who = sender(update)
-    if who is None:
+    found = await consented(update, context)
+    if found is None:
         return
-    person = diary(context).person(who.user_id)
-    if person is None or not person.consented:
-        await send(context, who.chat_id, texts.CONSENT_NEEDED)
-        return
+    _who, person = found
     typed = " ".join(context.args or [])
     if not typed:
         await ask_for(context, person, what)
@@ -190,14 +188,11 @@ async def ask_for(context: Ctx, person: Person, what: Awaiting) -> None:
 
 async def on_time_button(update: Update, context: Ctx, press: Press) -> None:
     """A check-in or wake-time button."""
-    who = sender(update)
     query = update.callback_query
-    if who is None or query is None:
+    found = await consented(update, context)
+    if found is None or query is None:
         return
-    person = diary(context).person(who.user_id)
-    if person is None or not person.consented:
-        await send(context, who.chat_id, texts.CONSENT_NEEDED)
-        return
+    _, person = found
     typed = f"{press.arg[:2]}:{press.arg[2:]}"
     if await accept_time(context, person, press.action, typed) is not None:
         await edit_pressed(query, None)
@@ -205,13 +200,10 @@ async def on_time_button(update: Update, context: Ctx, press: Press) -> None:
 
 async def cmd_settings(update: Update, context: Ctx) -> None:
     """Everything current, with buttons to change it."""
-    who = sender(update)
-    if who is None:
+    found = await consented(update, context)
+    if found is None:
         return
-    person = diary(context).person(who.user_id)
-    if person is None or not person.consented:
-        await send(context, who.chat_id, texts.CONSENT_NEEDED)
-        return
+    who, person = found
     await send(
         context,
         who.chat_id,
@@ -222,13 +214,10 @@ async def cmd_settings(update: Update, context: Ctx) -> None:
 
 async def on_settings_button(update: Update, context: Ctx, press: Press) -> None:
     """A button under /settings."""
-    who = sender(update)
-    if who is None:
+    found = await consented(update, context)
+    if found is None:
         return
-    person = diary(context).person(who.user_id)
-    if person is None or not person.consented:
-        await send(context, who.chat_id, texts.CONSENT_NEEDED)
-        return
+    who, person = found
     choice = press.arg
     if choice == SettingsChoice.TIMEZONE:
         await ask_for(context, person, Awaiting.TIMEZONE)
@@ -265,14 +254,11 @@ async def on_weekly_button(update: Update, context: Ctx, press: Press) -> None:
 
 async def cmd_pause(update: Update, context: Ctx) -> None:
     """/pause (until /resume) or /pause N (N nights, then back by themselves)."""
-    who = sender(update)
-    if who is None:
+    found = await set_up(update, context)
+    if found is None:
         return
+    who, person = found
     typed = " ".join(context.args or []).strip()
-    person = diary(context).person(who.user_id)
-    if person is None or not person.ready:
-        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
-        return
     nights = small_number(typed)
     if typed and nights is None:
         await send(context, who.chat_id, texts.bad_input("pause", typed))
@@ -296,13 +282,10 @@ async def _pause(context: Ctx, person: Person, nights: int | None) -> None:
 
 async def cmd_resume(update: Update, context: Ctx) -> None:
     """/resume: reminders back on."""
-    who = sender(update)
-    if who is None:
+    found = await set_up(update, context)
+    if found is None:
         return
-    person = diary(context).person(who.user_id)
-    if person is None or not person.ready:
-        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
-        return
+    _who, person = found
     await _resume(context, person)
 
 
