@@ -33,6 +33,9 @@ from bot.storage import Store
 from bot.trends import DoctorReason
 
 MAX_PAUSE_NIGHTS = 365
+# Choosing a remedy and the doctor prompt look back this far (the remedy rules at the last two
+# nights with a suggestion, the prompt at two weeks); older nights count through Person.track.
+RECENT_HISTORY = dt.timedelta(days=42)
 
 
 class NotSetUp(BotError):
@@ -295,7 +298,11 @@ class Diary:
     def replace_all(self, user_id: int, person: Person, nights: list[Night]) -> None:
         """/import: the file's settings and nights replace what is stored (already validated)."""
         current = self._consented(user_id)
-        kept = {"consented_at": current.consented_at or person.consented_at, "awaiting": None}
+        kept = {
+            "consented_at": current.consented_at or person.consented_at,
+            "awaiting": None,
+            "track": recommend.track_record(nights),
+        }
         self.store.replace_nights(user_id, nights)
         self.store.save_person(person.model_copy(update=kept))
 
@@ -332,7 +339,7 @@ class Diary:
             raise BadInput("rating")
         person = self.require(user_id)
         self._answerable(person, key, now)
-        history = self.store.nights(user_id)
+        history = self.store.nights(user_id, since=key - RECENT_HISTORY)
         night = next((n for n in history if n.night == key), None) or Night(
             night=key, tz=person.tz or "UTC"
         )
@@ -371,13 +378,14 @@ class Diary:
         )
 
     def _suggest(
-        self, person: Person, night: Night, history: list[Night] | None = None
+        self, person: Person, night: Night, recent: list[Night] | None = None
     ) -> Suggestion | None:
+        """Tonight's remedy from the person's recent nights and their whole track record."""
         if self.remedy_blocked(night):
             return None
-        if history is None:
-            history = self.store.nights(person.user_id)
-        return recommend.choose(self.catalog, person, history, night, self.rng)
+        if recent is None:
+            recent = self.store.nights(person.user_id, since=night.night - RECENT_HISTORY)
+        return recommend.choose(self.catalog, person, recent, night, self.rng, person.track)
 
     def _with_suggestion(self, night: Night, suggestion: Suggestion, now: dt.datetime) -> Night:
         record = SuggestionRecord(
@@ -564,9 +572,21 @@ class Diary:
         if night.morning_remedy is None:
             current = night.current_suggestion
             update = {**update, "morning_remedy": current.remedy_id if current else None}
+        before = recommend.track_record([night])
         night = night.model_copy(update=update)
         self.store.save_night(user_id, night)
+        if recommend.track_record([night]) != before:
+            self.retrack(user_id)
         return night
+
+    def retrack(self, user_id: int) -> Person | None:
+        """Recompute the person's track record from all their nights (after a morning answer
+        changed it, or an import), so it can never drift from the nights themselves."""
+        person = self.store.get_person(user_id)
+        if person is None:
+            return None
+        track = recommend.track_record(self.store.nights(user_id))
+        return person if track == person.track else self._update(person, {"track": track})
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -131,6 +131,34 @@ class PromptSource(StrEnum):
     MANUAL = "manual"
 
 
+class Track(Record):
+    """What a person's own mornings say about one remedy: nights tried and how it went."""
+
+    no: int = 0
+    a_bit: int = 0
+    clearly: int = 0
+
+    @property
+    def tried(self) -> int:
+        """Nights tried with a "did it help?" answer."""
+        return self.no + self.a_bit + self.clearly
+
+    @property
+    def helped_nights(self) -> int:
+        """Nights it helped at least a bit."""
+        return self.a_bit + self.clearly
+
+    @property
+    def score(self) -> float:
+        """Successes for a Beta belief: "a bit" counts half."""
+        return self.a_bit * 0.5 + self.clearly
+
+    def add(self, helped: Helped) -> Track:
+        """This track with one more answered night."""
+        field = {Helped.NO: "no", Helped.A_BIT: "a_bit", Helped.CLEARLY: "clearly"}[helped]
+        return self.model_copy(update={field: getattr(self, field) + 1})
+
+
 class SuggestionRecord(Record):
     """A remedy shown on a night, with the content version the person saw."""
 
@@ -229,6 +257,9 @@ class Person(Record):
     ask_triggers: bool = False
     # The last "consider seeing your doctor" message, so it comes at most once a fortnight.
     doctor_prompt_at: dt.datetime | None = None
+    # Per remedy, the person's morning answers (recomputed from their nights whenever a
+    # morning answer changes), so choosing tonight's remedy needs only recent nights.
+    track: dict[str, Track] = {}
 
     @property
     def consented(self) -> bool:

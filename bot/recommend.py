@@ -9,19 +9,18 @@ prefers what has helped, while still letting a person try things they have not t
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
 from bot.models import (
     Catalog,
     Evidence,
     Flag,
-    Helped,
     Kind,
     Night,
     Person,
     Remedy,
     Suggestion,
+    Track,
 )
 
 # Prior (successes, failures) from the evidence grade: a weak nudge, soon outweighed by the
@@ -34,44 +33,8 @@ PRIORS: dict[Evidence, tuple[float, float]] = {
     Evidence.ANECDOTE: (1.5, 2.0),
     Evidence.AGAINST: (1.0, 3.0),
 }
-HELP_WEIGHT: dict[Helped, float] = {Helped.NO: 0.0, Helped.A_BIT: 0.5, Helped.CLEARLY: 1.0}
 HABIT_EVERY = 3
 RECENT_NIGHTS = 2
-
-
-@dataclass(frozen=True)
-class Track:
-    """What the person's own mornings say about one remedy: nights tried and how it went."""
-
-    no: int = 0
-    a_bit: int = 0
-    clearly: int = 0
-
-    @property
-    def tried(self) -> int:
-        """Nights tried with a "did it help?" answer."""
-        return self.no + self.a_bit + self.clearly
-
-    @property
-    def helped_nights(self) -> int:
-        """Nights it helped at least a bit."""
-        return self.a_bit + self.clearly
-
-    @property
-    def score(self) -> float:
-        """Successes for the Beta belief: a bit counts half."""
-        return sum(HELP_WEIGHT[h] * n for h, n in self._counts().items())
-
-    def _counts(self) -> dict[Helped, int]:
-        return {Helped.NO: self.no, Helped.A_BIT: self.a_bit, Helped.CLEARLY: self.clearly}
-
-    def add(self, helped: Helped) -> Track:
-        """This track with one more answered night."""
-        counts = self._counts()
-        counts[helped] += 1
-        return Track(
-            no=counts[Helped.NO], a_bit=counts[Helped.A_BIT], clearly=counts[Helped.CLEARLY]
-        )
 
 
 def track_record(nights: Sequence[Night]) -> dict[str, Track]:
@@ -93,7 +56,7 @@ def eligible(
     person: Person,
     history: Sequence[Night],
     tonight: Night,
-    record: dict[str, Track] | None = None,
+    record: Mapping[str, Track] | None = None,
 ) -> list[Remedy]:
     """Remedies that may be offered tonight, before any preference is applied."""
     if record is None:
@@ -144,9 +107,15 @@ def choose(
     history: Sequence[Night],
     tonight: Night,
     rng: random.Random,
+    record: Mapping[str, Track] | None = None,
 ) -> Suggestion | None:
-    """One remedy for tonight, or None when every eligible idea has been used up."""
-    record = track_record([n for n in history if n.night < tonight.night])
+    """One remedy for tonight, or None when every eligible idea has been used up.
+
+    `history` needs only the recent nights when `record` (the person's track record over all
+    their nights) is given; without it, the record is computed from `history`.
+    """
+    if record is None:
+        record = track_record([n for n in history if n.night < tonight.night])
     options = eligible(catalog, person, history, tonight, record)
     if not options:
         return None

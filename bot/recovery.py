@@ -33,6 +33,8 @@ def set_aside(services: Services, error: DamagedRecord) -> tuple[int, bool] | No
     if moved is None:
         return None
     user_id = int(path.parent.name)
+    if path.name != "profile.json":
+        services.diary.retrack(user_id)  # the set-aside nights no longer count
     log.error(
         "user %s: %s was damaged (%s) and was moved aside to %s; they start afresh",
         user_id,

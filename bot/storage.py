@@ -1,14 +1,16 @@
 """The store of record: one folder per person, TinyDB files written atomically.
 
 Layout under DATA_DIR (folders 0700, files 0600):
-    .lock                       held by the one bot process that may write
-    users/<user_id>/profile.json   the Person record (small: read for everyone at start-up)
-    users/<user_id>/nights.json    one document per night, doc_id = the night's date ordinal
+    .lock                                held by the one bot process that may write
+    users/<user_id>/profile.json         the Person record (small: read for everyone at start-up)
+    users/<user_id>/nights-YYYY-MM.json  one document per night of that month (by the night's
+                                         date), doc_id = the night's date ordinal
 
-Recording a reply reads and rewrites only that person's nights file, so its cost does not grow
-with the number of people. Each write goes to a temp file that is fsynced and renamed over the
-target, so a kill -9 at any moment leaves either the old or the new file, never a torn one.
-This is the only module that imports tinydb.
+Recording a reply reads and rewrites only one month of one person's nights (about 12 kB), so
+its cost grows neither with the number of people nor with how long a person has used the bot.
+Each write goes to a temp file that is fsynced and renamed over the target, so a kill -9 at
+any moment leaves either the old or the new file, never a torn one. This is the only module
+that imports tinydb.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ log = logging.getLogger(__name__)
 
 TEMP_PREFIX = ".tmp-"
 _PROFILE = "profile.json"
-_NIGHTS = "nights.json"
+_LEGACY_NIGHTS = "nights.json"  # schema 1 kept every night in one file; split on first use
+_MONTH_GLOB = "nights-[0-9][0-9][0-9][0-9]-[0-9][0-9].json"
 _META = "meta"
 
 
@@ -206,36 +209,83 @@ class Store:
 
     # -- nights ---------------------------------------------------------------------------
 
+    @staticmethod
+    def _month(night: dt.date) -> str:
+        return f"nights-{night:%Y-%m}.json"
+
+    def _months(self, user_id: int) -> list[str]:
+        """The person's month files, oldest first."""
+        self._split_legacy(user_id)
+        folder = self._folder(user_id)
+        return sorted(p.name for p in folder.glob(_MONTH_GLOB)) if folder.is_dir() else []
+
     def get_night(self, user_id: int, night: dt.date) -> Night | None:
         """One night's record, or None."""
-        if not (self._folder(user_id) / _NIGHTS).exists():
+        self._split_legacy(user_id)
+        name = self._month(night)
+        if not (self._folder(user_id) / name).exists():
             return None
-        with self._db(user_id, _NIGHTS) as db, self._shape(user_id, _NIGHTS):
+        with self._db(user_id, name) as db, self._shape(user_id, name):
             doc = db.table("nights", cache_size=0).get(doc_id=night.toordinal())
-        return None if doc is None else self._validate(Night, doc, user_id, _NIGHTS)
+        return None if doc is None else self._validate(Night, doc, user_id, name)
 
     def save_night(self, user_id: int, night: Night) -> None:
         """Insert or replace the record of `night.night`."""
+        self._split_legacy(user_id)
         payload = night.model_dump(mode="json")
-        with self._db(user_id, _NIGHTS) as db:
+        with self._db(user_id, self._month(night.night)) as db:
             db.table("nights", cache_size=0).upsert(
                 Document(payload, doc_id=night.night.toordinal())
             )
 
-    def nights(self, user_id: int) -> list[Night]:
-        """Every night of this person, oldest first."""
-        if not (self._folder(user_id) / _NIGHTS).exists():
-            return []
-        with self._db(user_id, _NIGHTS) as db, self._shape(user_id, _NIGHTS):
-            docs = db.table("nights", cache_size=0).all()
-        records = [self._validate(Night, doc, user_id, _NIGHTS) for doc in docs]
+    def nights(self, user_id: int, since: dt.date | None = None) -> list[Night]:
+        """Every night of this person (from `since` on, if given), oldest first.
+
+        With `since`, only the month files that can hold such nights are read.
+        """
+        first = None if since is None else self._month(since)
+        records: list[Night] = []
+        for name in self._months(user_id):
+            if first is not None and name < first:
+                continue
+            with self._db(user_id, name) as db, self._shape(user_id, name):
+                docs = db.table("nights", cache_size=0).all()
+            records += [self._validate(Night, doc, user_id, name) for doc in docs]
+        if since is not None:
+            records = [n for n in records if n.night >= since]
         return sorted(records, key=lambda n: n.night)
 
     def replace_nights(self, user_id: int, nights: list[Night]) -> None:
-        """Replace all of a person's nights in one atomic write (used by /import)."""
-        table = {str(n.night.toordinal()): n.model_dump(mode="json") for n in nights}
-        with self._db(user_id, _NIGHTS) as db:
-            db.storage.write({"nights": table})
+        """Replace all of a person's nights (used by /import): each month in one atomic write,
+        then months the new nights do not have are removed."""
+        by_month: dict[str, dict[str, Any]] = {}
+        for night in nights:
+            table = by_month.setdefault(self._month(night.night), {})
+            table[str(night.night.toordinal())] = night.model_dump(mode="json")
+        old = set(self._months(user_id))
+        for name, table in by_month.items():
+            with self._db(user_id, name) as db:
+                db.storage.write({"nights": table})
+        for name in old - by_month.keys():
+            (self._folder(user_id) / name).unlink(missing_ok=True)
+        _fsync_dir(str(self._folder(user_id)))
+
+    def _split_legacy(self, user_id: int) -> None:
+        """Schema 1 kept all nights in one `nights.json`: split it into month files once."""
+        legacy = self._folder(user_id) / _LEGACY_NIGHTS
+        if self.read_only or not legacy.exists():
+            return
+        data = AtomicJSONStorage(str(legacy), create=False).read() or {}
+        by_month: dict[str, dict[str, Any]] = {}
+        for doc_id, doc in data.get("nights", {}).items():
+            name = self._month(dt.date.fromordinal(int(doc_id)))
+            by_month.setdefault(name, {})[doc_id] = doc
+        for name, table in by_month.items():
+            with self._db(user_id, name) as db:
+                db.storage.write({"nights": table})
+        legacy.unlink()
+        _fsync_dir(str(legacy.parent))
+        log.info("user %s: split nights.json into %d month files", user_id, len(by_month))
 
     @contextlib.contextmanager
     def _shape(self, user_id: int, name: str) -> Iterator[None]:
@@ -258,11 +308,10 @@ class Store:
     # -- damage -----------------------------------------------------------------------------
 
     def check_nights(self, user_id: int) -> None:
-        """Parse the nights file (JSON and TinyDB shape only, no record validation: it is fast)
-        and raise DamagedRecord if it cannot be read back."""
-        path = self._folder(user_id) / _NIGHTS
-        if path.exists():
-            AtomicJSONStorage(str(path), create=False).read()
+        """Parse the nights files (JSON and TinyDB shape only, no record validation: it is fast)
+        and raise DamagedRecord for the first that cannot be read back."""
+        for name in self._months(user_id):
+            AtomicJSONStorage(str(self._folder(user_id) / name), create=False).read()
 
     def quarantine(self, path: str) -> Path | None:
         """Move a damaged file aside (`<name>.damaged-<UTC time>`), so the person can start

@@ -46,7 +46,7 @@ def prepare(data_dir: Path) -> None:
         )  # fmt: skip
     store.close()
     (data_dir / "users" / str(A) / "profile.json").write_bytes(b"\x00\x01garbage{{")
-    nights = data_dir / "users" / str(B) / "nights.json"
+    nights = data_dir / "users" / str(B) / "nights-2026-11.json"
     nights.write_bytes(nights.read_bytes()[:40])
 
 
@@ -83,8 +83,10 @@ async def test_damaged_files_are_set_aside_with_an_apology_and_others_are_served
     [scan] = app.job_queue.get_jobs_by_name("scan-nights")
     with caplog.at_level(logging.ERROR, logger="bot.recovery"):
         await scan.run(app)
-    assert any(f"user {B}: nights.json was damaged" in r.getMessage() for r in caplog.records)
-    assert len(list((users / str(B)).glob("nights.json.damaged-*"))) == 1
+    assert any(
+        f"user {B}: nights-2026-11.json was damaged" in r.getMessage() for r in caplog.records
+    )
+    assert len(list((users / str(B)).glob("nights-2026-11.json.damaged-*"))) == 1
     assert [s.text for s in api.sent_to(B)] == [texts.DAMAGED_NIGHTS]
     # C was never bothered, and everyone can go on.
     assert api.sent_to(C) == []
@@ -104,7 +106,7 @@ async def test_a_file_damaged_while_running_is_set_aside_not_a_crash(
 ) -> None:
     await chat.onboard()
     await chat.send("a note")
-    nights = services.settings.data_dir / "users" / str(chat.user_id) / "nights.json"
+    nights = services.settings.data_dir / "users" / str(chat.user_id) / "nights-2026-11.json"
     nights.write_text('{"nights": {"1": ')
     replies = await chat.send("/history")
     assert [r.text for r in replies] == [texts.DAMAGED_NIGHTS]

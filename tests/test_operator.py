@@ -65,7 +65,7 @@ def live(tmp_path: Path) -> Iterator[Store]:
     writer.save_night(501, night(-3, 9))  # before SINCE
     writer.save_night(502, night(2, 3, "gone_remedy"))
     writer.save_night(503, night(2, 4))
-    (writer.users_dir / "503" / "nights.json").write_text('{"nights": {"1": {"night"')
+    (writer.users_dir / "503" / "nights-2026-11.json").write_text('{"nights": {"1": {"night"')
     yield writer
     writer.close()
 
@@ -133,7 +133,7 @@ def test_a_damaged_person_is_skipped_with_a_line_that_does_not_give_away_their_i
     assert PSEUDONYM.fullmatch(line.split(":")[0]) and "503" not in line
     one = review_table(reader, CATALOG, since=SINCE, user_id=503, now=NOW)
     assert "\n503: skipped, the stored files are damaged: " in one
-    assert "users/503/nights.json: not valid JSON" in one
+    assert "users/503/nights-2026-11.json: not valid JSON" in one
 
 
 def test_asked_by_id_the_review_shows_only_that_person_under_their_id(reader: Store) -> None:

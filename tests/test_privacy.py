@@ -230,7 +230,7 @@ async def test_data_files_are_0600_and_folders_0700_even_without_a_umask(
     assert {data_dir / "users", data_dir / "users" / "501", data_dir / "users" / "502"} <= set(
         folders
     )
-    assert {p.name for p in files} >= {"profile.json", "nights.json", ".lock"}
+    assert {p.name for p in files} >= {"profile.json", "nights-2026-11.json", ".lock"}
     for folder in folders:
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     for file in files:

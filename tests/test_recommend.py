@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 from bot.content import load_catalog
+from bot.context import Services
 from bot.models import (
     Catalog,
     Flag,
@@ -13,9 +14,11 @@ from bot.models import (
     Kind,
     Night,
     Person,
+    PromptSource,
     SuggestionRecord,
+    Track,
 )
-from bot.recommend import Track, choose, eligible, reason_for, track_record
+from bot.recommend import choose, eligible, reason_for, track_record
 from tests.conftest import CONTENT
 
 CATALOG = load_catalog(CONTENT)
@@ -172,3 +175,33 @@ def test_before_any_personal_data_better_evidenced_ideas_come_first_more_often()
     }
     assert per_remedy["TRIALS"] > per_remedy["MIXED"] > 0
     assert per_remedy["TRIALS"] > per_remedy["ANECDOTE"] > 0
+
+
+def test_the_stored_track_record_always_matches_the_nights(services: Services) -> None:
+    """Person.track is kept so a rating needs only recent nights; it must never drift."""
+    diary = services.diary
+    when = dt.datetime(2026, 11, 1, 21, 0, tzinfo=dt.UTC)
+    diary.store.save_person(
+        person(user_id=7, chat_id=7, consented_at=AT, tz="UTC", checkin_time=dt.time(22))
+    )
+    rng = random.Random(5)
+    for day in range(40):
+        key = START + dt.timedelta(days=day)
+        now = when + dt.timedelta(days=day)
+        diary.open_evening(7, key, now, PromptSource.MANUAL)
+        result = diary.rate(7, key, rng.randint(1, 9), now)
+        if result.suggestion is None:
+            continue
+        morning = now + dt.timedelta(hours=10)
+        diary.open_morning(7, key, morning)
+        diary.record_sleep(7, key, 3, morning)
+        if rng.random() < 0.8:
+            diary.record_helped(7, key, rng.choice(list(Helped)), morning)
+            if rng.random() < 0.3:  # the person changes their answer
+                diary.record_tried(7, key, False, morning)
+        stored = diary.person(7)
+        assert stored is not None
+        assert stored.track == track_record(diary.nights(7)), f"drift on day {day}"
+    final = diary.person(7)
+    assert final is not None
+    assert sum(track.tried for track in final.track.values()) > 10

@@ -55,7 +55,7 @@ def test_files_are_private_to_the_bot_account(store: Store) -> None:
     assert stat.S_IMODE(store.data_dir.stat().st_mode) == 0o700
     folder = store.users_dir / "42"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    for name in ("profile.json", "nights.json"):
+    for name in ("profile.json", "nights-2026-11.json"):
         assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600
 
 
@@ -120,3 +120,37 @@ def test_garbage_in_a_file_is_reported_as_damage(store: Store) -> None:
     with pytest.raises(DamagedRecord):
         store.get_person(42)
     assert list(store.people()) == []
+
+
+def test_nights_live_in_one_small_file_per_month(store: Store) -> None:
+    for day in (dt.date(2026, 10, 31), dt.date(2026, 11, 1), dt.date(2026, 11, 26)):
+        store.save_night(42, Night(night=day, tz="UTC", rating=day.day % 11))
+    names = sorted(p.name for p in (store.users_dir / "42").iterdir())
+    assert names == ["nights-2026-10.json", "nights-2026-11.json"]
+    assert [n.night.day for n in store.nights(42)] == [31, 1, 26]
+    assert store.get_night(42, dt.date(2026, 10, 31)) is not None
+
+
+def test_a_schema_1_nights_file_is_split_into_months_on_first_use(store: Store) -> None:
+    old = {
+        "nights": {
+            str(dt.date(2026, 10, 30).toordinal()): {"night": "2026-10-30", "tz": "UTC"},
+            str(dt.date(2026, 11, 2).toordinal()): {"night": "2026-11-02", "tz": "UTC"},
+        },
+        "meta": {"1": {"schema_version": 1}},
+    }
+    folder = store.users_dir / "42"
+    folder.mkdir(mode=0o700)
+    (folder / "nights.json").write_text(json.dumps(old))
+    assert [n.night.isoformat() for n in store.nights(42)] == ["2026-10-30", "2026-11-02"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "nights-2026-10.json",
+        "nights-2026-11.json",
+    ]
+
+
+def test_import_replaces_every_month(store: Store) -> None:
+    store.save_night(42, Night(night=dt.date(2026, 9, 1), tz="UTC", rating=1))
+    store.replace_nights(42, [Night(night=dt.date(2026, 11, 1), tz="UTC", rating=2)])
+    assert [(n.night.month, n.rating) for n in store.nights(42)] == [(11, 2)]
+    assert [p.name for p in (store.users_dir / "42").iterdir()] == ["nights-2026-11.json"]

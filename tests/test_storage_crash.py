@@ -233,7 +233,7 @@ def test_a_write_interrupted_before_the_rename_leaves_the_previous_file_readable
     person = Person(user_id=5, chat_id=5, created_at=AT)
     store.save_person(person)
     store.save_night(5, night(3))
-    nights_file = tmp_path / "data" / "users" / "5" / "nights.json"
+    nights_file = tmp_path / "data" / "users" / "5" / "nights-2026-11.json"
     before = nights_file.read_bytes()
 
     def fail(*args: object) -> None:
