@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -85,7 +86,9 @@ async def on_button(update: Update, context: Ctx) -> None:
     if press is None:
         await query.answer(texts.STALE_BUTTON)
         return
-    await query.answer()
+    # The answer (it stops the button's spinner) goes out first and travels while the action
+    # does its work: the reply comes one round trip sooner.
+    answered = asyncio.create_task(query.answer())
     try:
         await BUTTONS[press.action](update, context, press)
     except (StaleNight, BadInput):
@@ -93,6 +96,8 @@ async def on_button(update: Update, context: Ctx) -> None:
         await send(context, who.chat_id, texts.STALE_BUTTON)
     except NotSetUp:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
+    finally:
+        await answered
 
 
 async def on_group_message(update: Update, context: Ctx) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 
@@ -54,8 +55,11 @@ async def on_rating_button(update: Update, context: Ctx, press: Press) -> None:
     if who is None or query is None or press.night is None or rating is None:
         return
     result = diary(context).rate(who.user_id, press.night, rating, now(context))
-    await edit_pressed(query, texts.rating_noted(rating))
-    await after_rating(context, who.user_id, who.chat_id, result)
+    # The question shows the answer while the card is on its way: two requests at once.
+    await asyncio.gather(
+        edit_pressed(query, texts.rating_noted(rating)),
+        after_rating(context, who.user_id, who.chat_id, result),
+    )
 
 
 async def after_rating(context: Ctx, user_id: int, chat_id: int, result: RatingResult) -> None:
