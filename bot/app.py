@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
 import random
 from typing import Any
@@ -110,8 +112,26 @@ def build_application(
 
 
 async def _post_init(app: BotApp) -> None:
-    """Register the command menu and rebuild every person's jobs from storage."""
+    """Register the command menu; rebuild everyone's jobs from storage in the background.
+
+    Reading 10,000 profiles and booking their jobs takes a few seconds; doing it in slices
+    alongside polling lets the bot answer from the first second. Every instant is computed
+    from the moment of start-up, so nothing due meanwhile is skipped.
+    """
     await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
+    services = app.bot_data.services
+    jobs.start_watchdog(app.job_queue)
+    services.restored = asyncio.create_task(_restore(app, services.clock()), name="restore")
+    services.restored.add_done_callback(_report_restore)
+
+
+def _report_restore(task: asyncio.Task[None]) -> None:
+    """A failure of the background restore must not pass silently."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("rebuilding the jobs at start-up failed", exc_info=task.exception())
+
+
+async def _restore(app: BotApp, started: dt.datetime) -> None:
     services = app.bot_data.services
     damaged: list[tuple[int, bool]] = []
 
@@ -120,8 +140,7 @@ async def _post_init(app: BotApp) -> None:
         if found is not None:
             damaged.append(found)
 
-    jobs.restore_all(services, app.job_queue, services.clock(), on_damage=set_aside)
-    jobs.start_watchdog(app.job_queue)
+    await jobs.restore_all(services, app.job_queue, started, on_damage=set_aside)
     for user_id, profile in damaged:
         await recovery.apologize(app.bot, user_id, profile)
     assert app.job_queue is not None
@@ -134,7 +153,11 @@ async def _post_shutdown(app: BotApp) -> None:
 
 
 async def start_offline(app: BotApp) -> None:
-    """Manual lifecycle for tests and the console (run_polling is not used there)."""
+    """Manual lifecycle for tests (run_polling is not used there); returns once every
+    person's jobs are booked."""
     await app.initialize()
     await _post_init(app)
     await app.start()
+    restored = app.bot_data.services.restored
+    if restored is not None:
+        await restored

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ class Services:
     expected: set[int] = field(default_factory=set)
     # /import files checked and waiting for the person's "yes" (never written before that).
     pending_imports: dict[int, bytes] = field(default_factory=dict)
+    # The start-up task rebuilding everyone's jobs (None before start-up).
+    restored: asyncio.Task[None] | None = None
 
 
 class BotData:

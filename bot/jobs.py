@@ -10,6 +10,7 @@ twice.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -178,17 +179,23 @@ def restore(services: Services, job_queue: Queue | None, person: Person, now: dt
             _book(services, job_queue, kind, Due(person.user_id, missed, PromptSource.CATCH_UP))
 
 
-def restore_all(
+RESTORE_SLICE = 200  # people booked between yields to the event loop at start-up
+
+
+async def restore_all(
     services: Services,
     job_queue: Queue | None,
     now: dt.datetime,
     on_damage: Callable[[DamagedRecord], None] | None = None,
 ) -> int:
-    """Rebuild every person's jobs from storage; returns how many people are scheduled."""
+    """Rebuild every person's jobs from storage, a slice at a time so updates are answered
+    meanwhile; returns how many people are scheduled."""
     count = 0
-    for person in services.diary.store.people(on_damage):
+    for index, person in enumerate(services.diary.store.people(on_damage), 1):
         restore(services, job_queue, person, now)
         count += person.reminders_due
+        if index % RESTORE_SLICE == 0:
+            await asyncio.sleep(0)
     log.info("scheduled reminders for %d people", count)
     return count
 

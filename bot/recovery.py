@@ -9,6 +9,7 @@ start-up); anything found later, when a handler or job reads a file, is handled 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -21,7 +22,9 @@ from bot.errors import DamagedRecord
 
 log = logging.getLogger(__name__)
 
-SCAN_SLICE = 50  # nights files checked between yields to the event loop
+SCAN_SLICE = 20  # people whose recent nights files are checked between yields to the loop
+# Start-up checks the months a person is about to use; older months are checked when read.
+SCAN_BACK = 31  # days
 
 
 def set_aside(services: Services, error: DamagedRecord) -> tuple[int, bool] | None:
@@ -62,12 +65,13 @@ async def handle(context: Ctx, error: DamagedRecord) -> None:
 
 
 async def scan_nights(context: Ctx) -> None:
-    """Job run once after start-up: check every nights file, a slice at a time."""
+    """Job run once after start-up: check everyone's recent nights files, a slice at a time."""
     services = context.bot_data.services
     store = services.diary.store
+    since = services.clock().date() - dt.timedelta(days=SCAN_BACK)
     for index, user_id in enumerate(store.user_ids(), 1):
         try:
-            store.check_nights(user_id)
+            store.check_nights(user_id, since)
         except DamagedRecord as error:
             await handle(context, error)
         if index % SCAN_SLICE == 0:

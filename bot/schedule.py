@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -131,6 +131,7 @@ def resolve_local(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
     return high.replace(microsecond=0)
 
 
+@lru_cache(maxsize=4096)  # start-up asks the same (zone, time, instant) for many people
 def next_occurrence(at: dt.time, tz: str, after: dt.datetime) -> dt.datetime:
     """The first instant strictly after `after` when it is `at` in zone `tz` (UTC)."""
     zone = ZoneInfo(tz)
@@ -142,6 +143,7 @@ def next_occurrence(at: dt.time, tz: str, after: dt.datetime) -> dt.datetime:
     raise AssertionError("unreachable: a local time occurs at least every two days")
 
 
+@lru_cache(maxsize=4096)
 def previous_occurrence(at: dt.time, tz: str, before: dt.datetime) -> dt.datetime:
     """The last instant at or before `before` when it is `at` in zone `tz` (UTC)."""
     zone = ZoneInfo(tz)

@@ -166,10 +166,14 @@ class Store:
 
     def get_person(self, user_id: int) -> Person | None:
         """The person's profile, or None if the bot has never stored anything about them."""
-        if not (self._folder(user_id) / _PROFILE).exists():
+        path = self._folder(user_id) / _PROFILE
+        # Read through the storage alone: start-up reads every profile, and TinyDB's table
+        # machinery would double the cost of this one-document file.
+        data = AtomicJSONStorage(str(path), create=False).read()
+        if data is None:
             return None
-        with self._db(user_id, _PROFILE) as db, self._shape(user_id, _PROFILE):
-            doc = db.table("profile", cache_size=0).get(doc_id=1)
+        with self._shape(user_id, _PROFILE):
+            doc = data.get("profile", {}).get("1")
         if doc is None:
             return None
         return self._validate(Person, doc, user_id, _PROFILE)
@@ -307,11 +311,13 @@ class Store:
 
     # -- damage -----------------------------------------------------------------------------
 
-    def check_nights(self, user_id: int) -> None:
-        """Parse the nights files (JSON and TinyDB shape only, no record validation: it is fast)
-        and raise DamagedRecord for the first that cannot be read back."""
+    def check_nights(self, user_id: int, since: dt.date | None = None) -> None:
+        """Parse the nights files (from `since`'s month on, if given; JSON and TinyDB shape
+        only, no record validation) and raise DamagedRecord for the first that is unreadable."""
+        first = "" if since is None else self._month(since)
         for name in self._months(user_id):
-            AtomicJSONStorage(str(self._folder(user_id) / name), create=False).read()
+            if name >= first:
+                AtomicJSONStorage(str(self._folder(user_id) / name), create=False).read()
 
     def quarantine(self, path: str) -> Path | None:
         """Move a damaged file aside (`<name>.damaged-<UTC time>`), so the person can start
