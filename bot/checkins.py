@@ -35,7 +35,7 @@ from bot.trends import DoctorReason
 MAX_PAUSE_NIGHTS = 365
 # Choosing a remedy and the doctor prompt look back this far (the remedy rules at the last two
 # nights with a suggestion, the prompt at two weeks); older nights count through Person.track.
-RECENT_HISTORY = dt.timedelta(days=42)
+RECENT_HISTORY = dt.timedelta(days=trends.FORTNIGHT + 1)
 
 
 class NotSetUp(BotError):
