@@ -38,6 +38,10 @@ class Services:
     pending_imports: dict[int, bytes] = field(default_factory=dict)
     # The start-up task rebuilding everyone's jobs (None before start-up).
     restored: asyncio.Task[None] | None = None
+    # Scheduled messages being prepared at once. When a thousand check-ins fall due together,
+    # all their jobs start in the same moment; without a bound each would do its storage work
+    # before any message leaves, freezing the bot for seconds. Telegram takes 30 a second.
+    job_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(30))
 
 
 class BotData:

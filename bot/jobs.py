@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -179,7 +180,8 @@ def restore(services: Services, job_queue: Queue | None, person: Person, now: dt
             _book(services, job_queue, kind, Due(person.user_id, missed, PromptSource.CATCH_UP))
 
 
-RESTORE_SLICE = 200  # people booked between yields to the event loop at start-up
+# At start-up, hand the event loop back this often, so updates are answered meanwhile.
+YIELD_EVERY = 0.005  # seconds
 
 
 async def restore_all(
@@ -191,11 +193,13 @@ async def restore_all(
     """Rebuild every person's jobs from storage, a slice at a time so updates are answered
     meanwhile; returns how many people are scheduled."""
     count = 0
-    for index, person in enumerate(services.diary.store.people(on_damage), 1):
+    resumed = time.monotonic()
+    for person in services.diary.store.people(on_damage):
         restore(services, job_queue, person, now)
         count += person.reminders_due
-        if index % RESTORE_SLICE == 0:
+        if time.monotonic() - resumed > YIELD_EVERY:
             await asyncio.sleep(0)
+            resumed = time.monotonic()
     log.info("scheduled reminders for %d people", count)
     return count
 
@@ -318,6 +322,11 @@ def _due(context: Ctx) -> Due:
 
 async def send_evening(context: Ctx) -> None:
     """Evening job: book tomorrow's, then send tonight's check-in unless already sent."""
+    async with context.bot_data.services.job_slots:
+        await _evening(context)
+
+
+async def _evening(context: Ctx) -> None:
     services = context.bot_data.services
     diary = services.diary
     due = _due(context)
@@ -365,6 +374,11 @@ async def send_evening(context: Ctx) -> None:
 
 async def send_morning(context: Ctx) -> None:
     """Morning job: book tomorrow's, then ask about last night if it had a check-in."""
+    async with context.bot_data.services.job_slots:
+        await _morning(context)
+
+
+async def _morning(context: Ctx) -> None:
     services = context.bot_data.services
     diary = services.diary
     due = _due(context)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from pathlib import Path
 
 from telegram import Bot
@@ -19,10 +20,10 @@ from telegram.error import TelegramError
 from bot import texts
 from bot.context import Ctx, Services
 from bot.errors import DamagedRecord
+from bot.jobs import YIELD_EVERY
 
 log = logging.getLogger(__name__)
 
-SCAN_SLICE = 20  # people whose recent nights files are checked between yields to the loop
 # Start-up checks the months a person is about to use; older months are checked when read.
 SCAN_BACK = 31  # days
 
@@ -69,10 +70,12 @@ async def scan_nights(context: Ctx) -> None:
     services = context.bot_data.services
     store = services.diary.store
     since = services.clock().date() - dt.timedelta(days=SCAN_BACK)
-    for index, user_id in enumerate(store.user_ids(), 1):
+    resumed = time.monotonic()
+    for user_id in store.user_ids():
         try:
             store.check_nights(user_id, since)
         except DamagedRecord as error:
             await handle(context, error)
-        if index % SCAN_SLICE == 0:
-            await asyncio.sleep(0)
+        if time.monotonic() - resumed > YIELD_EVERY:
+            await asyncio.sleep(0)  # let updates be answered meanwhile
+            resumed = time.monotonic()

@@ -23,7 +23,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -88,6 +88,21 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         """Nothing stays open between operations."""
+
+
+def _put(db: TinyDB, table_name: str, doc_id: int, payload: dict[str, Any]) -> None:
+    """Insert or replace one document with a single file write (TinyDB's `upsert` writes the
+    file twice when the document is new: once for the empty update, once for the insert)."""
+    table = db.table(table_name, cache_size=0)
+    if table.contains(doc_id=doc_id):
+
+        def replace(doc: MutableMapping[Any, Any]) -> None:
+            doc.clear()
+            doc.update(payload)
+
+        table.update(replace, doc_ids=[doc_id])
+    else:
+        table.insert(Document(payload, doc_id=doc_id))
 
 
 def _fsync_dir(folder: str) -> None:
@@ -182,7 +197,7 @@ class Store:
         """Write the profile (creating the person's folder on first use)."""
         payload = person.model_dump(mode="json")
         with self._db(person.user_id, _PROFILE) as db:
-            db.table("profile", cache_size=0).upsert(Document(payload, doc_id=1))
+            _put(db, "profile", 1, payload)
 
     def user_ids(self) -> list[int]:
         """Every person with a folder, in id order."""
@@ -238,9 +253,7 @@ class Store:
         self._split_legacy(user_id)
         payload = night.model_dump(mode="json")
         with self._db(user_id, self._month(night.night)) as db:
-            db.table("nights", cache_size=0).upsert(
-                Document(payload, doc_id=night.night.toordinal())
-            )
+            _put(db, "nights", night.night.toordinal(), payload)
 
     def nights(self, user_id: int, since: dt.date | None = None) -> list[Night]:
         """Every night of this person (from `since` on, if given), oldest first.

@@ -196,8 +196,8 @@ def test_a_kill_between_temp_file_and_rename_keeps_the_old_file_and_is_cleaned_u
 def test_a_kill_during_the_first_write_of_a_file_still_leaves_its_schema_version(
     tmp_path: Path,
 ) -> None:
-    # Operation 0 creates a nights file: the note, then (second write) its schema_version.
-    data_dir, acks = run_until_it_kills_itself(tmp_path, "--die-in-op", "0", "--at-replace", "2")
+    # Operation 0 creates a nights file; the writer kills itself at that first write's rename.
+    data_dir, acks = run_until_it_kills_itself(tmp_path, "--die-in-op", "0", "--at-replace", "1")
     assert acks.acked == []
     check_store(data_dir, acks)
     for path in (data_dir / "users").glob("*/*.json"):

@@ -8,9 +8,7 @@ import datetime as dt
 from telegram import Update
 
 from bot import keyboards, texts
-from bot.charts import report_png
 from bot.context import Ctx
-from bot.doctor_pdf import summary_pdf
 from bot.handlers.common import (
     apply_schedule,
     consented,
@@ -23,9 +21,9 @@ from bot.handlers.common import (
     services,
     small_number,
 )
-from bot.insights import summarize
+from bot.insights import PeriodSummary, summarize
 from bot.keyboards import Press
-from bot.models import Awaiting
+from bot.models import Awaiting, Catalog, Night
 from bot.texts import review as review_texts
 from bot.transfer import ImportRejected, parse_import
 
@@ -33,6 +31,24 @@ REPORT_DAYS = 28
 SUMMARY_DAYS = 28
 MAX_SUMMARY_DAYS = 366
 MAX_IMPORT_BYTES = 5_000_000
+
+
+# matplotlib and fpdf2 load on first use, in a worker thread like the drawing itself: about a
+# second and 60 MB that start-up need not pay, and nothing that blocks the event loop.
+
+
+def _chart(nights: list[Night], catalog: Catalog, end: dt.date) -> bytes:
+    from bot.charts import report_png
+
+    return report_png(nights, catalog, end, REPORT_DAYS)
+
+
+def _pdf(
+    summary: PeriodSummary, tz: str, generated_at: dt.datetime, titles: dict[str, str]
+) -> bytes:
+    from bot.doctor_pdf import summary_pdf
+
+    return summary_pdf(summary, tz=tz, generated_at=generated_at, red_flag_titles=titles)
 
 
 def _today(context: Ctx, user_id: int) -> dt.date | None:
@@ -59,8 +75,7 @@ async def cmd_report(update: Update, context: Ctx) -> None:
     if summary.nights_recorded == 0:
         await send(context, who.chat_id, review_texts.REPORT_EMPTY)
         return
-    # Drawing takes a few hundred milliseconds: keep it off the event loop.
-    png = await asyncio.to_thread(report_png, nights, catalog, end, REPORT_DAYS)
+    png = await asyncio.to_thread(_chart, nights, catalog, end)
     await context.bot.send_photo(
         who.chat_id, photo=png, caption=review_texts.chart_caption(REPORT_DAYS)
     )
@@ -86,12 +101,7 @@ async def cmd_summary(update: Update, context: Ctx) -> None:
         await send(context, who.chat_id, review_texts.DOCTOR_EMPTY)
         return
     pdf = await asyncio.to_thread(
-        lambda: summary_pdf(
-            summary,
-            tz=person.tz or "UTC",
-            generated_at=now(context),
-            red_flag_titles=diary(context).red_flags.titles(),
-        )
+        _pdf, summary, person.tz or "UTC", now(context), diary(context).red_flags.titles()
     )
     await context.bot.send_document(
         who.chat_id,
