@@ -28,12 +28,17 @@ console: $(RUN_STAMP)
 
 ## Lint, type-check, validate the content and run every test.
 test: $(DEV_STAMP)
-	$(PY) -m ruff check bot tests
-	$(PY) -m ruff format --check bot tests
+	$(PY) -m ruff check bot tests bench
+	$(PY) -m ruff format --check bot tests bench
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
 	$(PY) -m bot content-check
 	$(PY) -m pytest
+
+## Benchmarks (not part of `make test`): prints one table, writes bench/results.json.
+## Extra options through BENCH_ARGS, e.g. `make bench BENCH_ARGS="--fanout 10000"`.
+bench: $(DEV_STAMP)
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 content-check: $(RUN_STAMP)
 	$(PY) -m bot content-check
