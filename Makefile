@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run console test lint typecheck content-check pytest bench clean
+.PHONY: run console test content-check bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
