@@ -71,23 +71,20 @@ def apply_schedule(context: Ctx, person: Person) -> None:
 
 async def consented(update: Update, context: Ctx) -> tuple[Sender, Person] | None:
     """The private-chat sender and their profile; None (after a nudge to /start) otherwise."""
-    who = sender(update)
-    if who is None:
-        return None
-    person = diary(context).person(who.user_id)
-    if person is None or not person.consented:
-        await send(context, who.chat_id, texts.CONSENT_NEEDED)
-        return None
-    return who, person
+    return await _known(update, context, ready=False)
 
 
 async def set_up(update: Update, context: Ctx) -> tuple[Sender, Person] | None:
     """Like `consented`, but the person must also have a zone and check-in time."""
+    return await _known(update, context, ready=True)
+
+
+async def _known(update: Update, context: Ctx, *, ready: bool) -> tuple[Sender, Person] | None:
     who = sender(update)
     if who is None:
         return None
     person = diary(context).person(who.user_id)
-    if person is None or not person.ready:
+    if person is None or not (person.ready if ready else person.consented):
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return None
     return who, person
