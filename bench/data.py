@@ -34,7 +34,7 @@ from unittest import mock
 
 from bot import recommend, schedule
 from bot.models import Night, Person, PromptSource
-from bot.storage import Store
+from bot.storage import TEMP_PREFIX, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -212,12 +212,17 @@ def _generate_chunk(job: tuple[Path, int, int]) -> tuple[int, int]:
                 store.replace_nights(person.user_id, nights)
                 continue
             source = folder / "users" / str(uid(index % HISTORIES))
-            shutil.copytree(source, folder / "users" / str(person.user_id))
+            shutil.copytree(
+                source,
+                folder / "users" / str(person.user_id),
+                ignore=shutil.ignore_patterns(f"{TEMP_PREFIX}*"),
+            )
             original = store.get_person(uid(index % HISTORIES))
             assert original is not None
             if "track" in Person.model_fields:
                 person = person.model_copy(update={"track": original.track})
             store.save_person(person)
+    store.close()  # waits for the background unlinks of replaced files
     return first, end
 
 
@@ -363,4 +368,5 @@ def build_data_dir(
                 "doctor_prompt_at": now - dt.timedelta(days=rng.randint(1, 6)),
             }
             store.save_person(person.model_copy(update=update))
+    store.close()  # the replaced profiles are unlinked before the bot is measured
     return ids
