@@ -219,6 +219,10 @@ class Store:
         if removed:
             log.info("removed %d temporary files left by an interrupted write", removed)
 
+    def settle(self) -> None:
+        """Wait until every replaced file is unlinked: the folders then hold records only."""
+        self._reaper.drain()
+
     def close(self) -> None:
         """Finish removing replaced files, then release the writer lock."""
         self._reaper.close()
@@ -287,7 +291,7 @@ class Store:
     def delete_person(self, user_id: int) -> None:
         """Erase every file stored about this person."""
         folder = self._folder(user_id)
-        self._reaper.drain()
+        self.settle()
         if folder.exists():
             shutil.rmtree(folder)
             _fsync_dir(str(self.users_dir))

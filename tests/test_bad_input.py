@@ -30,6 +30,7 @@ from bot.app import BotApp, build_application, start_offline
 from bot.context import Services
 from bot.fake_telegram import FakeBotAPI, FakeTelegram, Sent
 from bot.keyboards import Action
+from bot.storage import TEMP_PREFIX
 from tests.conftest import FakeClock
 
 JSON = dict[str, Any]
@@ -85,9 +86,14 @@ def visible(reply: Reply) -> str:
 
 
 def files_of(data_dir: Path, user_id: int) -> dict[str, bytes]:
-    """Every file stored for one person, by path."""
+    """Every record stored for one person, by path (a replaced file waiting under a temp name
+    for its background unlink is not a record)."""
     folder = data_dir / "users" / str(user_id)
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(TEMP_PREFIX)
+    }
 
 
 # -- the referee: feeds updates and checks every promise after each one -----------------------

@@ -156,6 +156,7 @@ def test_garbage_in_a_file_is_reported_as_damage(store: Store) -> None:
 def test_nights_live_in_one_small_file_per_month(store: Store) -> None:
     for day in (dt.date(2026, 10, 31), dt.date(2026, 11, 1), dt.date(2026, 11, 26)):
         store.save_night(42, Night(night=day, tz="UTC", rating=day.day % 11))
+    store.settle()
     names = sorted(p.name for p in (store.users_dir / "42").iterdir())
     assert names == ["nights-2026-10.json", "nights-2026-11.json"]
     assert [n.night.day for n in store.nights(42)] == [31, 1, 26]
@@ -183,5 +184,6 @@ def test_a_schema_1_nights_file_is_split_into_months_on_first_use(store: Store) 
 def test_import_replaces_every_month(store: Store) -> None:
     store.save_night(42, Night(night=dt.date(2026, 9, 1), tz="UTC", rating=1))
     store.replace_nights(42, [Night(night=dt.date(2026, 11, 1), tz="UTC", rating=2)])
+    store.settle()
     assert [(n.night.month, n.rating) for n in store.nights(42)] == [(11, 2)]
     assert [p.name for p in (store.users_dir / "42").iterdir()] == ["nights-2026-11.json"]
