@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ValidationError
@@ -99,14 +99,7 @@ def _person(raw: dict[str, Any], *, user_id: int, chat_id: int) -> Person:
     fields = {**raw, "user_id": user_id, "chat_id": chat_id}
     for name in TRANSIENT_PERSON_FIELDS:
         fields.pop(name, None)
-    try:
-        person = Person.model_validate(fields)
-    except ValidationError as exc:
-        raise ImportRejected(f"The settings in the file are not valid: {_problem(exc)}.") from None
-    problem = _zone_problem(person.tz) or _naive_problem(person)
-    if problem:
-        raise ImportRejected(f"The settings in the file are not valid: {problem}.")
-    return person
+    return _validated(Person, fields, "The settings in the file are not valid")
 
 
 def _night(raw: object, index: int) -> Night:
@@ -115,14 +108,22 @@ def _night(raw: object, index: int) -> Night:
         key = raw.get("night")
         if isinstance(key, str) and _DATE.match(key):
             label = f"Night {key}"
+    return _validated(Night, raw, f"{label} is not valid")
+
+
+_Record = TypeVar("_Record", Person, Night)
+
+
+def _validated(model: type[_Record], raw: object, failure: str) -> _Record:
+    """The record, or ImportRejected naming the first problem (after `failure` and a colon)."""
     try:
-        night = Night.model_validate(raw)
+        record = model.model_validate(raw)
     except ValidationError as exc:
-        raise ImportRejected(f"{label} is not valid: {_problem(exc)}.") from None
-    problem = _zone_problem(night.tz) or _naive_problem(night)
+        raise ImportRejected(f"{failure}: {_problem(exc)}.") from None
+    problem = _zone_problem(record.tz) or _naive_problem(record)
     if problem:
-        raise ImportRejected(f"{label} is not valid: {problem}.")
-    return night
+        raise ImportRejected(f"{failure}: {problem}.")
+    return record
 
 
 def _problem(exc: ValidationError) -> str:
