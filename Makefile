@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run console test content-check bench clean
+.PHONY: run console test test-fast test-dates lint content-check bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,14 +26,40 @@ run: $(RUN_STAMP)
 console: $(RUN_STAMP)
 	$(PY) -m bot console
 
-## Lint, type-check, validate the content and run every test.
-test: $(DEV_STAMP)
+# The tests that decide nights, due times and dated files, run again with the machine's clock
+# moved (time-machine) to: the day Berlin leaves summer time (02:30 local, the repeated hour),
+# New Year's Eve at 23:30 in Berlin, 29 February 2028, and a year after this was written.
+DATE_SENSITIVE := tests/test_machine_date.py tests/test_schedule.py tests/test_jobs.py \
+	tests/test_storage.py tests/test_damaged.py tests/test_conversation.py \
+	tests/test_delivery.py tests/test_day_tags.py tests/test_review_flow.py \
+	tests/test_transfer.py tests/test_privacy.py
+MOVED_DATES := 2026-10-25T00:30:00+00:00 2026-12-31T23:30:00+01:00 \
+	2028-02-29T12:00:00+00:00 2027-11-30T12:00:00+00:00
+
+## Lint, type-check, validate the content, run every test, then the date-sensitive ones again
+## with the machine's date moved.
+test: lint
+	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-dates
+
+## The quick loop (under a minute): lint and every test but the slow ones (real HTTP,
+## subprocesses, kill -9 rounds, the 1,000-person fanout).
+test-fast: lint
+	$(PY) -m pytest -m "not slow"
+
+test-dates: $(DEV_STAMP)
+	@for when in $(MOVED_DATES); do \
+		echo "== the date-sensitive tests with the machine's date moved to $$when"; \
+		$(PY) -m pytest -q -p no:cacheprovider -m "not slow" --machine-date=$$when \
+			$(DATE_SENSITIVE) || exit 1; \
+	done
+
+lint: $(DEV_STAMP)
 	$(PY) -m ruff check bot tests bench
 	$(PY) -m ruff format --check bot tests bench
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
 	$(PY) -m bot content-check
-	$(PY) -m pytest
 
 ## Benchmarks (not part of `make test`): prints one table, writes bench/results.json.
 ## Extra options through BENCH_ARGS, e.g. `make bench BENCH_ARGS="--fanout 10000"`.

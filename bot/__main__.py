@@ -39,8 +39,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def operator_command(settings: Settings, args: argparse.Namespace) -> int:
     """`review` and `export`: read DATA_DIR without the writer lock, never write to it."""
-    import datetime as dt
-
+    from bot.clock import system_clock
     from bot.content import load_catalog
     from bot.operator import export_all, parse_since, review_table
     from bot.storage import Store
@@ -48,7 +47,7 @@ def operator_command(settings: Settings, args: argparse.Namespace) -> int:
     catalog = load_catalog(settings.content_file)
     store = Store(settings.data_dir, read_only=True)
     store.open()
-    now = dt.datetime.now(dt.UTC)
+    now = system_clock()
     if args.command == "review":
         try:
             since = (now - parse_since(args.since)).date()

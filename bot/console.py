@@ -170,7 +170,7 @@ def run(settings: Settings) -> int:
     console_settings = settings.model_copy(update={"data_dir": settings.data_dir / "console"})
     configure_logging(console_settings.model_copy(update={"log_level": "WARNING"}))
     services = open_services(console_settings)
-    transport = FakeTelegram()
+    transport = FakeTelegram(FakeBotAPI(clock=services.clock))
     app = build_application(services, request=transport, rate_limit=False)
     console = Console(transport.api, console_settings.data_dir / "documents")
     # The last handler group tells the console that an update is done, so typed lines are

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot, Job
 
 from bot.checkins import Diary
+from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.red_flags import CrisisDirectory
 
-Clock = Callable[[], dt.datetime]
-
-
-def system_clock() -> dt.datetime:
-    """The real time, always timezone-aware (UTC)."""
-    return dt.datetime.now(dt.UTC)
+__all__ = ["BotData", "Clock", "Ctx", "Services", "context_types", "system_clock"]
 
 
 @dataclass

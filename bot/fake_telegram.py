@@ -13,13 +13,14 @@ import asyncio
 import contextlib
 import json
 import re
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
+
+from bot.clock import Clock, system_clock
 
 JSON = dict[str, Any]
 BOT_USER: JSON = {
@@ -144,6 +145,8 @@ class FakeBotAPI:
     before_call: Hook | None = None
     # False when tests feed updates straight to Application.process_update instead of polling.
     queue_updates: bool = True
+    # Message dates come from the same clock as the bot's (tests pass their fake clock).
+    clock: Clock = system_clock
     _updates: list[JSON] = field(default_factory=list)
     _next_update: int = 1
     _next_message: dict[int, int] = field(default_factory=dict)
@@ -357,7 +360,7 @@ class FakeBotAPI:
         """The person edits one of their messages."""
         message = self._user_message(chat_id, user, text=text)
         message["message_id"] = message_id
-        message["edit_date"] = int(time.time())
+        message["edit_date"] = self._now()
         return self.push({"edited_message": message})
 
     def press(self, sent: Sent, data: str, *, user_id: int | None = None) -> JSON:
@@ -397,6 +400,10 @@ class FakeBotAPI:
         if self._new_update is None:
             self._new_update = asyncio.Event()
         return self._new_update
+
+    def _now(self) -> int:
+        """The Bot API's message date: whole seconds since the epoch, by the shared clock."""
+        return int(self.clock().timestamp())
 
     def _emit(self, event: Event) -> None:
         for listener in self.listeners:
@@ -446,7 +453,7 @@ class FakeBotAPI:
     def _message_json(self, sent: Sent) -> JSON:
         message: JSON = {
             "message_id": sent.message_id,
-            "date": int(time.time()),
+            "date": self._now(),
             "chat": _chat(sent.chat_id, self.chat_types.get(sent.chat_id, "private")),
             "from": self.bot,
         }
@@ -465,7 +472,7 @@ class FakeBotAPI:
         self._next_message[chat_id] = self._next_message.get(chat_id, 0) + 1
         return {
             "message_id": self._next_message[chat_id] * 2 - 1,
-            "date": int(time.time()),
+            "date": self._now(),
             "chat": _chat(chat_id, chat_type),
             "from": sender,
             **fields,

@@ -33,7 +33,7 @@ def set_aside(services: Services, error: DamagedRecord) -> tuple[int, bool] | No
     if error.path is None:
         return None
     path = Path(error.path)
-    moved = services.diary.store.quarantine(error.path)
+    moved = services.diary.store.quarantine(error.path, services.clock())
     if moved is None:
         return None
     user_id = int(path.parent.name)

@@ -402,13 +402,13 @@ class Store:
             if name >= first:
                 AtomicJSONStorage(str(self._folder(user_id) / name), create=False).read()
 
-    def quarantine(self, path: str) -> Path | None:
-        """Move a damaged file aside (`<name>.damaged-<UTC time>`), so the person can start
+    def quarantine(self, path: str, now: dt.datetime) -> Path | None:
+        """Move a damaged file aside (`<name>.damaged-<UTC time now>`), so the person can start
         afresh while the operator keeps a copy; /delete removes it with the rest."""
         source = Path(path).resolve()
         if self.read_only or source.parent.parent != self.users_dir.resolve():
             return None
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         target = source.with_name(f"{source.name}.damaged-{stamp}")
         try:
             os.replace(source, target)

@@ -9,18 +9,52 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from hypothesis import settings as hypothesis_settings
 from telegram import Update
 
-from bot.app import BotApp, build_application, open_services, start_offline
+from bot.app import BotApp, build_application, open_services
 from bot.config import Settings
 from bot.context import Services
 from bot.errors import DamagedRecord
 from bot.fake_telegram import FakeBotAPI, FakeTelegram, Sent
+from tests.harness import collect_errors, start_held
 
 # Property tests explore the same examples on every run: CI results never depend on luck.
 hypothesis_settings.register_profile("repeatable", derandomize=True, deadline=None)
 hypothesis_settings.load_profile("repeatable")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--machine-date",
+        metavar="ISO",
+        default=None,
+        help="run with the machine's clock moved to this instant (time-machine; it then ticks)",
+    )
+
+
+_MOVED = pytest.StashKey[Any]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`--machine-date`: every wall-clock read in this process (datetime.now, time.time, ...)
+    now says that date. The bot's code must not care: it reads only its injected clock."""
+    when = config.getoption("--machine-date")
+    if when:
+        destination = dt.datetime.fromisoformat(when)
+        if destination.tzinfo is None:
+            raise pytest.UsageError("--machine-date needs a UTC offset, e.g. +00:00")
+        traveller = time_machine.travel(destination, tick=True)
+        traveller.start()
+        config.stash[_MOVED] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_MOVED, None)
+    if traveller is not None:
+        traveller.stop()
+
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content" / "remedies.toml"
@@ -130,28 +164,17 @@ class Chat:
 
 
 @pytest.fixture
-def api() -> FakeBotAPI:
-    return FakeBotAPI(queue_updates=False)
+def api(clock: FakeClock) -> FakeBotAPI:
+    return FakeBotAPI(queue_updates=False, clock=clock)
 
 
 @pytest.fixture
 async def app(services: Services, api: FakeBotAPI) -> AsyncIterator[BotApp]:
     application = build_application(services, request=FakeTelegram(api), rate_limit=False)
-    errors: list[BaseException] = []
-
-    async def collect(update: object, context: Any) -> None:
-        # A damaged file surfaces as an error by design: bot.recovery sets it aside and
-        # apologises (tests/test_damaged.py). Anything else a handler raises is a bug.
-        if context.error is not None and not isinstance(context.error, DamagedRecord):
-            errors.append(context.error)
-
-    application.add_error_handler(collect)
-    # Tests run jobs themselves (`await job.run(app)`); the real scheduler must never fire
-    # fixed-date test jobs in the background, so it starts paused. Jobs stay booked (next_t).
-    await application.initialize()
-    assert application.job_queue is not None
-    application.job_queue.scheduler.start(paused=True)
-    await start_offline(application)
+    # A damaged file surfaces as an error by design: bot.recovery sets it aside and apologises
+    # (tests/test_damaged.py). Anything else a handler raises is a bug.
+    errors = collect_errors(application, ignore=(DamagedRecord,))
+    await start_held(application)
     yield application
     await application.stop()
     await application.shutdown()

@@ -26,12 +26,13 @@ from hypothesis import strategies as st
 from telegram import Update
 
 from bot import texts
-from bot.app import BotApp, build_application, start_offline
+from bot.app import BotApp, build_application
 from bot.context import Services
 from bot.fake_telegram import FakeBotAPI, FakeTelegram, Sent
 from bot.keyboards import Action
 from bot.storage import TEMP_PREFIX
 from tests.conftest import FakeClock
+from tests.harness import start_held
 
 JSON = dict[str, Any]
 Stage = Literal["new", "started", "checkin_open", "card_shown"]
@@ -72,8 +73,8 @@ class RecordingAPI(FakeBotAPI):
 
 
 @pytest.fixture
-def api() -> RecordingAPI:
-    return RecordingAPI(queue_updates=False)
+def api(clock: FakeClock) -> RecordingAPI:
+    return RecordingAPI(queue_updates=False, clock=clock)
 
 
 def visible(reply: Reply) -> str:
@@ -636,9 +637,7 @@ async def bare_app(services: Services, api: RecordingAPI) -> AsyncIterator[BotAp
     """The Application of the `app` fixture, for tests of known crashes: the referee reports
     them (the `app` fixture would report them again as a teardown error)."""
     application = build_application(services, request=FakeTelegram(api), rate_limit=False)
-    await start_offline(application)
-    assert application.job_queue is not None
-    application.job_queue.scheduler.pause()
+    await start_held(application)
     yield application
     await application.stop()
     await application.shutdown()

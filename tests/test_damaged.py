@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from bot.app import BotApp, build_application, open_services, start_offline
+from bot.app import BotApp, build_application, open_services
 from bot.config import Settings
 from bot.context import Services
 from bot.fake_telegram import FakeBotAPI, FakeTelegram
 from bot.models import Night, Note, Person
 from bot.storage import Store
 from tests.conftest import Chat, FakeClock
+from tests.harness import start_held
 
 NOW = dt.datetime(2026, 11, 26, 19, 0, tzinfo=dt.UTC)
 A, B, C = 101, 102, 103
@@ -57,9 +58,7 @@ async def damaged_app(
     prepare(settings.data_dir)
     services = open_services(settings, clock=clock, seed=1)
     app = build_application(services, request=FakeTelegram(api), rate_limit=False)
-    await start_offline(app)
-    assert app.job_queue is not None
-    app.job_queue.scheduler.pause()
+    await start_held(app)
     yield app, services
     await app.stop()
     await app.shutdown()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,14 +25,18 @@ from telegram.request import HTTPXRequest
 
 from bot import jobs, texts
 from bot.__main__ import ALLOWED_UPDATES
-from bot.app import BotApp, build_application, open_services, start_offline
+from bot.app import BotApp, build_application, open_services
 from bot.config import Settings
-from bot.context import Ctx, Services
+from bot.context import Services
 from bot.fake_telegram import html_to_plain
 from bot.jobs import JobKind, job_name
 from bot.ratelimit import RATE_LIMIT_RETRIES
 from tests.conftest import CONTENT, FakeClock
 from tests.fake_bot_api_server import FakeBotApiServer
+from tests.harness import collect_errors, start_held
+
+# Over real HTTP or in subprocesses: run by `make test`, skipped by `make test-fast`.
+pytestmark = pytest.mark.slow
 
 T = TypeVar("T")
 
@@ -74,22 +77,9 @@ def http_request() -> HTTPXRequest:
 
 
 async def start_paused(app: BotApp) -> list[BaseException]:
-    """Start the Application with the scheduler paused; returns the errors handlers report.
-
-    Starting the scheduler paused before `start_offline` books the jobs means a job whose
-    (fake) instant is already past in real time can never fire by itself.
-    """
-    errors: list[BaseException] = []
-
-    async def collect(update: object, context: Ctx) -> None:
-        if context.error is not None:
-            errors.append(context.error)
-
-    app.add_error_handler(collect)
-    await app.initialize()
-    assert app.job_queue is not None
-    app.job_queue.scheduler.start(paused=True)
-    await start_offline(app)
+    """Start the Application with the scheduler held; returns the errors handlers report."""
+    errors = collect_errors(app)
+    await start_held(app)
     return errors
 
 
@@ -178,12 +168,12 @@ async def test_a_rate_limit_answer_is_waited_out_by_the_limiter_and_the_check_in
     bot: Bot,
 ) -> None:
     bot.server.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
-    started = time.monotonic()
     await bot.fire(JobKind.EVENING)
-    waited = time.monotonic() - started
     assert bot.check_ins() == 1
     assert bot.sends() == [429, 200]
-    assert waited >= 1.0, "the limiter must honour retry_after before trying again"
+    refused, accepted = (r for r in bot.server.requests() if r.method == "sendMessage")
+    # When the fake saw them: the second try came only after the wait Telegram asked for.
+    assert accepted.started - refused.finished >= 1.0, "retry_after was not honoured"
     assert booked_at(bot, JobKind.CATCH_UP_EVENING) is None
     assert bot.prompted()
     assert bot.errors == []
@@ -260,9 +250,7 @@ async def test_an_answer_slower_than_the_read_timeout_is_not_sent_a_second_time(
     bot: Bot,
 ) -> None:
     bot.server.delay("sendMessage", SLOW_ANSWER)
-    started = time.monotonic()
     await bot.fire(JobKind.EVENING)
-    assert time.monotonic() - started < SLOW_ANSWER, "the client should have timed out"
     assert booked_at(bot, JobKind.CATCH_UP_EVENING) is None, "a maybe-sent check-in is retried"
     assert bot.prompted(), "tonight stays marked as prompted, so no restart sends it again"
 
@@ -311,9 +299,9 @@ async def test_telegram_down_all_evening_gets_a_few_tries_minutes_apart_and_no_m
 
 # -- polling -----------------------------------------------------------------------------------
 
-# python-telegram-bot waits 1 s after a failed getUpdates, then 1.5 times longer each time.
+# python-telegram-bot waits 1 s after a failed getUpdates, then 1.5 times longer each time
+# (its own behaviour: not asserted here, only allowed for in the wait).
 BACKOFF = (1.0, 1.5, 2.25)
-SLACK = 0.2
 
 
 async def test_polling_rides_out_get_updates_faults_with_growing_pauses_and_still_answers(
@@ -335,9 +323,6 @@ async def test_polling_rides_out_get_updates_faults_with_growing_pauses_and_stil
 
     polls = [r for r in server.requests()[before:] if r.method == "getUpdates"]
     assert [r.status for r in polls[:4]] == [0, 502, 502, 200]
-    pauses = [later.started - earlier.finished for earlier, later in itertools.pairwise(polls[:4])]
-    for pause, expected in zip(pauses, BACKOFF, strict=True):
-        assert pause >= expected - SLACK, f"polled again after {pause:.2f} s, not {expected} s"
     # Three failures, the poll that brings /help, the next long poll, the clean-up on stop.
     assert len(polls) <= 6, [r.status for r in polls]
     assert len(server.sent_to(UID)) == 1

@@ -20,13 +20,14 @@ import pytest
 from telegram.ext import Job
 
 from bot import keyboards, schedule, texts
-from bot.app import BotApp, build_application, open_services, start_offline
+from bot.app import BotApp, build_application, open_services
 from bot.config import Settings
-from bot.context import Ctx, Services
+from bot.context import Services
 from bot.fake_telegram import Event, FakeBotAPI, FakeTelegram, html_to_plain
 from bot.jobs import Due, JobKind, job_name
 from bot.models import Person, PromptSource
 from tests.conftest import Chat, FakeClock
+from tests.harness import collect_errors, start_held
 
 UTC = dt.UTC
 UID = 501
@@ -154,15 +155,8 @@ async def running(
     """A whole bot process on `settings.data_dir`: start (restoring jobs), use, shut down."""
     services = open_services(settings, clock=clock, seed=1234)
     app = build_application(services, request=FakeTelegram(api), rate_limit=False)
-    errors: list[BaseException] = []
-
-    async def collect(update: object, context: Ctx) -> None:
-        if context.error is not None:
-            errors.append(context.error)
-
-    app.add_error_handler(collect)
-    await start_offline(app)
-    hold(app)
+    errors = collect_errors(app)
+    await start_held(app)
     try:
         yield Scene(app, services, clock, outbox, Chat(app, api, UID))
     finally:

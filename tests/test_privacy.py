@@ -19,13 +19,14 @@ from typing import Any
 import pytest
 from telegram.request import RequestData
 
-from bot.app import BotApp, build_application, configure_logging, open_services, start_offline
+from bot.app import BotApp, build_application, configure_logging, open_services
 from bot.config import Settings
 from bot.console import CONSOLE_USER, Console
 from bot.context import Services
 from bot.fake_telegram import ApiError, Event, FakeBotAPI, FakeTelegram, Sent
 from bot.storage import TEMP_PREFIX
 from tests.conftest import CONTENT, Chat, FakeClock
+from tests.harness import collect_errors, start_held
 
 # Well-formed (digits, colon, 30+ characters) and never valid anywhere.
 TOKEN = "987654321:AAFakeSecretPartOnlyForTests_xY12-zZ34"
@@ -70,16 +71,8 @@ async def running(
 ) -> AsyncIterator[tuple[BotApp, list[BaseException]]]:
     """The real Application over `transport`, with the errors its handlers raised."""
     app = build_application(services, request=transport, token=token, rate_limit=False)
-    errors: list[BaseException] = []
-
-    async def collect(update: object, context: Any) -> None:
-        if context.error is not None:
-            errors.append(context.error)
-
-    app.add_error_handler(collect)
-    await start_offline(app)
-    assert app.job_queue is not None
-    app.job_queue.scheduler.pause()
+    errors = collect_errors(app)
+    await start_held(app)
     try:
         yield app, errors
     finally:
@@ -221,7 +214,7 @@ async def test_data_files_are_0600_and_folders_0700_even_without_a_umask(
     no_umask: None, settings: Settings, clock: FakeClock
 ) -> None:
     services = open_services(settings, clock=clock, seed=1234)  # under no umask, unlike `app`
-    api = FakeBotAPI(queue_updates=False)
+    api = FakeBotAPI(queue_updates=False, clock=clock)
     async with running(services, FakeTelegram(api)) as (app, errors):
         await full_conversation(Chat(app, api, 501), Chat(app, api, 502))
     assert not errors

@@ -28,6 +28,9 @@ from bot.storage import TEMP_PREFIX, Store
 from tests import crash_writer
 from tests.conftest import ROOT
 
+# Over real HTTP or in subprocesses: run by `make test`, skipped by `make test-fast`.
+pytestmark = pytest.mark.slow
+
 ROUNDS = int(os.environ.get("CRASH_TEST_ROUNDS", "50"))
 PEOPLE = 3
 MAX_KILL_DELAY = 0.25  # seconds after READY: a few dozen replies, each a fsynced write
