@@ -419,8 +419,9 @@ async def test_adult_topics_are_opt_in_from_settings(chat: Chat, services: Servi
     assert person is not None and not person.adult_topics
     [settings] = await chat.send("/settings")
     assert "Adult topics: off" in settings.text
-    [reply] = await chat.press("Include adult topics", settings)
-    assert "Adult topics are on" in reply.text
+    [question] = await chat.press("Include adult topics", settings)
+    await chat.press("I am 18 or over: include them", question)
+    assert "Adult topics are on" in question.text
     [listing] = await chat.send("/remedies")
     orgasm = services.diary.catalog.get("orgasm")
     assert orgasm is not None and orgasm.title in listing.text

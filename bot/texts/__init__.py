@@ -505,6 +505,13 @@ def reminder_state(person: Person) -> str:
 
 ADULT_ON_BUTTON = "Include adult topics"
 ADULT_OFF_BUTTON = "Leave out adult topics"
+ADULT_CONFIRM_BUTTON = "I am 18 or over: include them"
+ADULT_CANCEL_BUTTON = "Not now"
+ADULT_CONFIRM = (
+    "Adult topics include ideas about sex, so they are only for people aged 18 or over.\n\n"
+    "<b>Are you 18 or over?</b> Tap the button to confirm and switch them on."
+)
+ADULT_CANCELLED = "Adult topics stay off. You can switch them on later in /settings."
 
 
 def adult_topics_set(on: bool) -> str:
