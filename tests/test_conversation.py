@@ -409,7 +409,7 @@ async def test_remedies_lists_every_entry_by_kind_and_opens_full_cards(
             assert (remedy.title, f"1|rm||{remedy.id}") in listing.buttons
     assert "Ideas about sex are left out" in listing.text
     [card] = await chat.press("Ask for an iron blood test", listing)
-    assert "Sources:" in card.text and "Talk to your doctor about" in card.text
+    assert "Sources:" in card.text and "A question for your doctor" in card.text
     assert any(line.startswith("Evidence: ") for line in card.text.splitlines())
 
 
