@@ -543,3 +543,50 @@ def test_content_check_fails_when_a_companion_file_names_a_brand(
     )
     with pytest.raises(ContentError, match=r"red_flags\.toml: line \d+: .*'mirapex'"):
         content_check(settings, remedies, today=dt.date(2026, 12, 1))
+
+
+# Who could be harmed by an idea, and the words each risky card must show them (the hazard
+# log, docs/safety.md, H2, points here).
+RISKS = {
+    "a blood clot": {
+        "massage": "blood clot",
+        "trigger_points": "blood clot",
+        "pneumatic_compression": "blood clot",
+    },
+    "numb feet (neuropathy, diabetes)": {
+        "warm_bath": "feet are numb",
+        "hot_cold_packs": "numb skin",
+        "near_infrared": "numb",
+    },
+    "a pregnancy": {
+        "warm_bath": "pregnant",
+        "valerian": "pregnancy",
+        "pregnancy": "During pregnancy and breastfeeding",
+    },
+    "kidney disease": {"magnesium": "kidney problems"},
+    "blood thinners": {"trigger_points": "blood thinners", "acupuncture": "blood thinners"},
+    "falls at night": {"walking": "Falls"},
+}
+
+
+@pytest.mark.parametrize("risk", sorted(RISKS))
+def test_each_card_with_a_known_risk_tells_who_should_skip_it(risk: str) -> None:
+    catalog = load_catalog(CONTENT)
+    for remedy_id, words in RISKS[risk].items():
+        remedy = catalog.get(remedy_id)
+        assert remedy is not None, remedy_id
+        assert words in remedy.safety, (risk, remedy_id)
+        suggestion = texts.render_suggestion(remedy, catalog, "something new to try")
+        assert f"⚠️ Safety: {texts.esc(remedy.safety)}" in suggestion
+
+
+SAFETY_CASE = CONTENT.parent.parent / "docs" / "safety.md"
+
+
+def test_every_test_named_in_the_safety_case_exists() -> None:
+    named = re.findall(r"(tests/\w+\.py)::(test_\w+)", SAFETY_CASE.read_text(encoding="utf-8"))
+    assert len(named) >= 30
+    root = CONTENT.parent.parent
+    for path, name in named:
+        source = (root / path).read_text(encoding="utf-8")
+        assert re.search(rf"^(async )?def {name}\(", source, re.M), f"{path}::{name}"
