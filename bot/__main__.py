@@ -24,7 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="run on Telegram when TELEGRAM_BOT_TOKEN is set, else the console")
     sub.add_parser("console", help="chat with the bot in this terminal (no Telegram needed)")
-    check = sub.add_parser("content-check", help="validate the remedies file and list it")
+    check = sub.add_parser(
+        "content-check",
+        help="validate the content files, list the remedies, warn on old crisis lines",
+    )
     check.add_argument("file", nargs="?", type=Path, help="default: CONTENT_FILE")
     review = sub.add_parser(
         "review", help="operator: recent nights across people (read only, safe while running)"
