@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -23,7 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="run on Telegram when TELEGRAM_BOT_TOKEN is set, else the console")
     sub.add_parser("console", help="chat with the bot in this terminal (no Telegram needed)")
-    check = sub.add_parser("content-check", help="validate the remedies file and list it")
+    check = sub.add_parser(
+        "content-check",
+        help="validate the content files, list the remedies, warn on old crisis lines",
+    )
     check.add_argument("file", nargs="?", type=Path, help="default: CONTENT_FILE")
     review = sub.add_parser(
         "review", help="operator: recent nights across people (read only, safe while running)"
@@ -74,18 +78,29 @@ def run_telegram(settings: Settings) -> int:
     return 0
 
 
-def content_check(settings: Settings, file: Path | None) -> int:
-    """Validate the remedies file (and the red flags and crisis lines beside it)."""
-    from bot.content import load_catalog, summary_table
-    from bot.red_flags import load_crisis, load_red_flags
+def content_check(settings: Settings, file: Path | None, today: dt.date) -> int:
+    """Validate the remedies file (and the red flags and crisis lines beside it); warn about
+    crisis lines last checked more than six months before `today`."""
+    from bot.content import check_companion_file, load_catalog, summary_table
+    from bot.red_flags import STALE_AFTER_MONTHS, load_crisis, load_red_flags, stale_entries
 
     path = file or settings.content_file
     catalog = load_catalog(path)
     print(summary_table(catalog))
-    red_flags = load_red_flags(path.parent / "red_flags.toml")
+    red_flags_file, crisis_file = path.parent / "red_flags.toml", path.parent / "crisis.toml"
+    red_flags = load_red_flags(red_flags_file)
+    check_companion_file(red_flags_file)
     print(f"{len(red_flags.flags)} red flags, version {red_flags.version}: valid (examples pass)")
-    crisis = load_crisis(path.parent / "crisis.toml")
+    crisis = load_crisis(crisis_file)
+    check_companion_file(crisis_file)
     print(f"crisis lines for {len(crisis.countries)} countries and a fallback: valid")
+    for entry in stale_entries(crisis, today):
+        print(
+            f"warning: {crisis_file}: {entry.code or 'international'} ({entry.name}) was last "
+            f"checked on {entry.checked_on}, more than {STALE_AFTER_MONTHS} months ago; check "
+            "its numbers and update checked_on",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -95,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         if args.command == "content-check":
-            return content_check(settings, args.file)
+            from bot.clock import system_clock
+
+            return content_check(settings, args.file, system_clock().date())
         if args.command in ("review", "export"):
             return operator_command(settings, args)
         if args.command == "console" or settings.token is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -25,12 +26,17 @@ from pydantic import (
 from bot import texts
 from bot.errors import ContentError
 from bot.models import Catalog, Evidence, Flag, GradeInfo, Kind, Remedy
-from bot.validation import describe_error
+from bot.validation import (
+    brands_in_file,
+    dangling_headings,
+    describe_error,
+    dose_in,
+    names_a_guideline,
+    no_brand_or_dose,
+)
 
 MAX_HOW_TO_SENTENCES = 3
 MAX_CAVEAT_SENTENCES = 2
-# Product and brand names that appear in the research notes; the bot must never print them.
-BRAND_NAMES = ("nidra", "ntx100", "relaxis", "restiffic", "horizant", "mirapex", "requip")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
@@ -41,19 +47,11 @@ def _not_blank(value: str) -> str:
     return value
 
 
-def _no_brands(value: str) -> str:
-    lowered = value.lower()
-    for brand in BRAND_NAMES:
-        if re.search(rf"\b{brand}\b", lowered):
-            raise ValueError(f"names a brand or product ({brand!r}); describe it generically")
-    return value
-
-
 def _sentences(value: str) -> int:
     return max(1, len(_SENTENCE_END.findall(value)))
 
 
-Text = Annotated[str, AfterValidator(_not_blank), AfterValidator(_no_brands)]
+Text = Annotated[str, AfterValidator(_not_blank), AfterValidator(no_brand_or_dose)]
 
 
 class _Grade(BaseModel):
@@ -79,7 +77,7 @@ class _Remedy(BaseModel):
     @field_validator("safety")
     @classmethod
     def _strip_safety(cls, value: str) -> str:
-        return _no_brands(value.strip())
+        return no_brand_or_dose(value.strip())
 
     @field_validator("how_to")
     @classmethod
@@ -106,6 +104,12 @@ class _Remedy(BaseModel):
     def _sources_above_anecdote(self) -> _Remedy:
         if self.evidence is not Evidence.ANECDOTE and not self.sources:
             raise ValueError(f"field 'sources': grade {self.evidence} needs at least one source")
+        # "Advised in guidelines" must rest on a guideline the card cites, not on trials alone.
+        if self.evidence is Evidence.GUIDELINE and not names_a_guideline(self.sources):
+            raise ValueError(
+                "field 'sources': grade GUIDELINE needs a source that is a clinical practice "
+                "guideline (say 'guideline' in its citation)"
+            )
         return self
 
 
@@ -167,18 +171,78 @@ def parse_catalog(text: str, source: str) -> Catalog:
                 f"{source}: remedy {remedy.id!r}: rendered card is {size} characters; "
                 f"a Telegram message holds at most {texts.MAX_MESSAGE_LENGTH}"
             )
+        problems = [
+            p for card in texts.every_rendering(remedy, catalog) for p in dangling_headings(card)
+        ]
+        if problems:
+            raise ContentError(f"{source}: remedy {remedy.id!r}: rendered card: {problems[0]}")
+    # The fields are checked above; this also catches a brand in a comment or any other key.
+    check_no_brands(text, source)
     return catalog
 
 
-def load_catalog(path: Path) -> Catalog:
-    """Read and validate the content file once, at start-up."""
+def check_no_brands(text: str, source: str) -> None:
+    """Raise ContentError naming the line when a content file names a brand or product."""
+    found = brands_in_file(text)
+    if found:
+        line, brand = found[0]
+        raise ContentError(
+            f"{source}: line {line}: names a brand or product ({brand!r}); describe it generically"
+        )
+
+
+# Keys whose strings a companion file shows to people (red-flag messages and titles, crisis
+# names, numbers and lines), whatever table they sit in.
+SHOWN_KEYS = frozenset({"message", "title", "name", "emergency", "lines"})
+
+
+def _shown_strings(node: object, where: str = "") -> Iterator[tuple[str, str]]:
+    """(location, text) for every shown string, located as `flag 'clot': field 'message'`."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _shown_strings(item, where)
+    elif isinstance(node, dict):
+        ident = node.get("id") or node.get("code")
+        here = f"{where} {ident!r}: " if ident else (f"{where}: " if where else "")
+        for key, value in node.items():
+            if key not in SHOWN_KEYS:
+                yield from _shown_strings(value, key)
+                continue
+            for text in value if isinstance(value, list) else [value]:
+                if isinstance(text, str):
+                    yield f"{here}field '{key}'", text
+
+
+def check_companion_file(path: Path) -> None:
+    """The remedies' brand and dose rules for the other content files (red flags, crisis lines):
+    no brand or product name anywhere in the file, no dose figure in anything it shows."""
+    text = _read(path)
+    check_no_brands(text, str(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{path}: not valid TOML: {exc}") from None
+    for where, value in _shown_strings(raw):
+        dose = dose_in(value)
+        if dose is not None:
+            raise ContentError(
+                f"{path}: {where}: gives a dose or amount ({dose!r}); the bot never gives dose "
+                "figures"
+            )
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ContentError(f"{path}: file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
-    return parse_catalog(text, str(path))
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Read and validate the content file once, at start-up."""
+    return parse_catalog(_read(path), str(path))
 
 
 def summary_table(catalog: Catalog) -> str:

@@ -208,7 +208,12 @@ class SettingsChoice(StrEnum):
     WAKE = "wk"
     PAUSE = "pause"
     RESUME = "resume"
+    # "adult" was the old on/off toggle; buttons already in chats still send it.
     ADULT = "adult"
+    ADULT_ON = "adult_on"
+    ADULT_OFF = "adult_off"
+    ADULT_CONFIRM = "adult_18"
+    ADULT_CANCEL = "adult_no"
     ONSET = "onset"
     TRIGGERS = "triggers"
     WEEKLY = "weekly"
@@ -243,12 +248,24 @@ def settings(person: Person) -> InlineKeyboardMarkup:
                 ),
             ],
             [
+                _button(texts.ADULT_OFF_BUTTON, Action.SETTINGS, arg=SettingsChoice.ADULT_OFF)
+                if adult_topics
+                else _button(texts.ADULT_ON_BUTTON, Action.SETTINGS, arg=SettingsChoice.ADULT_ON)
+            ],
+        ]
+    )
+
+
+def adult_confirm() -> InlineKeyboardMarkup:
+    """I am 18 or over / Not now, under the adult-topics question."""
+    return InlineKeyboardMarkup(
+        [
+            [
                 _button(
-                    texts.ADULT_OFF_BUTTON if adult_topics else texts.ADULT_ON_BUTTON,
-                    Action.SETTINGS,
-                    arg=SettingsChoice.ADULT,
+                    texts.ADULT_CONFIRM_BUTTON, Action.SETTINGS, arg=SettingsChoice.ADULT_CONFIRM
                 )
             ],
+            [_button(texts.ADULT_CANCEL_BUTTON, Action.SETTINGS, arg=SettingsChoice.ADULT_CANCEL)],
         ]
     )
 

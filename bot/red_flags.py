@@ -8,6 +8,8 @@ after a negation ("not pregnant", "no swelling").
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 import tomllib
 import unicodedata
@@ -236,12 +238,13 @@ class CrisisEntry(BaseModel):
     name: str = Field(min_length=2)
     emergency: str = Field(min_length=2)
     lines: tuple[str, ...] = Field(min_length=1)
+    # When someone last checked these numbers against the service's own site.
+    checked_on: dt.date
 
 
 class _Directory(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: int = Field(ge=1)
-    reviewed_on: Any
     country: list[CrisisEntry] = Field(min_length=1)
     international: CrisisEntry
 
@@ -277,6 +280,21 @@ def load_crisis(path: Path) -> CrisisDirectory:
             )
         countries[entry.code] = entry
     return CrisisDirectory(model.version, countries, model.international)
+
+
+STALE_AFTER_MONTHS = 6
+
+
+def stale_entries(
+    directory: CrisisDirectory, today: dt.date, months: int = STALE_AFTER_MONTHS
+) -> list[CrisisEntry]:
+    """Entries (countries, then the fallback) last checked more than `months` before `today`."""
+    year, month0 = divmod(today.year * 12 + today.month - 1 - months, 12)
+    # The same day `months` earlier, or that month's last day (31 August -> 28 February).
+    day = min(today.day, calendar.monthrange(year, month0 + 1)[1])
+    cutoff = dt.date(year, month0 + 1, day)
+    entries = [*directory.countries.values(), directory.international]
+    return [entry for entry in entries if entry.checked_on < cutoff]
 
 
 def country_of_zone(tz: str | None) -> str | None:

@@ -344,7 +344,8 @@ TEXTS = st.one_of(
 ARGS = (
     "", "0", "1", "5", "6", "10", "11", "99", "-1", "²", "٣", "yes", "no", "off", "7", "2200",
     "0000", "9999", "2", "12", "12345", "try:x", "another:x", "not_for_me:x", "try:", ":",
-    "try:leg_massage", "tz", "tm", "wk", "pause", "resume", "adult", "onset", "triggers",
+    "try:leg_massage", "tz", "tm", "wk", "pause", "resume", "adult", "adult_on", "adult_off",
+    "adult_18", "adult_no", "onset", "triggers",
     "weekly", "evening", "afternoon", "caffeine_late", "a_bit", "clearly", "iron_test",
 )  # fmt: skip
 NIGHT_KEYS = st.one_of(

@@ -229,15 +229,51 @@ async def on_settings_button(update: Update, context: Ctx, press: Press) -> None
         await _pause(context, person, SETTINGS_PAUSE_NIGHTS)
     elif choice == SettingsChoice.RESUME:
         await _resume(context, person)
-    elif choice == SettingsChoice.ADULT:
-        person = diary(context).set_adult_topics(who.user_id, not person.adult_topics)
-        await send(context, who.chat_id, texts.adult_topics_set(person.adult_topics))
+    elif choice in ADULT_CHOICES:
+        await _adult_topics(update, context, person, choice)
     elif choice in (SettingsChoice.ONSET, SettingsChoice.TRIGGERS):
         setting = "ask_onset" if choice == SettingsChoice.ONSET else "ask_triggers"
         person = diary(context).toggle(who.user_id, setting)
         await send(context, who.chat_id, texts.toggled(setting, getattr(person, setting)))
     elif choice == SettingsChoice.WEEKLY:
         await send(context, who.chat_id, texts.ASK_WEEKLY_DAY, keyboards.weekdays())
+
+
+ADULT_CHOICES = frozenset(
+    {
+        SettingsChoice.ADULT,
+        SettingsChoice.ADULT_ON,
+        SettingsChoice.ADULT_OFF,
+        SettingsChoice.ADULT_CONFIRM,
+        SettingsChoice.ADULT_CANCEL,
+    }
+)
+
+
+async def _adult_topics(update: Update, context: Ctx, person: Person, choice: str) -> None:
+    """Switching adult topics on asks the person to confirm they are 18 or over; off does not.
+
+    The old one-button toggle (`adult`) still works from messages sent before: it turns the
+    topics off, or asks the same question.
+    """
+    query = update.callback_query
+    turn_off = choice == SettingsChoice.ADULT_OFF or (
+        choice == SettingsChoice.ADULT and person.adult_topics
+    )
+    if turn_off:
+        person = diary(context).set_adult_topics(person.user_id, False)
+        await send(context, person.chat_id, texts.adult_topics_set(False))
+    elif choice == SettingsChoice.ADULT_CONFIRM:
+        person = diary(context).set_adult_topics(person.user_id, True)
+        if query is not None:
+            await edit_pressed(query, texts.adult_topics_set(True))
+    elif choice == SettingsChoice.ADULT_CANCEL:
+        if query is not None:
+            await edit_pressed(query, texts.ADULT_CANCELLED)
+    elif person.adult_topics:
+        await send(context, person.chat_id, texts.adult_topics_set(True))
+    else:
+        await send(context, person.chat_id, texts.ADULT_CONFIRM, keyboards.adult_confirm())
 
 
 async def on_weekly_button(update: Update, context: Ctx, press: Press) -> None:

@@ -255,11 +255,10 @@ def render_suggestion(remedy: Remedy, catalog: Catalog, reason: str) -> str:
 def render_card(remedy: Remedy, catalog: Catalog) -> str:
     """The full reference card (with grade meaning and sources), as /remedies shows it."""
     grade = catalog.grades[remedy.evidence]
-    head = "Talk to your doctor about" if remedy.kind is Kind.ASK_DOCTOR else "Idea"
     how = "What to ask" if remedy.kind is Kind.ASK_DOCTOR else "How"
     parts = [
         f"<b>{esc(remedy.title)}</b>",
-        f"<i>{head}</i>",
+        f"<i>{KIND_LINES[remedy.kind]}</i>",
         f"{how}: {esc(remedy.how_to)}",
         "",
         evidence_line(remedy, catalog),
@@ -275,12 +274,23 @@ def render_card(remedy: Remedy, catalog: Catalog) -> str:
     return "\n".join(parts)
 
 
+# Under the title of a full card: what kind of idea it is, as a whole sentence (a bare
+# "Talk to your doctor about" once dangled above "What to ask:").
+KIND_LINES = {
+    Kind.TONIGHT: "Something to try in the evening.",
+    Kind.HABIT: "A habit for the days ahead.",
+    Kind.ASK_DOCTOR: "A question for your doctor or pharmacist, never a suggestion for tonight.",
+}
+
+
+def every_rendering(remedy: Remedy, catalog: Catalog) -> tuple[str, ...]:
+    """Every message this remedy can become (with the longest reason), for the content check."""
+    return (render_suggestion(remedy, catalog, LONGEST_REASON), render_card(remedy, catalog))
+
+
 def longest_card_length(remedy: Remedy, catalog: Catalog) -> int:
     """The longest message this remedy can become, for the content check."""
-    return max(
-        len(render_suggestion(remedy, catalog, LONGEST_REASON)),
-        len(render_card(remedy, catalog)),
-    )
+    return max(len(card) for card in every_rendering(remedy, catalog))
 
 
 TRY_BUTTON = "I'll try it"
@@ -505,6 +515,13 @@ def reminder_state(person: Person) -> str:
 
 ADULT_ON_BUTTON = "Include adult topics"
 ADULT_OFF_BUTTON = "Leave out adult topics"
+ADULT_CONFIRM_BUTTON = "I am 18 or over: include them"
+ADULT_CANCEL_BUTTON = "Not now"
+ADULT_CONFIRM = (
+    "Adult topics include ideas about sex, so they are only for people aged 18 or over.\n\n"
+    "<b>Are you 18 or over?</b> Tap the button to confirm and switch them on."
+)
+ADULT_CANCELLED = "Adult topics stay off. You can switch them on later in /settings."
 
 
 def adult_topics_set(on: bool) -> str:
