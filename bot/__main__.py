@@ -6,11 +6,15 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from telegram import Update
 
 from bot.config import Settings, load_settings
 from bot.errors import StartupError
+
+if TYPE_CHECKING:
+    from bot.app import BotApp
 
 # The update types the bot handles; anything else is not even downloaded.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
@@ -69,11 +73,19 @@ def operator_command(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_telegram(settings: Settings) -> int:
     """Long polling on Telegram until SIGINT/SIGTERM."""
-    from bot.app import build_application, configure_logging, open_services
+    from bot.app import build_application, configure_logging, install_stop_signals, open_services
 
     configure_logging(settings)
     services = open_services(settings)
     app = build_application(services)
+    post_init = app.post_init
+
+    async def init(application: BotApp) -> None:
+        if post_init is not None:
+            await post_init(application)
+        install_stop_signals(application)  # from here on, SIGTERM stops without waiting
+
+    app.post_init = init
     app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import random
+import signal
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions
@@ -19,7 +21,9 @@ from bot.config import Settings
 from bot.content import load_catalog
 from bot.context import BotData, Clock, Ctx, Services, context_types, system_clock
 from bot.errors import ContentError, DamagedRecord
-from bot.ratelimit import SendWindow
+from bot.handlers.guard import judge_arrival
+from bot.ordering import ChatOrderedProcessor
+from bot.ratelimit import FairLimiter
 from bot.red_flags import load_crisis, load_red_flags
 from bot.storage import Store
 
@@ -95,6 +99,9 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .concurrent_updates(
+            ChatOrderedProcessor(on_arrival=functools.partial(judge_arrival, services))
+        )
     )
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url
@@ -105,7 +112,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limit:
-        builder = builder.rate_limiter(SendWindow())
+        builder = builder.rate_limiter(FairLimiter())
     app: BotApp = builder.build()
     handlers.register(app)
     return app
@@ -145,6 +152,23 @@ async def _restore(app: BotApp, started: dt.datetime) -> None:
         await recovery.apologize(app.bot, user_id, profile)
     assert app.job_queue is not None
     app.job_queue.run_once(recovery.scan_nights, when=1, name="scan-nights")
+
+
+def stop_gracefully(app: BotApp) -> None:
+    """SIGINT/SIGTERM: stop fetching, finish what was fetched without waiting out any rate
+    limit (a reply that cannot go at once is kept and sent after the restart), then exit."""
+    app.bot_data.services.stopping = True
+    limiter = app.bot.rate_limiter
+    if isinstance(limiter, FairLimiter):
+        limiter.close()
+    app.stop_running()
+
+
+def install_stop_signals(app: BotApp) -> None:
+    """Replace python-telegram-bot's stop signals (which stop without warning the limiter)."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop_gracefully, app)
 
 
 async def _post_shutdown(app: BotApp) -> None:

@@ -20,6 +20,7 @@ from bot.models import (
     Note,
     Onset,
     Pause,
+    PendingReply,
     Person,
     PromptSource,
     Response,
@@ -127,20 +128,52 @@ class Diary:
         person = self._consented(user_id)
         return self._update(person, {"awaiting": awaiting})
 
-    def set_timezone(self, user_id: int, text: str) -> Person:
+    def set_timezone(self, user_id: int, text: str, *, now: dt.datetime) -> Person:
         """Set the zone from a typed name; BadInput('timezone') leaves everything unchanged."""
         person = self._consented(user_id)
         tz = schedule.parse_timezone(text)
         awaiting = Awaiting.CHECKIN_TIME if person.checkin_time is None else None
-        return self._update(person, {"tz": tz, "awaiting": awaiting})
+        return self._update(person, {"tz": tz, "awaiting": awaiting, "schedule_from": now})
 
-    def set_checkin_time(self, user_id: int, text: str) -> Person:
+    def set_checkin_time(self, user_id: int, text: str, *, now: dt.datetime) -> Person:
         """Set the evening time; BadInput('time') leaves everything unchanged."""
         person = self._consented(user_id)
         if person.tz is None:
             raise BadInput("need_timezone")
         at = schedule.parse_time(text)
-        return self._update(person, {"checkin_time": at, "awaiting": None})
+        return self._update(person, {"checkin_time": at, "awaiting": None, "schedule_from": now})
+
+    def missed_checkin(self, person: Person, now: dt.datetime) -> dt.datetime | None:
+        """The check-in instant missed while the bot was down, if it should still be sent.
+
+        The same rule as the reply to /time ("tonight's time has passed, the next check-in is
+        tomorrow"): an instant before the time or zone was set was never due.
+        """
+        if person.checkin_time is None or person.tz is None:
+            return None
+        missed = schedule.previous_occurrence(person.checkin_time, person.tz, now)
+        if now - missed > schedule.CATCH_UP_WINDOW:
+            return None
+        if person.schedule_from is not None and missed <= person.schedule_from:
+            return None
+        return missed
+
+    # -- replies that confirm a save ----------------------------------------------------------
+
+    def keep_reply(self, user_id: int, text: str, now: dt.datetime) -> None:
+        """Remember a "saved" reply Telegram did not take, to send it again later."""
+        person = self.store.get_person(user_id)
+        if person is None:
+            return
+        pending = (*person.pending_replies, PendingReply(text=text, at=now))
+        self._update(person, {"pending_replies": pending})
+
+    def drop_replies(self, user_id: int, sent: int) -> None:
+        """The first `sent` pending replies went out (or can never go): forget them."""
+        person = self.store.get_person(user_id)
+        if person is None or not person.pending_replies:
+            return
+        self._update(person, {"pending_replies": person.pending_replies[sent:]})
 
     def set_wake_time(self, user_id: int, text: str) -> Person:
         """Set the morning follow-up time; BadInput('wake') leaves everything unchanged."""

@@ -12,6 +12,7 @@ from bot.checkins import Diary
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.red_flags import CrisisDirectory
+from bot.throttle import GroupPolicy, PersonThrottle, Verdict, new_throttle
 
 __all__ = ["BotData", "Clock", "Ctx", "Services", "context_types", "system_clock"]
 
@@ -36,6 +37,15 @@ class Services:
     # all their jobs start in the same moment; without a bound each would do its storage work
     # before any message leaves, freezing the bot for seconds. Telegram takes 30 a second.
     job_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(30))
+    # How much of a flood each person gets answers to, and how rarely groups get any.
+    throttle: PersonThrottle = field(default_factory=new_throttle)
+    groups: GroupPolicy = field(default_factory=GroupPolicy)
+    # Flood verdicts given as updates arrived, by update id, until their turn comes.
+    verdicts: dict[int, Verdict] = field(default_factory=dict)
+    # Small fire-and-forget tasks (kept referenced until done, as asyncio requires).
+    background: set[asyncio.Task[None]] = field(default_factory=set)
+    # Set when the process is asked to stop: no reply waits out a rate limit any more.
+    stopping: bool = False
 
 
 class BotData:

@@ -139,6 +139,8 @@ class FakeBotAPI:
     commands: list[JSON] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
+    # Groups the bot left (leaveChat): sending there is refused, as by Telegram.
+    left: set[int] = field(default_factory=set)
     # The type of every chat a person wrote from ("group", "supergroup", ...); others private.
     chat_types: dict[int, str] = field(default_factory=dict)
     listeners: list[Callable[[Event], None]] = field(default_factory=list)
@@ -186,6 +188,13 @@ class FakeBotAPI:
         return True
 
     async def api_close(self, **_: Any) -> bool:
+        return True
+
+    async def api_leaveChat(self, chat_id: Any, **_: Any) -> bool:
+        chat = int(chat_id)
+        if chat in self.left:
+            raise ApiError(403, "Forbidden: bot is not a member of the group chat")
+        self.left.add(chat)
         return True
 
     async def api_getUpdates(
@@ -421,6 +430,8 @@ class FakeBotAPI:
     def _check_chat(self, chat_id: int) -> None:
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.left:
+            raise ApiError(403, "Forbidden: bot is not a member of the group chat")
 
     def _existing(self, chat_id: int, message_id: int) -> Sent:
         self._check_chat(chat_id)

@@ -40,8 +40,10 @@ log = logging.getLogger(__name__)
 # We never let it drop one: a dropped one-off job would never book its successor. The callbacks
 # themselves refuse to send when more than CATCH_UP_WINDOW late.
 MISFIRE_GRACE = None
-# After a send that surely did not arrive (connection refused, 5xx, rate limit), try again.
-RETRY_DELAYS = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=15))
+# After a send that surely did not arrive (connection refused, 5xx, rate limit), try again:
+# soon at first (such errors mostly last seconds), then minutes apart, within the catch-up
+# window. Scheduled check-ins, morning questions and "saved" replies all follow this.
+RETRY_DELAYS = tuple(dt.timedelta(seconds=s) for s in (2, 5, 15, 60, 5 * 60, 15 * 60, 30 * 60))
 WATCHDOG_EVERY = dt.timedelta(minutes=15)
 
 
@@ -53,6 +55,7 @@ class JobKind(StrEnum):
     SNOOZE = "snooze"
     CATCH_UP_EVENING = "catchup-evening"
     CATCH_UP_MORNING = "catchup-morning"
+    REPLY = "reply"  # "saved" replies that Telegram did not take the first time
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ def _book(
         JobKind.SNOOZE: send_evening,
         JobKind.MORNING: send_morning,
         JobKind.CATCH_UP_MORNING: send_morning,
+        JobKind.REPLY: send_replies,
     }[kind]
     services.jobs[name] = job_queue.run_once(
         callback,
@@ -155,6 +159,8 @@ def reschedule(
 ) -> None:
     """Make the person's jobs match their stored settings (after any change)."""
     cancel(services, person.user_id, JobKind.EVENING, JobKind.MORNING, JobKind.SNOOZE)
+    if person.pending_replies and job_name(JobKind.REPLY, person.user_id) not in services.jobs:
+        _book(services, job_queue, JobKind.REPLY, Due(person.user_id, now))
     if not person.reminders_due:
         services.expected.discard(person.user_id)
         return
@@ -170,14 +176,23 @@ def restore(services: Services, job_queue: Queue | None, person: Person, now: dt
     reschedule(services, job_queue, person, now)
     if not person.reminders_due:
         return
-    assert person.checkin_time is not None and person.tz is not None
-    for at, kind in (
-        (person.checkin_time, JobKind.CATCH_UP_EVENING),
-        (person.wake_time, JobKind.CATCH_UP_MORNING),
-    ):
-        missed = schedule.previous_occurrence(at, person.tz, now)
-        if now - missed <= schedule.CATCH_UP_WINDOW:
-            _book(services, job_queue, kind, Due(person.user_id, missed, PromptSource.CATCH_UP))
+    assert person.tz is not None
+    evening = services.diary.missed_checkin(person, now)
+    if evening is not None:
+        _book(
+            services,
+            job_queue,
+            JobKind.CATCH_UP_EVENING,
+            Due(person.user_id, evening, PromptSource.CATCH_UP),
+        )
+    morning = schedule.previous_occurrence(person.wake_time, person.tz, now)
+    if now - morning <= schedule.CATCH_UP_WINDOW:
+        _book(
+            services,
+            job_queue,
+            JobKind.CATCH_UP_MORNING,
+            Due(person.user_id, morning, PromptSource.CATCH_UP),
+        )
 
 
 # At start-up, hand the event loop back this often, so updates are answered meanwhile.
@@ -267,13 +282,10 @@ async def deliver(
     context: Ctx, person: Person, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> Message | None:
     """Send to the person's chat; on Forbidden (bot blocked) stop their reminders."""
-    services = context.bot_data.services
     try:
         return await context.bot.send_message(person.chat_id, text, reply_markup=markup)
     except Forbidden:
-        log.info("user %s blocked the bot; reminders stopped", person.user_id)
-        services.diary.mark_blocked(person.user_id, services.clock())
-        cancel(services, person.user_id)
+        await deliver_failed_forbidden(context, person)
         return None
 
 
@@ -304,14 +316,90 @@ async def _deliver_or_retry(
         if outcome is not Delivery.NOT_SENT:
             return
         undo()
-        if due.attempt >= len(RETRY_DELAYS):
+        _retry(services, context.job_queue, kind, due, PromptSource.CATCH_UP)
+
+
+def _retry(
+    services: Services, job_queue: Queue | None, kind: JobKind, due: Due, source: PromptSource
+) -> bool:
+    """Book the next try after a send that surely failed; False when it is too late for one."""
+    if due.attempt >= len(RETRY_DELAYS):
+        return False
+    retry_at = services.clock() + RETRY_DELAYS[due.attempt]
+    if retry_at - due.when > schedule.CATCH_UP_WINDOW:
+        return False
+    retry = Due(due.user_id, due.when, source, due.attempt + 1)
+    _book(services, job_queue, kind, retry, run_at=retry_at)
+    return True
+
+
+async def send_saved(context: Ctx, person: Person, text: str) -> None:
+    """Send a reply that says something was saved. If Telegram surely did not take it, keep
+    it and try again like a scheduled message (a may-have-arrived failure is not repeated).
+    While earlier such replies wait, this one queues behind them, so they arrive in order."""
+    services = context.bot_data.services
+    now = services.clock()
+    if not person.pending_replies:
+        try:
+            await context.bot.send_message(person.chat_id, text)
             return
-        now = services.clock()
-        retry_at = now + RETRY_DELAYS[due.attempt]
-        if retry_at - due.when > schedule.CATCH_UP_WINDOW:
+        except Forbidden:
+            raise  # the error handler stops this person's reminders
+        except TelegramError as error:
+            outcome = classify(error)
+            log.warning(
+                "a saved-reply to user %s failed (%s, %s)",
+                person.user_id,
+                error.__class__.__name__,
+                outcome.value,
+            )
+            if outcome is not Delivery.NOT_SENT:
+                return
+    services.diary.keep_reply(person.user_id, text, now)
+    if job_name(JobKind.REPLY, person.user_id) not in services.jobs:
+        first = Due(person.user_id, now, PromptSource.CATCH_UP)
+        _retry(services, context.job_queue, JobKind.REPLY, first, PromptSource.CATCH_UP)
+
+
+async def send_replies(context: Ctx) -> None:
+    """Retry job: send the person's waiting "saved" replies, oldest first."""
+    services = context.bot_data.services
+    diary = services.diary
+    due = _due(context)
+    _forget(context)
+    person = diary.person(due.user_id)
+    if person is None or not person.pending_replies:
+        return
+    now = services.clock()
+    done = 0
+    for reply in person.pending_replies:
+        if now - reply.at > schedule.CATCH_UP_WINDOW:
+            done += 1  # hours late: the person has moved on; saying it now would confuse
+            continue
+        try:
+            await context.bot.send_message(person.chat_id, reply.text)
+        except Forbidden:
+            diary.drop_replies(person.user_id, len(person.pending_replies))
+            await deliver_failed_forbidden(context, person)
             return
-        retry = Due(due.user_id, due.when, PromptSource.CATCH_UP, due.attempt + 1)
-        _book(services, context.job_queue, kind, retry, run_at=retry_at)
+        except TelegramError as error:
+            if classify(error) is Delivery.NOT_SENT:
+                diary.drop_replies(person.user_id, done)
+                if not _retry(services, context.job_queue, JobKind.REPLY, due, due.source):
+                    log.warning("gave up on saved-replies to user %s", person.user_id)
+                    diary.drop_replies(person.user_id, len(person.pending_replies) - done)
+                return
+            # Maybe it arrived, or it never can: either way it is not sent again.
+        done += 1
+    diary.drop_replies(person.user_id, done)
+
+
+async def deliver_failed_forbidden(context: Ctx, person: Person) -> None:
+    """The person blocked the bot: stop their reminders (until their next /start)."""
+    services = context.bot_data.services
+    log.info("user %s blocked the bot; reminders stopped", person.user_id)
+    services.diary.mark_blocked(person.user_id, services.clock())
+    cancel(services, person.user_id)
 
 
 def _due(context: Ctx) -> Due:

@@ -224,6 +224,13 @@ class Snooze(Record):
     due: dt.datetime
 
 
+class PendingReply(Record):
+    """A reply that says something was saved, not yet delivered (Telegram failed first)."""
+
+    text: str
+    at: dt.datetime
+
+
 class Awaiting(StrEnum):
     """What a plain text message from the person is expected to be."""
 
@@ -260,6 +267,12 @@ class Person(Record):
     # Per remedy, the person's morning answers (recomputed from their nights whenever a
     # morning answer changes), so choosing tonight's remedy needs only recent nights.
     track: dict[str, Track] = {}
+    # When the zone or check-in time last changed: a check-in due before it was never missed
+    # (so a restart does not send a "late" one for a time that had passed when it was set).
+    schedule_from: dt.datetime | None = None
+    # Replies that confirm something was saved and could not be sent yet; retried like
+    # scheduled messages, oldest first.
+    pending_replies: tuple[PendingReply, ...] = ()
 
     @property
     def consented(self) -> bool:

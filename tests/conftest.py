@@ -13,6 +13,7 @@ import time_machine
 from hypothesis import settings as hypothesis_settings
 from telegram import Update
 
+from bot import throttle
 from bot.app import BotApp, build_application, open_services
 from bot.config import Settings
 from bot.context import Services
@@ -76,6 +77,14 @@ class FakeClock:
     def advance(self, **delta: float) -> dt.datetime:
         self.now += dt.timedelta(**delta)
         return self.now
+
+
+@pytest.fixture(autouse=True)
+def patient_throttle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test conversations happen at one frozen instant, faster than any person types: the
+    flood limit would cut them short. Flood tests build a `PersonThrottle()` with the real
+    limits themselves."""
+    monkeypatch.setattr(throttle, "PERSON_BURST", 1_000_000)
 
 
 @pytest.fixture

@@ -61,8 +61,8 @@ def set_up(diary: Diary, people: int) -> None:
         if person is not None and person.ready:
             continue
         diary.consent(user_id, user_id, None, BASE)
-        diary.set_timezone(user_id, "Europe/Berlin")
-        diary.set_checkin_time(user_id, "22:00")
+        diary.set_timezone(user_id, "Europe/Berlin", now=BASE)
+        diary.set_checkin_time(user_id, "22:00", now=BASE)
 
 
 def perform(diary: Diary, step: Op) -> None:

@@ -21,6 +21,7 @@ import collections
 import contextlib
 import copy
 import json
+import math
 import socket
 import threading
 import time
@@ -59,6 +60,14 @@ STRING_FIELDS = frozenset(
         "business_connection_id",
     }
 )
+# Methods that put something into a chat, as Telegram's flood limits count them.
+CHAT_METHODS = frozenset(
+    {"sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup"}
+)
+# Telegram's limits as enforce_telegram_limits models them.
+PRIVATE_BURST = 10
+PRIVATE_PER_SECOND = 1.0
+GROUP_PER_MINUTE = 20
 # Exports are small, but a file upload must not hit aiohttp's 1 MiB default.
 MAX_BODY = 50 * 1024 * 1024
 
@@ -71,6 +80,7 @@ class RequestRecord:
     status: int
     started: float
     finished: float
+    chat_id: int | None = None
 
     @property
     def seconds(self) -> float:
@@ -115,6 +125,13 @@ def error_page(status: int) -> str:
         f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
         "</body>\r\n</html>\r\n"
     )
+
+
+def _chat_of(params: JSON) -> int | None:
+    try:
+        return int(params["chat_id"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _reject_constant(name: str) -> Any:
@@ -182,6 +199,10 @@ class FakeBotApiServer:
         self._faults: list[Fault] = []
         self._rate: tuple[int, float] | None = None
         self._sends: collections.deque[float] = collections.deque()
+        self._telegram_limits = False
+        self._chat_sends: dict[int, collections.deque[float]] = {}
+        self._chat_tokens: dict[int, tuple[float, float]] = {}
+        self._chat_blocked: dict[int, float] = {}
         self._user_hook: Hook | None = self.api.before_call  # kept, run after the faults
         self._requests: list[RequestRecord] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -293,24 +314,32 @@ class FakeBotApiServer:
             status, body = 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         else:
             params = await read_params(request)
+            chat_id = _chat_of(params)
             try:
                 status, body = await self.api.call(method, params)
             except _Disconnect:
                 if request.transport is not None:
                     request.transport.close()
-                self._record(method, 0, started)
+                self._record(method, 0, started, chat_id)
                 return web.Response(status=500)  # never reaches the closed connection
             except _ErrorPage as page:
-                self._record(method, page.status, started)
+                self._record(method, page.status, started, chat_id)
                 return web.Response(status=page.status, text=page.page, content_type="text/html")
+            self._record(method, status, started, chat_id)
+            return web.json_response(body, status=status)
         self._record(method, status, started)
         return web.json_response(body, status=status)
 
-    def _record(self, method: str, status: int, started: float) -> None:
-        self._requests.append(RequestRecord(method, status, started, time.monotonic()))
+    def _record(
+        self, method: str, status: int, started: float, chat_id: int | None = None
+    ) -> None:
+        record = RequestRecord(method, status, started, time.monotonic(), chat_id)
+        self._requests.append(record)
         self._notify()
 
     async def _before_call(self, method: str, params: JSON) -> None:
+        if self._telegram_limits and method in CHAT_METHODS:
+            self._check_chat_limit(int(params["chat_id"]))
         if self._rate is not None and "chat_id" in params:
             limit, window = self._rate
             now = time.monotonic()
@@ -576,6 +605,43 @@ class FakeBotApiServer:
             self._sends.clear()
 
         self.call(install)
+
+    def enforce_telegram_limits(self) -> None:
+        """Telegram's published limits, as 429 answers with the wait Telegram would give:
+        30 messages a second overall, 20 a minute in a group (retry after the minute's oldest
+        leaves it, up to 60 s), and in a private chat about one a second with short bursts
+        (modelled as 10 at once, then one a second). Edits count like messages."""
+
+        def install(api: FakeBotAPI) -> None:
+            self._telegram_limits = True
+            self._rate = (30, 1.0)
+            self._sends.clear()
+
+        self.call(install)
+
+    def _check_chat_limit(self, chat_id: int) -> None:
+        now = time.monotonic()
+        blocked = self._chat_blocked.get(chat_id, 0.0)
+        if now < blocked:
+            wait = math.ceil(blocked - now)
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+        if chat_id < 0:  # a group: 20 in any minute
+            sends = self._chat_sends.setdefault(chat_id, collections.deque())
+            while sends and now - sends[0] >= 60.0:
+                sends.popleft()
+            if len(sends) >= GROUP_PER_MINUTE:
+                wait_s = sends[0] + 60.0 - now
+                self._chat_blocked[chat_id] = now + wait_s
+                wait = max(1, math.ceil(wait_s))
+                raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+            sends.append(now)
+            return
+        tokens, at = self._chat_tokens.get(chat_id, (float(PRIVATE_BURST), now))
+        tokens = min(float(PRIVATE_BURST), tokens + (now - at) * PRIVATE_PER_SECOND)
+        if tokens < 1:
+            self._chat_tokens[chat_id] = (tokens, now)
+            raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+        self._chat_tokens[chat_id] = (tokens - 1, now)
 
     def clear_faults(self) -> None:
         """Forget every fault not yet used up."""

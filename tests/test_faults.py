@@ -138,8 +138,8 @@ async def bot(tmp_path: Path, server: FakeBotApiServer) -> AsyncIterator[Bot]:
     services = open_services(http_settings(tmp_path, server), clock=clock, seed=7)
     diary = services.diary
     diary.consent(UID, UID, "en", clock())
-    diary.set_timezone(UID, BERLIN)
-    diary.set_checkin_time(UID, "22:00")
+    diary.set_timezone(UID, BERLIN, now=clock())
+    diary.set_checkin_time(UID, "22:00", now=clock())
     app = build_application(services, request=http_request())
     errors = await start_paused(app)
     try:

@@ -635,3 +635,40 @@ async def test_a_restart_books_reminders_only_for_people_who_finished_set_up(
         assert second.services.diary.person(777) is not None  # kept, just not reminded
         data = second.job(JobKind.EVENING).data
         assert isinstance(data, Due) and data.source is PromptSource.SCHEDULE
+
+
+# -- a check-in time that had just passed when it was set ----------------------------------------
+
+
+async def test_a_restart_right_after_setting_a_time_that_had_passed_sends_no_late_check_in(
+    settings: Settings, clock: FakeClock, api: FakeBotAPI, outbox: Outbox
+) -> None:
+    clock.set(utc(11, 26, 20, 0))  # 21:00 in Berlin
+    async with running(settings, clock, api, outbox) as first:
+        await first.chat.onboard(tz=BERLIN, at="23:00")
+        clock.set(utc(11, 26, 21, 5))  # 22:05: the person moves the check-in to 22:00
+        [confirmation] = await first.chat.send("/time 22:00")
+        assert "Tonight's time has passed, so the next check-in is tomorrow" in confirmation.text
+
+    clock.advance(minutes=3)  # a normal restart a few minutes later
+    async with running(settings, clock, api, outbox) as second:
+        # The reply said "tomorrow"; the catch-up follows the same rule and books nothing.
+        assert second.booked() == {JobKind.EVENING, JobKind.MORNING}
+        assert second.due(JobKind.EVENING) == utc(11, 27, 21)
+    assert outbox.check_ins() == []
+
+
+async def test_a_time_set_just_before_it_comes_is_still_caught_up_after_a_restart(
+    settings: Settings, clock: FakeClock, api: FakeBotAPI, outbox: Outbox
+) -> None:
+    clock.set(utc(11, 26, 20, 0))
+    async with running(settings, clock, api, outbox) as first:
+        await first.chat.onboard(tz=BERLIN, at="23:00")
+        clock.set(utc(11, 26, 20, 55))  # 21:55: check in at 22:00 tonight
+        [confirmation] = await first.chat.send("/time 22:00")
+        assert "next check-in is tomorrow" not in confirmation.text
+
+    clock.set(utc(11, 26, 21, 20))  # down over 22:00, back at 22:20
+    async with running(settings, clock, api, outbox) as second:
+        sent = await second.fire(JobKind.CATCH_UP_EVENING)
+        assert [(m.is_check_in, m.text.startswith(LATE)) for m in sent] == [(True, True)]

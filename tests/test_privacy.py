@@ -37,7 +37,7 @@ NOTES = (
     "privacy-marker-c3 walked the dog at midnight",
 )
 EDITED = "privacy-marker-d4 edited: walked twice"
-FAILING_NOTE = "privacy-marker-e5 the reply to this one fails"
+FAILING_NOTE = "privacy-marker-e5 the reply to this one fails"  # typed as a time zone
 MARKERS = (*NOTES, EDITED, FAILING_NOTE)
 DOCUMENT_METHODS = ("sendDocument", "sendPhoto")
 LOGGERS = ("telegram", "httpx", "httpcore", "apscheduler")
@@ -167,7 +167,8 @@ async def test_logs_hold_neither_the_token_nor_what_people_wrote(
                 raise ApiError(500, "Internal Server Error")
 
         api.before_call = fail_the_reply
-        [apology] = await chat.send(FAILING_NOTE)
+        # A "saved" reply would be kept and retried instead: make the correction fail.
+        [apology] = await chat.send(f"/timezone {FAILING_NOTE}")
     assert "something went wrong" in apology.text
     assert [e.__class__.__name__ for e in errors] == ["NetworkError"]
     out, stderr = capsys.readouterr()
@@ -189,7 +190,7 @@ async def test_a_traceback_that_carries_the_token_is_redacted(
         chat = Chat(app, transport.api, 501)
         await chat.onboard()
         transport.fail_next = "sendMessage"
-        await chat.send(NOTES[0])
+        await chat.send(f"/timezone {NOTES[0]}")  # its correction fails (not a kept reply)
     assert len(errors) == 1 and TOKEN in str(errors[0]), "the error must carry the token"
     stderr = capsys.readouterr().err
     assert "Traceback" in stderr and "<token>" in stderr, stderr

@@ -8,12 +8,13 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.error import Forbidden
+from telegram.error import Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -21,7 +22,7 @@ from bot import keyboards, recovery, texts
 from bot.checkins import NotSetUp, StaleNight
 from bot.context import Ctx
 from bot.errors import BadInput, DamagedRecord
-from bot.handlers import evening, morning, reports, review, setup
+from bot.handlers import evening, guard, morning, reports, review, setup
 from bot.handlers.common import not_set_up_text, send, sender, services
 from bot.jobs import cancel
 from bot.keyboards import Action, Press
@@ -100,13 +101,6 @@ async def on_button(update: Update, context: Ctx) -> None:
         await answered
 
 
-async def on_group_message(update: Update, context: Ctx) -> None:
-    """Groups and channels: explain once per command, store nothing."""
-    chat = update.effective_chat
-    if chat is not None:
-        await context.bot.send_message(chat.id, texts.PRIVATE_ONLY)
-
-
 async def on_unknown_command(update: Update, context: Ctx) -> None:
     """A command the bot does not have."""
     who = sender(update)
@@ -120,6 +114,10 @@ async def on_error(update: object, context: Ctx) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(error, DamagedRecord):
         await recovery.handle(context, error)
+        return
+    if services(context).stopping and isinstance(error, RetryAfter | NetworkError):
+        # Shutting down: the limiter no longer waits; the update itself was handled.
+        log.warning("a reply to update %s was not sent: the bot is stopping", update_id)
         return
     if isinstance(error, Forbidden) and isinstance(update, Update):
         who = sender(update)
@@ -144,7 +142,8 @@ async def on_error(update: object, context: Ctx) -> None:
 def register(app: Application[Any, Ctx, Any, Any, Any, Any]) -> None:
     """Add every handler, in priority order, plus the error handler."""
     private = filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(~private & filters.COMMAND, on_group_message))
+    app.add_handler(TypeHandler(Update, guard.guard_flood), group=-1)
+    app.add_handler(MessageHandler(~private, guard.on_group_message))
     app.add_handler(CallbackQueryHandler(on_button))
     new_private = private & filters.UpdateType.MESSAGE
     for name, callback in COMMANDS.items():

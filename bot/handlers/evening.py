@@ -23,7 +23,7 @@ from bot.handlers.common import (
     small_number,
 )
 from bot.handlers.setup import accept_typed
-from bot.jobs import book_snooze
+from bot.jobs import book_snooze, send_saved
 from bot.keyboards import Press
 from bot.models import Awaiting, Night, Onset, Person, PromptSource, Response, Suggestion, Trigger
 from bot.red_flags import RedFlag, Severity
@@ -183,7 +183,7 @@ async def on_text(update: Update, context: Ctx) -> None:
         if key is not None:
             rating = int(match.group(1))
             result = diary(context).rate(who.user_id, key, rating, now(context))
-            await send(context, who.chat_id, texts.rating_noted(rating))
+            await send_saved(context, person, texts.rating_noted(rating))
             await after_rating(context, who.user_id, who.chat_id, result)
             return
     try:
@@ -193,7 +193,7 @@ async def on_text(update: Update, context: Ctx) -> None:
         return
     await send_red_flags(context, person, note.flags)
     reply = texts.NOTE_INSTEAD_OF_RATING if match else texts.note_saved(note.night)
-    await send(context, who.chat_id, reply)
+    await send_saved(context, person, reply)
 
 
 async def send_red_flags(context: Ctx, person: Person, flags: list[RedFlag]) -> None:
@@ -216,7 +216,7 @@ async def on_edited_text(update: Update, context: Ctx) -> None:
     note = diary(context).edit_note(who.user_id, message.message_id, message.text, now(context))
     if note is not None:
         await send_red_flags(context, person, note.flags)
-        await send(context, who.chat_id, texts.note_updated(note.night))
+        await send_saved(context, person, texts.note_updated(note.night))
 
 
 async def on_other_message(update: Update, context: Ctx) -> None:

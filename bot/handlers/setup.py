@@ -88,7 +88,7 @@ async def accept_timezone(context: Ctx, person: Person, typed: str, *, located: 
     """Set the zone from typed text or a location; correct politely when unknown."""
     was_ready = person.ready
     try:
-        person = diary(context).set_timezone(person.user_id, typed)
+        person = diary(context).set_timezone(person.user_id, typed, now=now(context))
     except BadInput as error:
         await send(context, person.chat_id, bad_input_text(error, typed))
         return
@@ -111,7 +111,7 @@ async def accept_time(context: Ctx, person: Person, action: Action, typed: str) 
         if action is Action.WAKE_TIME:
             person = diary(context).set_wake_time(person.user_id, typed)
         else:
-            person = diary(context).set_checkin_time(person.user_id, typed)
+            person = diary(context).set_checkin_time(person.user_id, typed, now=now(context))
     except BadInput as error:
         await send(context, person.chat_id, bad_input_text(error, typed))
         return None

@@ -735,3 +735,10 @@ def help_text() -> str:
 
 
 UNKNOWN_COMMAND = "I don't know that command. Here is what I can do: /help"
+
+
+SLOW_DOWN = (
+    "That's a lot of messages at once. I've kept what you wrote as notes; I'll answer again "
+    "in a minute or so."
+)
+SLOW_DOWN_NOT_SET_UP = "That's a lot of messages at once. I'll answer again in a minute or so."
