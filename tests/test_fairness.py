@@ -8,10 +8,12 @@ update is handed to the fake until the fake records the bot's answer.
 
 from __future__ import annotations
 
+import datetime as dt
 import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,7 +21,7 @@ from bot import texts
 from bot.fake_telegram import html_to_plain
 from bot.storage import Store
 from tests.fake_bot_api_server import CHAT_METHODS, FakeBotApiServer
-from tests.flood import Flood, calm_check_in, p95, prepare, step
+from tests.flood import QUESTION, Flood, calm_check_in, p95, prepare, step
 from tests.test_process import STARTUP, TOKEN, BotProcess, bot_env
 
 pytestmark = pytest.mark.slow
@@ -177,3 +179,34 @@ def test_sigterm_with_a_backlog_stops_within_five_seconds_and_loses_nothing(
     store.open()
     person = store.get_person(FLOODER)
     assert person is not None and person.pending_replies == (), "a kept reply was never sent"
+
+
+def test_a_restart_after_setting_a_time_that_just_passed_sends_no_late_check_in(
+    tmp_path: Path, server: FakeBotApiServer, bot: BotProcess
+) -> None:
+    # A zone where it is daytime now, so "three minutes ago" is earlier today.
+    now = dt.datetime.now(dt.UTC)
+    zone = next(
+        z
+        for z in ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
+        if 6 <= now.astimezone(ZoneInfo(z)).hour < 20
+    )
+    passed = (now.astimezone(ZoneInfo(zone)) - dt.timedelta(minutes=3)).strftime("%H:%M")
+    step(server, CALM, "text", f"/timezone {zone}", "Time zone set")
+    mark = server.mark()
+    server.send_text(CALM, f"/time {passed}")
+    reply = server.wait_for_text(CALM, f"every evening at {passed}", 10.0, since=mark)
+    assert "the next check-in is tomorrow" in reply.text
+    assert bot.stop(signal.SIGTERM, timeout=EXIT) == 0, bot.stderr
+
+    mark = server.mark()
+    again = start_bot(tmp_path, server, name="restarted")
+    try:
+        # Whatever the restart does, it does at once: a check-in it was about to send would
+        # be in flight by the time /help (sent after the first poll) is answered.
+        step(server, CALM, "text", "/help", "What I can do")
+        sent = [s.text for s in server.sent_to(CALM)][mark:]
+        assert not any(QUESTION in text for text in sent), sent
+        assert again.stop(signal.SIGTERM, timeout=EXIT) == 0, again.stderr
+    finally:
+        again.kill()
