@@ -146,6 +146,15 @@ async def test_a_crisis_typed_at_the_check_in_time_question_gets_the_crisis_repl
     assert "time" in replies[-1].text.lower() and replies[-1].buttons
 
 
+async def test_a_crisis_typed_after_a_settings_command_gets_the_crisis_reply_not_a_correction(
+    chat: Chat,
+) -> None:
+    await chat.onboard()
+    replies = await chat.send("/timezone i want to end my life")
+    assert "You matter" in replies[0].text
+    assert "don't know the time zone" not in texts_of(replies)
+
+
 async def test_a_crisis_typed_while_an_import_waits_gets_the_crisis_reply(
     chat: Chat, services: Services
 ) -> None:

@@ -332,7 +332,11 @@ def crisis_command(entry: CrisisEntry, international: CrisisEntry) -> str:
     ]
     if entry is not international:
         parts += ["", "<b>Anywhere else:</b>", *(f"• {esc(line)}" for line in international.lines)]
-    parts += ["", "If you are outside your home country, use the local emergency number."]
+    parts += [
+        "",
+        "If you are outside your home country, use the local emergency number. No person "
+        "reads this chat, so please make the call yourself.",
+    ]
     return "\n".join(parts)
 
 
