@@ -74,6 +74,8 @@ class Lexicon:
         stemmed = stem(word)
         if stemmed in self.stems or len(word) < MIN_TYPO or word.isdigit():
             return stemmed
+        if word.endswith("in") and stem(word + "g") in self.stems:
+            return stem(word + "g")  # a dropped g: drivin, gaspin, killin
         return self._corrected(word)
 
     def _correct(self, word: str) -> str:
