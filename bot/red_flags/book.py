@@ -7,6 +7,7 @@ own clause ("no swelling"), about someone else ("my sister is pregnant") or abou
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Sequence
@@ -75,8 +76,6 @@ class _Markup(HTMLParser):
 
 
 def _check_markup(text: str) -> str:
-    import re
-
     if re.search(r"&(?!(?:lt|gt|amp|quot);)", text):
         raise ValueError("write '&' as '&amp;'")
     if re.search(r"\{(?!emergency\})", text):
