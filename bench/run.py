@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import fanout, flood, latency, startup, storage_growth
+from bench import fanout, flood, latency, red_flags, startup, storage_growth
 from bench.data import NIGHTS_PER_PERSON, Template, build_data_dir
 from bench.harness import ROOT, CpuWatch, machine_info
 
@@ -59,8 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--only",
-        default="startup,latency,storage,fanout,flood",
-        help="comma-separated phases to run (default: all)",
+        default="startup,latency,storage,fanout,redflags,flood",
+        help="comma-separated phases to run (default: all): startup, latency, storage, "
+        "fanout, redflags, flood",
     )
     parser.add_argument("--quick", action="store_true", help="few samples: a smoke test")
     parser.add_argument("--cache", type=Path, default=HERE / ".cache", help="data cache folder")
@@ -252,6 +253,18 @@ def startup_rows(table: Table, res: dict[str, Any]) -> None:
             )
 
 
+def red_flag_rows(table: Table, res: dict[str, Any]) -> None:
+    warm, cold = res["warm_ms"], res["cold_ms"]
+    table.add(
+        f"scan one note with every flag ({res['flags']} flags), p99 over {warm['n']:,} scans "
+        f"of {res['notes']:,} corpus notes",
+        f"p50 {warm['p50']:.2f} ms, p99 {warm['p99']:.2f} ms "
+        f"(first sight of every word: p99 {cold['p99']:.2f} ms)",
+        f"p99 < {red_flags.TARGET_P99_MS:.0f} ms",
+        warm["p99"] < red_flags.TARGET_P99_MS,
+    )
+
+
 # -- main -------------------------------------------------------------------------------------
 
 
@@ -361,6 +374,12 @@ def main(argv: list[str] | None = None) -> int:
         lambda res: fanout_rows(table, res),
     )
 
+    phase(
+        "redflags",
+        "red-flag scanning",
+        lambda: red_flags.run(rounds=5 if args.quick else 20, log=log),
+        lambda res: red_flag_rows(table, res),
+    )
     phase(
         "flood",
         f"a calm person while another floods ({args.flood_rounds} check-ins per case)",

@@ -1,4 +1,4 @@
-"""`python -m bot [run | console | content-check [FILE]]`."""
+"""`python -m bot [run | console | content-check [FILE] | review | export | red-flags ...]`."""
 
 from __future__ import annotations
 
@@ -42,7 +42,61 @@ def _parser() -> argparse.ArgumentParser:
         "export", help="operator: write every person's CSV into a folder (read only)"
     )
     export.add_argument("--out", type=Path, required=True, help="folder outside DATA_DIR")
+    flags = sub.add_parser("red-flags", help="curators: measure or try the red-flag rules")
+    flags_sub = flags.add_subparsers(dest="red_flags_command", metavar="ACTION", required=True)
+    evaluate = flags_sub.add_parser(
+        "eval", help="recall, precision and false alarms per flag on the corpus, both splits"
+    )
+    evaluate.add_argument(
+        "--misses", action="store_true", help="also list the train split's misses and alarms"
+    )
+    flags_sub.add_parser(
+        "scan", help='one note per line on stdin -> one {"flags": [...]} JSON line each'
+    )
+    add = flags_sub.add_parser("add", help="add labelled notes (flags<TAB>note) to the corpus")
+    add.add_argument("file", type=Path)
     return parser
+
+
+def red_flags_command(settings: Settings, args: argparse.Namespace) -> int:
+    """`red-flags eval | scan | add`: the detector on the corpus, on stdin, or corpus upkeep."""
+    import json
+
+    from bot.red_flags import load_red_flags
+    from bot.red_flags.corpus import CorpusError, add_notes, evaluate, read_examples, report
+
+    book = load_red_flags(settings.red_flags_file)
+    corpus = settings.red_flags_file.parent / "red_flags_corpus"
+    if args.red_flags_command == "scan":
+        with open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False) as notes:
+            for line in notes:
+                ids = [f.id for f in book.scan(line.rstrip("\r\n"))]
+                sys.stdout.write(json.dumps({"flags": ids}) + "\n")
+                sys.stdout.flush()
+        return 0
+    try:
+        if args.red_flags_command == "add":
+            added = add_notes(corpus, read_examples(args.file, book.ids))
+            print(f"added {added['train']} notes to train.tsv and {added['test']} to test.tsv")
+            return 0
+        splits = {s: read_examples(corpus / f"{s}.tsv", book.ids) for s in ("train", "test")}
+    except (CorpusError, OSError) as exc:
+        raise StartupError(str(exc)) from None
+
+    def detect(text: str) -> list[str]:
+        return [f.id for f in book.scan(text)]
+
+    results = {split: evaluate(notes, detect, book.ids) for split, notes in splits.items()}
+    print(report(results, book.ids))
+    if args.misses:
+        # Only the train split: the test split is never read while rules are written.
+        train = results["train"]
+        for flag_id, score in train.flags.items():
+            for text in score.misses:
+                print(f"train miss  {flag_id:<16} {text}")
+            for text in score.false_alarms:
+                print(f"train alarm {flag_id:<16} {text}")
+    return 0
 
 
 def operator_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -125,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             from bot.clock import system_clock
 
             return content_check(settings, args.file, system_clock().date())
+        if args.command == "red-flags":
+            return red_flags_command(settings, args)
         if args.command in ("review", "export"):
             return operator_command(settings, args)
         if args.command == "console" or settings.token is None:

@@ -557,6 +557,19 @@ class Diary:
         self.store.save_night(user_id, night)
         return night
 
+    def flag_night(self, user_id: int, key: dt.date, flag_id: str) -> RedFlag | None:
+        """Record a red flag on a night (the "New medicine" tag); returns the flag when it was
+        not on the night yet, else None."""
+        person = self.require(user_id)
+        flag = self.red_flags.get(flag_id)
+        night = self.night(person, key)
+        if flag is None or flag.id in night.red_flags:
+            return None
+        self.store.save_night(
+            user_id, night.model_copy(update={"red_flags": _merge(night.red_flags, [flag.id])})
+        )
+        return flag
+
     # -- morning ----------------------------------------------------------------------------
 
     def open_morning(self, user_id: int, key: dt.date, now: dt.datetime) -> Night | None:

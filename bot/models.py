@@ -9,10 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = 1
 DEFAULT_WAKE_TIME = dt.time(8, 0)
+
+
+# Red-flag ids that were renamed or merged: stored nights may still carry the old id.
+RENAMED_FLAGS = {"one_sided_weakness": "stroke"}
 
 
 class Record(BaseModel):
@@ -201,6 +205,15 @@ class Night(Record):
     triggers: tuple[Trigger, ...] = ()
     # True once the day-tags question was shown, so "nights without a tag" means something.
     tags_asked: bool = False
+
+    @field_validator("red_flags", mode="before")
+    @classmethod
+    def _renamed_flags(cls, value: object) -> object:
+        """Old ids read from disk or an import become their new ones (merged, in order)."""
+        if not isinstance(value, list | tuple):
+            return value
+        renamed = [RENAMED_FLAGS.get(v, v) if isinstance(v, str) else v for v in value]
+        return tuple(dict.fromkeys(renamed))
 
     @property
     def current_suggestion(self) -> SuggestionRecord | None:

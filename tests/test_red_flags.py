@@ -1,103 +1,200 @@
-"""Red flags: curated phrases, matching rules, crisis lines, and what the person sees."""
+"""Red flags: how notes are read (word forms, typos, text-speak, negation, someone else, the
+past, idioms), the curated file's checks, crisis lines, and the rule language."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from bot.context import Services
 from bot.errors import ContentError
-from bot.red_flags import country_of_zone, load_crisis, load_red_flags, normalize
-from tests.conftest import CONTENT, Chat
+from bot.models import Night
+from bot.red_flags import Severity, country_of_zone, load_crisis, load_red_flags, normalize
+from tests.conftest import CONTENT
 
 FLAGS = load_red_flags(CONTENT.parent / "red_flags.toml")
 CRISIS = load_crisis(CONTENT.parent / "crisis.toml")
-NIGHT = dt.date(2026, 11, 26)
+IDS = {
+    "self_harm", "clot", "stroke", "pregnancy", "new_medicine", "augmentation",
+    "impulse_control", "drowsy_driving", "kidney_disease", "child", "sleep_apnoea",
+}  # fmt: skip
 
 
 def detected(text: str) -> list[str]:
-    return [f.id for f in FLAGS.detect(text)]
+    return [f.id for f in FLAGS.scan(text)]
+
+
+def test_the_file_has_exactly_the_eleven_flags() -> None:
+    assert set(FLAGS.ids) == IDS
 
 
 @pytest.mark.parametrize(
     ("text", "flag"),
     [
-        ("I think about SUICIDE a lot", "self_harm"),
-        ("sometimes I want to end my life", "self_harm"),
-        ("I just don’t want to live like this anymore", "self_harm"),
-        ("i've been hurting myself", "self_harm"),
-        ("My left CALF is swollen", "clot"),
-        ("calf swelling and red since the flight", "clot"),
-        ("I'm out of breath and my leg hurts", "clot"),
-        ("Je suis prégnant? no — I'm PRÉGNANT, 12 weeks", "pregnancy"),
-        ("started breast-feeding last month", "pregnancy"),
-        ("it now starts earlier in the day", "augmentation"),
-        ("the restlessness spreads into my arms", "augmentation"),
-        ("worse since I began the new antihistamine", "new_medicine"),
-        ("my leg suddenly went numb", "one_sided_weakness"),
-        ("I can't stop shopping online at night", "impulse_control"),
+        # word forms and plurals
+        ("my left calf swelled up and is really tender", "clot"),
+        ("my ankle is swelling and very tender", "clot"),
+        # misspellings
+        ("pregnent 18 weeks", "pregnancy"),
+        ("sucidal again tonight", "self_harm"),
+        ("my calf is swolen and hot", "clot"),
+        ("on dialisis three times a week", "kidney_disease"),
+        # text-speak and repeated letters
+        ("legs are unbearable honestly wanna kms", "self_harm"),
+        ("i want to dieeeee", "self_harm"),
+        ("im preggo and legs are awful", "pregnancy"),
+        # indirect wording
+        ("everyone would be better off without me", "self_harm"),
+        ("been saving up my sleeping tablets just in case", "self_harm"),
+        ("sometimes i wish i wouldn't wake up", "self_harm"),
+        ("i want to go to sleep and never wake up", "self_harm"),
+        # the four situations that had no flag
+        ("nodded off at the wheel on the way home", "drowsy_driving"),
+        ("on haemodialysis, legs awful on dialysis days", "kidney_disease"),
+        ("my 8 year old says his legs feel funny at night", "child"),
+        ("my wife says i stop breathing in my sleep", "sleep_apnoea"),
+        # stroke signs
+        ("the left side of my face is drooping", "stroke"),
+        ("my words are coming out slurred", "stroke"),
+        ("suddenly i can't lift my right arm", "stroke"),
     ],
 )
-def test_phrasings_that_must_raise_a_flag(text: str, flag: str) -> None:
+def test_what_people_write_at_night_raises_its_flag(text: str, flag: str) -> None:
     assert flag in detected(text)
 
 
 @pytest.mark.parametrize(
     "text",
     [
+        # idioms
         "my legs are killing me tonight",
-        "dying for a cup of tea",
-        "I'm not pregnant",
-        "no swelling, just the usual crawling",
-        "my calves feel warm after the bath",
-        "went to bed earlier than usual",
-        "same tablets as always",
-        "held my grandson in my arms",
-        "cut the onions for dinner",
-        "took a warm bath and read",
+        "dying to try the stretches you suggested",
+        "killing time on my phone until i feel sleepy",
+        "i could kill for a full night's sleep",
+        # someone else
+        "my sister is pregnant and keeps me up with calls",
+        "my brother gambles, it stresses me out",
+        "my husband snores and keeps me awake",
+        "my dad is on dialysis",
+        # the past
+        "i had a clot in 2015, all fine now",
+        "rls first started in my last pregnancy back in 2010",
+        # effort, not illness
+        "breathless after running for the bus, legs ok tonight",
+        # negation close by
+        "no swelling, just the creepy crawly feeling",
+        "not pregnant, just tired",
+        "no new medicine, just a bad night",
+        # near misses
+        "fell asleep on the sofa watching tv",
+        "my son is 35 and drove me to the doctor",
+        "kidney beans for dinner",
+        "cut my toenails and had a bath",
     ],
 )
-def test_near_misses_raise_nothing(text: str) -> None:
+def test_harmless_notes_and_near_misses_raise_nothing(text: str) -> None:
     assert detected(text) == []
+
+
+def test_a_negation_in_an_earlier_sentence_does_not_cancel_a_flag() -> None:
+    assert detected("Not great tonight. Pregnant 20 weeks") == ["pregnancy"]
+    assert detected("no sleep at all, calf swollen and sore") == ["clot"]
+
+
+def test_for_self_harm_a_negation_does_not_cancel_the_crisis_lines() -> None:
+    assert detected("I'm not suicidal") == ["self_harm"]
+    assert detected("i'm not going to do anything but i want to die") == ["self_harm"]
+
+
+def test_someone_else_reporting_what_they_saw_is_still_about_the_writer() -> None:
+    assert detected("husband says my mouth is drooping and i sound drunk") == ["stroke"]
 
 
 def test_the_most_urgent_flag_comes_first() -> None:
     assert detected("I'm pregnant and I want to die") == ["self_harm", "pregnancy"]
+    assert [f.severity for f in FLAGS.scan("pregnant and my calf is swollen and red")] == [
+        Severity.URGENT,
+        Severity.DOCTOR,
+    ]
+
+
+def test_urgent_flags_are_clot_stroke_and_drowsy_driving_and_they_block_the_remedy() -> None:
+    urgent = {f.id for f in FLAGS.flags if f.severity is Severity.URGENT}
+    assert urgent == {"clot", "stroke", "drowsy_driving"}
+    blocking = {f.id for f in FLAGS.flags if f.blocks_remedy}
+    assert {"self_harm", "clot", "stroke", "drowsy_driving"} <= blocking
+
+
+def test_crisis_and_urgent_messages_name_the_emergency_number_and_say_nobody_reads() -> None:
+    for flag in FLAGS.flags:
+        if flag.urgent:
+            assert "{emergency}" in flag.message
+            assert "No person reads this chat" in flag.message
+    clot = FLAGS.get("clot")
+    assert clot is not None
+    assert "Short of breath or chest pain: call emergency services now" in clot.message
+    assert "see a doctor today" in clot.message
+
+
+def test_an_old_one_sided_weakness_id_reads_as_stroke() -> None:
+    night = Night.model_validate(
+        {"night": "2026-11-20", "tz": "UTC", "red_flags": ["one_sided_weakness", "stroke"]}
+    )
+    assert night.red_flags == ("stroke",)
+    old = FLAGS.get("one_sided_weakness")
+    assert old is not None and old.id == "stroke"
+    assert FLAGS.titles()["one_sided_weakness"] == FLAGS.titles()["stroke"]
 
 
 def test_matching_ignores_case_accents_and_apostrophes() -> None:
     assert normalize("DON’T Stop — Café!") == "dont stop cafe"
+    assert detected("JE SUIS PRÉGNANT? no: I’M PREGNANT, 12 WEEKS") == ["pregnancy"]
 
 
-def test_every_flag_of_the_file_has_a_message_and_title() -> None:
-    ids = {f.id for f in FLAGS.flags}
-    assert {"self_harm", "clot", "one_sided_weakness", "augmentation", "new_medicine",
-            "pregnancy"} <= ids  # fmt: skip
-    for flag in FLAGS.flags:
-        assert flag.title and len(flag.message) > 40
-    for flag_id in ("self_harm", "clot"):
-        blocking = FLAGS.get(flag_id)
-        assert blocking is not None and blocking.blocks_remedy
+def test_an_empty_or_hostile_note_raises_nothing_and_does_not_fail() -> None:
+    assert detected("") == []
+    assert detected("   \n\t ") == []
+    assert detected("<b>&amp;</b>" * 500) == []
+    assert detected("\u0000\u202e😀" * 100) == []
+
+
+def _variant(tmp_path: Path, old: str, new: str) -> Path:
+    text = (CONTENT.parent / "red_flags.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "red_flags.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
 
 
 def test_an_example_that_does_not_match_is_a_content_error(tmp_path: Path) -> None:
-    text = (CONTENT.parent / "red_flags.toml").read_text(encoding="utf-8")
-    broken = text.replace('"I\'m pregnant, 30 weeks",', '"I am expecting twins",')
-    path = tmp_path / "red_flags.toml"
-    path.write_text(broken, encoding="utf-8")
-    with pytest.raises(
-        ContentError, match=r"flag 'pregnancy': field 'must_match': 'I am expecting"
-    ):
+    path = _variant(tmp_path, '"I\'m pregnant, 30 weeks",', '"I am going on a trip",')
+    with pytest.raises(ContentError, match=r"flag 'pregnancy': field 'must_match': 'I am going"):
         load_red_flags(path)
 
 
 def test_a_message_with_unsupported_markup_is_a_content_error(tmp_path: Path) -> None:
-    text = (CONTENT.parent / "red_flags.toml").read_text(encoding="utf-8")
-    path = tmp_path / "red_flags.toml"
-    path.write_text(text.replace("<b>Please get medical help today.</b>", "<u>Go</u>"), "utf-8")
+    path = _variant(tmp_path, "<b>This could be a blood clot.", "<u>This could be a blood clot.")
     with pytest.raises(ContentError, match="flag 'clot': field 'message': only <b> and <i>"):
+        load_red_flags(path)
+
+
+def test_an_urgent_message_without_the_emergency_number_is_a_content_error(
+    tmp_path: Path,
+) -> None:
+    path = _variant(tmp_path, "call emergency services now ({emergency})", "call for help now")
+    with pytest.raises(ContentError, match=r"flag 'clot': field 'message': .*'\{emergency\}'"):
+        load_red_flags(path)
+
+
+def test_a_rule_naming_an_unknown_concept_is_a_content_error(tmp_path: Path) -> None:
+    path = _variant(tmp_path, '"leg_part ~5 swollen unless both_sides",', '"leg_part ~5 puffy",')
+    with pytest.raises(ContentError, match="unknown concept 'puffy'"):
+        load_red_flags(path)
+
+
+def test_a_rule_with_a_dangling_operator_is_a_content_error(tmp_path: Path) -> None:
+    path = _variant(tmp_path, '"clot_word",', '"clot_word ~",')
+    with pytest.raises(ContentError, match=r"flag 'clot': field 'rules': .*both sides"):
         load_red_flags(path)
 
 
@@ -122,46 +219,3 @@ def test_crisis_lines_follow_the_time_zone_then_the_language(
 def test_zone_countries_come_from_tzdata() -> None:
     assert country_of_zone("Europe/Vienna") == "AT"
     assert country_of_zone("Mars/Base") is None
-
-
-async def test_a_crisis_note_gets_help_first_and_no_remedy_that_night(
-    chat: Chat, services: Services
-) -> None:
-    await chat.onboard()
-    replies = await chat.send("I can't go on like this, I want to die")
-    assert "You matter" in replies[0].text
-    assert "TelefonSeelsorge" in replies[0].text and "112" in replies[0].text
-    assert "Saved your note" in replies[-1].text
-    night = services.diary.store.get_night(chat.user_id, NIGHT)
-    assert night is not None and night.red_flags == ("self_harm",)
-    await chat.send("/checkin")
-    [reply] = await chat.press("8")
-    assert "won't suggest a remedy tonight" in reply.text
-    night = services.diary.store.get_night(chat.user_id, NIGHT)
-    assert night is not None and night.suggestions == ()
-    [history] = await chat.send("/history")
-    assert "⚠️" in history.text and "suicide" in history.text
-
-
-async def test_a_calf_warning_says_urgent_care_and_no_massage(chat: Chat) -> None:
-    await chat.onboard()
-    replies = await chat.send("my right calf is swollen and red")
-    assert "Please get medical help today" in replies[0].text
-    assert "don't massage" in replies[0].text
-
-
-async def test_a_pregnancy_note_gets_the_message_and_still_a_remedy_later(
-    chat: Chat, services: Services
-) -> None:
-    await chat.onboard()
-    replies = await chat.send("I'm 20 weeks pregnant")
-    assert "midwife" in replies[0].text
-    await chat.send("/checkin")
-    [card] = await chat.press("5")
-    assert "Evidence: " in card.text
-
-
-async def test_crisis_command_works_before_set_up(chat: Chat) -> None:
-    [reply] = await chat.send("/crisis", language_code="en-US")
-    assert "988" in reply.text and "911" in reply.text
-    assert "findahelpline.com" in reply.text

@@ -18,17 +18,17 @@ from bot.handlers.common import (
     now,
     send,
     sender,
-    services,
     set_up,
     small_number,
 )
-from bot.handlers.setup import accept_typed
+from bot.handlers.flags import check_caption, check_text, reply_to_flags
+from bot.handlers.setup import accept_typed, ask_for
 from bot.jobs import book_snooze, send_saved
 from bot.keyboards import Press
-from bot.models import Awaiting, Night, Onset, Person, PromptSource, Response, Suggestion, Trigger
-from bot.red_flags import RedFlag, Severity
+from bot.models import Awaiting, Night, Onset, PromptSource, Response, Suggestion, Trigger
 
 _TYPED_RATING = re.compile(r"^\s*(\d{1,2})\s*(?:/\s*10)?\s*$")
+NEW_MEDICINE_FLAG = "new_medicine"
 
 
 async def cmd_checkin(update: Update, context: Ctx) -> None:
@@ -160,22 +160,30 @@ async def on_skip_button(update: Update, context: Ctx, press: Press) -> None:
 
 
 async def on_text(update: Update, context: Ctx) -> None:
-    """Plain text: a set-up answer, a typed rating, or a note on tonight."""
+    """Plain text: a set-up answer, a typed rating, or a note on tonight. Red flags are
+    checked in every state first; a crisis or urgent reply is then the only answer."""
     who, message = sender(update), update.effective_message
     if who is None or message is None or message.text is None:
         return
     text = message.text
     person = diary(context).person(who.user_id)
     if person is None or not person.consented:
-        await send(context, who.chat_id, texts.CONSENT_NEEDED)
+        # Nothing is stored before consent, but a crisis is answered all the same.
+        if not (await check_text(context, who, text)).urgent:
+            await send(context, who.chat_id, texts.CONSENT_NEEDED)
         return
     if person.awaiting is Awaiting.IMPORT_FILE:
         person = diary(context).expect(who.user_id, None)  # typing instead: carry on as usual
     elif person.awaiting is not None:
-        await accept_typed(context, person, person.awaiting, text)
+        flagged = await check_text(context, who, text)
+        if not flagged.flags:
+            await accept_typed(context, person, person.awaiting, text)
+        elif not flagged.pending:
+            await ask_for(context, person, person.awaiting)  # the question still stands
         return
     if not person.ready:
-        await send(context, who.chat_id, texts.SETUP_FIRST)
+        if not (await check_text(context, who, text)).urgent:
+            await send(context, who.chat_id, texts.SETUP_FIRST)
         return
     match = _TYPED_RATING.match(text)
     if match and int(match.group(1)) <= 10:
@@ -191,38 +199,37 @@ async def on_text(update: Update, context: Ctx) -> None:
     except NotSetUp:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return
-    await send_red_flags(context, person, note.flags)
+    if (await reply_to_flags(context, who, person.tz, note.flags, note_kept=True)).urgent:
+        return  # the crisis or urgent reply said the note was kept
     reply = texts.NOTE_INSTEAD_OF_RATING if match else texts.note_saved(note.night)
     await send_saved(context, person, reply)
 
 
-async def send_red_flags(context: Ctx, person: Person, flags: list[RedFlag]) -> None:
-    """The fixed message of each flag raised, most urgent first (crisis lines added)."""
-    for flag in flags:
-        crisis = None
-        if flag.severity is Severity.CRISIS:
-            crisis = services(context).crisis.for_person(person.tz, person.language)
-        await send(context, person.chat_id, texts.red_flag_message(flag.message, crisis))
-
-
 async def on_edited_text(update: Update, context: Ctx) -> None:
-    """An edited message: update the note it created, if any."""
+    """An edited message: update the note it created, if any; flags of the new text either
+    way."""
     who, message = sender(update), update.edited_message
     if who is None or message is None or message.text is None:
         return
     person = diary(context).person(who.user_id)
-    if person is None or not person.ready:
+    note = None
+    if person is not None and person.ready:
+        note = diary(context).edit_note(
+            who.user_id, message.message_id, message.text, now(context)
+        )
+    if note is None:
+        await check_text(context, who, message.text)
         return
-    note = diary(context).edit_note(who.user_id, message.message_id, message.text, now(context))
-    if note is not None:
-        await send_red_flags(context, person, note.flags)
+    assert person is not None  # a note was edited, so the person is set up
+    if not (await reply_to_flags(context, who, person.tz, note.flags, note_kept=True)).urgent:
         await send_saved(context, person, texts.note_updated(note.night))
 
 
 async def on_other_message(update: Update, context: Ctx) -> None:
-    """Stickers, photos, voice and the like: say what the bot can read."""
+    """Stickers, photos, voice and the like: say what the bot can read (after checking a
+    caption for red flags)."""
     who = sender(update)
-    if who is not None:
+    if who is not None and not await check_caption(update, context):
         await send(context, who.chat_id, texts.NOT_TEXT)
 
 
@@ -249,6 +256,11 @@ async def on_trigger_button(update: Update, context: Ctx, press: Press) -> None:
     trigger = Trigger(press.arg)
     night = diary(context).toggle_trigger(who.user_id, press.night, trigger, now(context))
     await _refresh_about_day(context, who.user_id, night, query)
+    if trigger is Trigger.NEW_MEDICINE and trigger in night.triggers:
+        flag = diary(context).flag_night(who.user_id, press.night, NEW_MEDICINE_FLAG)
+        if flag is not None:  # once per night: only when the flag was not there yet
+            person = diary(context).require(who.user_id)
+            await reply_to_flags(context, who, person.tz, [flag], note_kept=False)
 
 
 async def _refresh_about_day(

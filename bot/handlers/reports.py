@@ -21,6 +21,7 @@ from bot.handlers.common import (
     services,
     small_number,
 )
+from bot.handlers.flags import check_caption
 from bot.insights import PeriodSummary, summarize
 from bot.keyboards import Press
 from bot.models import Awaiting, Catalog, Night
@@ -126,6 +127,8 @@ async def on_document(update: Update, context: Ctx) -> None:
     who, message = sender(update), update.effective_message
     if who is None or message is None or message.document is None:
         return
+    if await check_caption(update, context):
+        return  # a crisis or urgent reply is the only answer
     person = diary(context).person(who.user_id)
     if person is None or person.awaiting is not Awaiting.IMPORT_FILE:
         await send(context, who.chat_id, texts.NOT_TEXT + "\n" + texts.IMPORT_HINT)

@@ -23,6 +23,7 @@ from bot.handlers.common import (
     set_up,
     small_number,
 )
+from bot.handlers.flags import check_text
 from bot.jobs import cancel
 from bot.keyboards import Action, Press, SettingsChoice
 from bot.models import Awaiting, Person
@@ -155,10 +156,15 @@ async def _setting_command(update: Update, context: Ctx, what: Awaiting) -> None
     found = await consented(update, context)
     if found is None:
         return
-    _who, person = found
+    who, person = found
     typed = " ".join(context.args or [])
     if not typed:
         await ask_for(context, person, what)
+        return
+    flagged = await check_text(context, who, typed)  # "/time I want to die" is typed too
+    if flagged.flags:
+        if not flagged.pending:
+            await ask_for(context, person, what)
         return
     await accept_typed(context, person, what, typed)
 

@@ -342,13 +342,30 @@ def crisis_command(entry: CrisisEntry, international: CrisisEntry) -> str:
     ]
     if entry is not international:
         parts += ["", "<b>Anywhere else:</b>", *(f"• {esc(line)}" for line in international.lines)]
-    parts += ["", "If you are outside your home country, use the local emergency number."]
+    parts += [
+        "",
+        "If you are outside your home country, use the local emergency number. No person "
+        "reads this chat, so please make the call yourself.",
+    ]
     return "\n".join(parts)
 
 
-def red_flag_message(message: str, crisis: CrisisEntry | None) -> str:
-    """A curated red-flag message (trusted markup from content), plus crisis lines if needed."""
-    return message if crisis is None else f"{message}\n\n{crisis_resources(crisis)}"
+EMERGENCY_PLACEHOLDER = "{emergency}"
+NOTE_KEPT = "I've kept what you wrote as a note on tonight, so it is in your diary."
+
+
+def red_flag_message(
+    message: str, entry: CrisisEntry, *, crisis_lines: bool, note_kept: bool = False
+) -> str:
+    """A curated red-flag message (trusted markup from content) with the local emergency
+    number filled in, the crisis lines for the person's country if asked for, and a word that
+    the note was kept (the crisis and urgent replies carry it instead of "Saved your note")."""
+    parts = [message.replace(EMERGENCY_PLACEHOLDER, esc(entry.emergency))]
+    if crisis_lines:
+        parts.append(crisis_resources(entry))
+    if note_kept:
+        parts.append(NOTE_KEPT)
+    return "\n\n".join(parts)
 
 
 DOCTOR_REASONS = {

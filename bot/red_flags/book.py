@@ -1,0 +1,440 @@
+"""The red-flag file (content/red_flags.toml): validated, compiled, and run over notes.
+
+A flag is raised when one of its rules matches and the match is not excluded: negated in its
+own clause ("no swelling"), about someone else ("my sister is pregnant") or about the past
+("had a clot in 2015"), each only where the flag asks for it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.errors import ContentError
+from bot.models import RENAMED_FLAGS
+from bot.red_flags.rules import (
+    Hit,
+    Number,
+    Ref,
+    Rule,
+    RuleError,
+    Term,
+    Words,
+    check_names,
+    compile_term,
+    match_rule,
+    match_term,
+    parse_rule,
+    rule_concepts,
+    term_words,
+)
+from bot.red_flags.text import Lexicon, Token
+from bot.validation import describe_error
+
+# Concepts the engine itself uses; every rule file defines them.
+ENGINE_CONCEPTS = ("negation", "not_negation", "negation_stop", "others", "others_after",
+                   "reporting", "first_person", "past", "present", "harmless")  # fmt: skip
+NEGATION_WINDOW = 3  # a negation reaches this many words ahead, within its clause
+OTHERS_WINDOW = 6  # "my sister ... pregnant": at most this many words between
+PAST_WINDOW = 6  # "clot ... in 2015": at most this many words apart
+# Every crisis and urgent message names the local emergency number and says plainly that no
+# person reads the chat (nobody will call for help on the person's behalf).
+URGENT_MESSAGE_NEEDS = ("{emergency}", "No person reads this chat")
+_ALLOWED_TAGS = frozenset({"b", "i"})
+
+
+class Severity(StrEnum):
+    """How urgent the situation is; the order is the order messages are shown in."""
+
+    CRISIS = "crisis"
+    URGENT = "urgent"
+    DOCTOR = "doctor"
+
+
+class _Markup(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _ALLOWED_TAGS or attrs:
+            raise ValueError(f"only <b> and <i> are allowed, found <{tag}>")
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack.pop() != tag:
+            raise ValueError(f"unbalanced </{tag}>")
+
+
+def _check_markup(text: str) -> str:
+    if re.search(r"&(?!(?:lt|gt|amp|quot);)", text):
+        raise ValueError("write '&' as '&amp;'")
+    if re.search(r"\{(?!emergency\})", text):
+        raise ValueError("the only placeholder is {emergency}")
+    parser = _Markup()
+    parser.feed(text)
+    parser.close()
+    if parser.stack:
+        raise ValueError(f"unclosed <{parser.stack[-1]}>")
+    return text.strip()
+
+
+class _Flag(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,23}$")
+    title: str = Field(min_length=3, max_length=120)
+    severity: Severity
+    blocks_remedy: bool
+    ignore_negated: bool
+    ignore_others: bool
+    ignore_past: bool
+    message: str = Field(min_length=20, max_length=1500)
+    rules: list[str] = Field(min_length=1)
+    must_match: list[str] = Field(min_length=1)
+    must_not_match: list[str] = []
+
+    @field_validator("message")
+    @classmethod
+    def _markup(cls, value: str) -> str:
+        return _check_markup(value)
+
+
+class _Book(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(ge=1)
+    reviewed_by: str = Field(min_length=3)
+    not_typos: list[str] = []
+    textspeak: dict[str, str] = {}
+    concepts: dict[str, list[str]]
+    flag: list[_Flag] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """One situation with its fixed message and the rules that recognise it."""
+
+    id: str
+    title: str
+    severity: Severity
+    blocks_remedy: bool
+    message: str
+    ignore_negated: bool = True
+    ignore_others: bool = True
+    ignore_past: bool = True
+    rules: tuple[Rule, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    @property
+    def urgent(self) -> bool:
+        """Crisis or urgent: retried until delivered, no cheerful line after it."""
+        return self.severity in (Severity.CRISIS, Severity.URGENT)
+
+
+@dataclass
+class _Note:
+    """One note being scanned: its tokens and the concept hits found so far."""
+
+    tokens: list[Token]
+    starts: dict[str, list[tuple[int, Term]]]
+    book: RedFlagBook
+    masked: frozenset[int] = frozenset()
+    memo: dict[str, list[Hit]] = field(default_factory=dict)
+    used_memo: dict[str, set[int]] = field(default_factory=dict)
+
+    def hits(self, name: str) -> list[Hit]:
+        found = self.memo.get(name)
+        if found is not None:
+            return found
+        found = []
+        seen: set[tuple[int, int]] = set()
+        candidates = list(self.starts.get(name, ()))
+        for term in self.book.loose_terms.get(name, ()):
+            candidates.extend((pos, term) for pos in self._possible_starts(term))
+        for pos, term in candidates:
+            for hit in match_term(term, self.tokens, pos, self.masked, self.hits):
+                if (hit.start, hit.end) not in seen:
+                    seen.add((hit.start, hit.end))
+                    found.append(hit)
+        self.memo[name] = found
+        return found
+
+    def _possible_starts(self, term: Term) -> list[int]:
+        """Where a term not indexed by stem can begin: at a number, where the concept it
+        starts with begins, or at a word with its prefix."""
+        first = term.slots[0]
+        if isinstance(first, Ref):
+            return sorted({h.start for h in self.hits(first.name)})
+        if isinstance(first, Number):
+            return [i for i, t in enumerate(self.tokens) if t.word.isdigit()]
+        assert isinstance(first, Words)
+        return [i for i, t in enumerate(self.tokens) if first.accepts(t)]
+
+    def positions(self, name: str) -> set[int]:
+        found = self.used_memo.get(name)
+        if found is None:
+            found = self.used_memo[name] = {p for h in self.hits(name) for p in h.used}
+        return found
+
+
+@dataclass(frozen=True)
+class RedFlagBook:
+    """Every red flag, in file order, with the compiled concepts; loaded once at start-up."""
+
+    version: int
+    flags: tuple[RedFlag, ...]
+    lexicon: Lexicon = field(default_factory=lambda: Lexicon({}, (), ()))
+    # Terms indexed by the stems their first word accepts, per concept; the rest ("loose":
+    # starting with a prefix, a number or another concept) are tried at every word.
+    by_stem: dict[str, list[tuple[str, Term]]] = field(default_factory=dict)
+    loose_terms: dict[str, list[Term]] = field(default_factory=dict)
+
+    def scan(self, text: str) -> list[RedFlag]:
+        """The flags a text raises, most urgent first."""
+        note = self._note(text) if self.flags else None
+        if note is None:
+            return []
+        found = [flag for flag in self.flags if self._raised(flag, note)]
+        order = list(Severity)
+        return sorted(found, key=lambda f: order.index(f.severity))
+
+    detect = scan
+
+    def explain(self, text: str) -> list[tuple[str, str, str]]:
+        """For curators: (flag id, rule, the words it matched) of every flag raised."""
+        note = self._note(text)
+        found = []
+        for flag in self.flags:
+            why = self._why(flag, note) if note is not None else None
+            if why is not None:
+                rule, match = why
+                words = " ".join(note.tokens[p].word for p in sorted(match.used)) if note else ""
+                found.append((flag.id, rule, words))
+        return found
+
+    def _note(self, text: str) -> _Note | None:
+        tokens = self.lexicon.tokens(text)
+        if not tokens:
+            return None
+        starts: dict[str, list[tuple[int, Term]]] = defaultdict(list)
+        for pos, token in enumerate(tokens):
+            for name, term in self.by_stem.get(token.stem, ()):
+                starts[name].append((pos, term))
+        note = _Note(tokens, starts, self)
+        note.masked = frozenset(note.positions("harmless"))
+        note.memo.clear()
+        note.used_memo.clear()
+        return note
+
+    def _raised(self, flag: RedFlag, note: _Note) -> bool:
+        return self._why(flag, note) is not None
+
+    def _why(self, flag: RedFlag, note: _Note) -> tuple[str, Hit] | None:
+        for rule, source in zip(flag.rules, flag.sources, strict=True):
+            for match in match_rule(rule, note.tokens, note.hits):
+                if flag.ignore_negated and _negated(match, note):
+                    continue
+                if flag.ignore_others and _about_others(match, note):
+                    continue
+                if flag.ignore_past and _about_past(match, note):
+                    continue
+                return source, match
+        return None
+
+    def get(self, flag_id: str) -> RedFlag | None:
+        """A flag by id (renamed ids map to their new flag; None for ids no longer in use)."""
+        flag_id = RENAMED_FLAGS.get(flag_id, flag_id)
+        return next((f for f in self.flags if f.id == flag_id), None)
+
+    def titles(self) -> dict[str, str]:
+        """id -> title, for history, export and the doctor summary (renamed ids included)."""
+        titles = {f.id: f.title for f in self.flags}
+        for old, new in RENAMED_FLAGS.items():
+            if new in titles:
+                titles[old] = titles[new]
+        return titles
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every flag id in file order."""
+        return tuple(f.id for f in self.flags)
+
+
+def _negated(match: Hit, note: _Note) -> bool:
+    """A negation word shortly before (or inside) a part of the match, in the same clause and
+    not cut off by "and", "then", "so"...: "no swelling", "not pregnant", "calf not swollen"."""
+    tokens = note.tokens
+    negations = note.positions("negation") - match.used - note.positions("not_negation")
+    if not negations:
+        return False
+    stops = note.positions("negation_stop")
+    for part in match.parts:
+        clause = tokens[part.start].clause
+        for pos in negations:
+            if not part.start - NEGATION_WINDOW <= pos < part.end:
+                continue
+            if tokens[pos].clause != clause:
+                continue
+            if any(pos < stop < part.start for stop in stops):
+                continue
+            return True
+    return False
+
+
+def _about_others(match: Hit, note: _Note) -> bool:
+    """Someone else named just before (or right after: "my pregnant neighbour"), with no
+    I/me/my and no "says"/"noticed" between them and the end of the match: "my sister is
+    pregnant", but not "my wife says I stop breathing" or "they switched my tablets"."""
+    tokens = note.tokens
+    first = min(match.parts, key=lambda h: h.start)
+    mine = note.positions("first_person") | note.positions("reporting")
+    if any(other.start == match.end for other in note.hits("others_after")):
+        return True
+    for other in note.hits("others"):
+        if other.end > first.start or first.start - other.end > OTHERS_WINDOW:
+            continue
+        if tokens[other.start].clause != tokens[first.start].clause:
+            continue
+        if not any(other.end <= pos < match.end and pos not in match.used for pos in mine):
+            return True
+    return False
+
+
+def _about_past(match: Hit, note: _Note) -> bool:
+    """A past time close by in the same clause ("in 2015", "years ago", "used to"), unless
+    the clause also says now ("had one years ago and now it's back")."""
+    tokens = note.tokens
+    clauses = {tokens[p.start].clause for p in match.parts}
+
+    def near(hit: Hit) -> bool:
+        if tokens[hit.start].clause not in clauses:
+            return False
+        gap = max(hit.start - match.end, match.start - hit.end)
+        return gap <= PAST_WINDOW
+
+    if not any(near(h) for h in note.hits("past")):
+        return False
+    return not any(tokens[h.start].clause in clauses for h in note.hits("present"))
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContentError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load_red_flags(path: Path, *, self_test: bool = True) -> RedFlagBook:
+    """Read, validate, compile and self-test the red-flag file (`self_test=False` skips the
+    must_match / must_not_match examples: for curators chasing why one fails)."""
+    raw = _read_toml(path)
+    try:
+        model = _Book.model_validate(raw)
+    except ValidationError as exc:
+        raise ContentError(describe_error(str(path), exc, raw, "flag", "flag")) from None
+    try:
+        return _compile(model, path, self_test)
+    except RuleError as exc:
+        raise ContentError(f"{path}: {exc}") from None
+
+
+def _compile(model: _Book, path: Path, self_test: bool) -> RedFlagBook:
+    missing = [name for name in ENGINE_CONCEPTS if name not in model.concepts]
+    if missing:
+        raise ContentError(f"{path}: concepts: missing {missing[0]!r} (the engine needs it)")
+    inline: dict[str, list[str]] = {}
+    parsed: dict[str, list[Rule]] = {}
+    seen: set[str] = set()
+    for entry in model.flag:
+        if entry.id in seen:
+            raise ContentError(f"{path}: flag {entry.id!r}: field 'id': duplicate id")
+        seen.add(entry.id)
+        if entry.severity is not Severity.DOCTOR:
+            for needed in URGENT_MESSAGE_NEEDS:
+                if needed.lower() not in entry.message.lower():
+                    raise ContentError(
+                        f"{path}: flag {entry.id!r}: field 'message': a {entry.severity} "
+                        f"message must contain {needed!r}"
+                    )
+        try:
+            parsed[entry.id] = [parse_rule(r, inline) for r in entry.rules]
+        except RuleError as exc:
+            raise ContentError(f"{path}: flag {entry.id!r}: field 'rules': {exc}") from None
+    sources = {name: list(terms) for name, terms in model.concepts.items()}
+    for name, terms in inline.items():
+        sources[name] = terms
+    vocabulary = [w for terms in sources.values() for t in terms for w in term_words(t)]
+    lexicon = Lexicon(model.textspeak, vocabulary, (w.lower() for w in model.not_typos))
+    concepts: dict[str, list[Term]] = {}
+    for name, terms in sources.items():
+        if not terms:
+            raise ContentError(f"{path}: concept {name!r}: no terms")
+        try:
+            concepts[name] = [compile_term(t, lexicon) for t in terms]
+        except RuleError as exc:
+            raise ContentError(f"{path}: concept {name!r}: {exc}") from None
+    used = {n for rules in parsed.values() for r in rules for n in rule_concepts(r)}
+    unknown = check_names(concepts, used, str(path))
+    if unknown:
+        raise ContentError(f"{path}: unknown concept {unknown[0]!r} (define it under [concepts])")
+    by_stem: dict[str, list[tuple[str, Term]]] = defaultdict(list)
+    loose: dict[str, list[Term]] = defaultdict(list)
+    for name, compiled in concepts.items():
+        for term in compiled:
+            first = term.slots[0]
+            if isinstance(first, Words) and not first.prefixes:
+                for s in first.stems:
+                    by_stem[s].append((name, term))
+            else:
+                loose[name].append(term)
+    flags = tuple(
+        RedFlag(
+            id=entry.id,
+            title=entry.title,
+            severity=entry.severity,
+            blocks_remedy=entry.blocks_remedy,
+            message=entry.message,
+            ignore_negated=entry.ignore_negated,
+            ignore_others=entry.ignore_others,
+            ignore_past=entry.ignore_past,
+            rules=tuple(parsed[entry.id]),
+            sources=tuple(entry.rules),
+        )
+        for entry in model.flag
+    )
+    book = RedFlagBook(model.version, flags, lexicon, dict(by_stem), dict(loose))
+    for entry in model.flag if self_test else ():
+        for example in entry.must_match:
+            if entry.id not in {f.id for f in book.scan(example)}:
+                raise ContentError(
+                    f"{path}: flag {entry.id!r}: field 'must_match': {example!r} does not "
+                    "trigger this flag"
+                )
+        for example in entry.must_not_match:
+            if entry.id in {f.id for f in book.scan(example)}:
+                raise ContentError(
+                    f"{path}: flag {entry.id!r}: field 'must_not_match': {example!r} triggers "
+                    "this flag"
+                )
+    return book
+
+
+def titles_for(book: RedFlagBook, ids: Sequence[str]) -> list[str]:
+    """Titles of stored flag ids (unknown ids shown as they are)."""
+    lookup = book.titles()
+    return [lookup.get(i, i) for i in ids]

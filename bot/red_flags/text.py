@@ -1,0 +1,131 @@
+"""From a typed note to tokens the rules can match: normalised, text-speak expanded, stemmed,
+typos mapped onto the rule vocabulary, with sentence and clause numbers for scoping."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_TOKENS = re.compile(
+    r"(?P<word>[a-z]+|\d+)|(?P<stop>[.!?;\n]+)|(?P<pause>[,:()\[\]\"“”/]|\s[-–—]+\s?|[-–—]{2,})"
+)
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+# Words that end a clause: a negation or "someone else" before them does not reach past them.
+CLAUSE_WORDS = frozenset({"but", "though", "although", "however", "except", "whereas"})
+# Typos are looked for only in words at least this long (shorter ones collide too easily:
+# calm/calf, bet/bed), and allowed one edit, two from LONG_TYPO letters on.
+MIN_TYPO = 5
+LONG_TYPO = 8
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def normalize(text: str) -> str:
+    """Lower case, no accents, no apostrophes, other punctuation as spaces, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    stripped = _APOSTROPHES.sub("", stripped)
+    return " ".join(re.sub(r"[^\w]+", " ", stripped).split())
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball (Porter 2) stem: calves -> calv, swelling -> swell, dying -> die."""
+    return str(_stemmer.stemWord(word))
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a note after expansion."""
+
+    word: str  # the normalised surface form ("swolen")
+    stem: str  # the stem after typo correction ("swollen")
+    sentence: int
+    clause: int
+
+
+class Lexicon:
+    """What the tokenizer knows from the rule file: text-speak and the rule vocabulary."""
+
+    def __init__(
+        self, textspeak: Mapping[str, str], vocabulary: Iterable[str], not_typos: Iterable[str]
+    ) -> None:
+        self.textspeak = {k: tuple(v.split()) for k, v in textspeak.items()}
+        self.words = sorted(set(vocabulary))
+        self.stems = frozenset(stem(w) for w in self.words)
+        self.not_typos = frozenset(not_typos)
+        # Typos are corrected per word and remembered: a note scans in microseconds once its
+        # words have been seen; the cache is bounded so hostile input cannot grow it forever.
+        self._corrected = lru_cache(maxsize=65536)(self._correct)
+
+    def forget_typos(self) -> None:
+        """Empty the typo cache (benchmarks measure the first sight of every word)."""
+        self._corrected.cache_clear()
+
+    def canonical(self, word: str) -> str:
+        """The stem the rules compare against, correcting a likely typo of a rule word."""
+        stemmed = stem(word)
+        if stemmed in self.stems or len(word) < MIN_TYPO or word.isdigit():
+            return stemmed
+        if word.endswith("in") and stem(word + "g") in self.stems:
+            return stem(word + "g")  # a dropped g: drivin, gaspin, killin
+        return self._corrected(word)
+
+    def _correct(self, word: str) -> str:
+        stemmed = stem(word)
+        if word in self.not_typos:
+            return stemmed
+        limit = 1 if len(word) < LONG_TYPO else 2
+        # Typos almost never change the first letter; requiring it keeps real words apart.
+        candidates = [
+            w for w in self.words if w[0] == word[0] and abs(len(w) - len(word)) <= limit
+        ]
+        found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit)
+        for target, _distance, _index in sorted(found, key=lambda f: (f[1], f[2])):
+            # Between short words one changed letter is usually another real word (noise and
+            # noose, hears and heart): there only swapped letters count (ankel, ankle).
+            if len(target) > MIN_TYPO or sorted(target) == sorted(word):
+                return stem(str(target))
+        return stemmed
+
+    def _unrepeat(self, word: str) -> str:
+        """`soooo` -> `soo`, or `so` when only the single letter makes a known word."""
+        double = _REPEATS.sub(r"\1\1", word)
+        if double == word:
+            return word
+        single = _REPEATS.sub(r"\1", word)
+        if stem(double) in self.stems or double in self.textspeak:
+            return double
+        return single
+
+    def tokens(self, text: str) -> list[Token]:
+        """The note as tokens with sentence and clause numbers."""
+        lowered = unicodedata.normalize("NFKD", text)
+        lowered = "".join(c for c in lowered if not unicodedata.combining(c)).lower()
+        lowered = _APOSTROPHES.sub("", lowered).replace("&", " and ").replace("+", " and ")
+        out: list[Token] = []
+        sentence = clause = 0
+        for match in _TOKENS.finditer(lowered):
+            kind = match.lastgroup
+            if kind == "stop":
+                if out and out[-1].sentence == sentence:
+                    sentence += 1
+                    clause += 1
+                continue
+            if kind == "pause":
+                if out and out[-1].clause == clause:
+                    clause += 1
+                continue
+            raw = self._unrepeat(match.group())
+            for word in self.textspeak.get(raw, (raw,)):
+                if word in CLAUSE_WORDS:
+                    clause += 1
+                out.append(Token(word, self.canonical(word), sentence, clause))
+        return out
