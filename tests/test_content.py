@@ -16,7 +16,7 @@ from bot.content import check_companion_file, load_catalog, parse_catalog, summa
 from bot.errors import ContentError
 from bot.models import Evidence, Flag, Kind, Night, Person
 from bot.recommend import eligible
-from bot.red_flags import load_crisis, stale_entries
+from bot.red_flags import load_crisis, load_red_flags, stale_entries
 from bot.validation import BRAND_NAMES, brand_in, dangling_headings, dose_in
 from tests.conftest import CONTENT
 
@@ -283,7 +283,11 @@ def test_nothing_any_content_file_shows_gives_a_dose_or_names_a_brand() -> None:
             assert brand_in(card) is None, remedy.id
     for companion in ("red_flags.toml", "crisis.toml"):
         check_companion_file(CONTENT.parent / companion)
-        assert brand_in((CONTENT.parent / companion).read_text(encoding="utf-8")) is None
+    assert brand_in((CONTENT.parent / "crisis.toml").read_text(encoding="utf-8")) is None
+    # Red flags recognise brand names in what people write, and never show them.
+    book = load_red_flags(CONTENT.parent / "red_flags.toml")
+    for flag in book.flags:
+        assert brand_in(flag.title + " " + flag.message) is None, flag.id
 
 
 def test_the_brand_list_has_the_device_brands_of_the_fact_sheet_and_the_source_publisher() -> None:
@@ -590,3 +594,14 @@ def test_every_test_named_in_the_safety_case_exists() -> None:
     for path, name in named:
         source = (root / path).read_text(encoding="utf-8")
         assert re.search(rf"^(async )?def {name}\(", source, re.M), f"{path}::{name}"
+
+
+def test_red_flags_may_recognise_a_brand_people_write_but_never_show_one(tmp_path: Path) -> None:
+    red_flags = tmp_path / "red_flags.toml"
+    original = (CONTENT.parent / "red_flags.toml").read_text(encoding="utf-8")
+    assert "mirapex" in original.lower(), "the concepts recognise what people write"
+    check_companion_file(CONTENT.parent / "red_flags.toml")
+    shown = original.replace('title = "', 'title = "Mirapex: ', 1)
+    red_flags.write_text(shown, encoding="utf-8")
+    with pytest.raises(ContentError, match=r"line \d+: .*'mirapex'"):
+        check_companion_file(red_flags)
