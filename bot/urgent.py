@@ -39,13 +39,23 @@ async def deliver_urgent(
         return True
     except (NetworkError, RetryAfter) as error:
         log.warning("urgent reply not delivered (%s); retrying", error.__class__.__name__)
-        application.create_task(_retry(bot, chat_id, pending), name=f"urgent:{chat_id}")
+        application.create_task(
+            _retry(application, bot, chat_id, pending), name=f"urgent:{chat_id}"
+        )
         return False
 
 
-async def _retry(bot: Bot, chat_id: int, pending: list[str]) -> None:
+async def _retry(
+    application: Application,  # type: ignore[type-arg]
+    bot: Bot,
+    chat_id: int,
+    pending: list[str],
+) -> None:
     for attempt, delay in enumerate(RETRY_DELAYS, start=1):
         await asyncio.sleep(delay)
+        if not application.running:
+            _keep_for_restart(application, chat_id, pending)
+            return
         try:
             while pending:
                 await bot.send_message(chat_id, pending[0])
@@ -61,3 +71,21 @@ async def _retry(bot: Bot, chat_id: int, pending: list[str]) -> None:
         except NetworkError as error:
             log.warning("urgent reply retry %d failed (%s)", attempt, error.__class__.__name__)
     log.error("urgent reply still not delivered after %d retries", len(RETRY_DELAYS))
+
+
+def _keep_for_restart(
+    application: Application,  # type: ignore[type-arg]
+    chat_id: int,
+    pending: list[str],
+) -> None:
+    """The bot is stopping (it must stop within seconds): keep what is still unsent with the
+    person's other waiting replies, which the next start sends first. Before consent nothing
+    may be stored, so then it is lost; the log says so."""
+    services = application.bot_data.services
+    person = services.diary.person(chat_id)  # a private chat's id is its person's id
+    if person is None:
+        log.error("urgent reply to a person without consent lost at shutdown")
+        return
+    for text in pending:
+        services.diary.keep_reply(chat_id, text, services.clock())
+    log.warning("urgent reply kept for after the restart (%d messages)", len(pending))

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot import urgent
+from bot.app import BotApp
 from bot.context import Services
 from bot.fake_telegram import ApiError, FakeBotAPI, Sent
 from bot.models import Awaiting
@@ -277,3 +278,22 @@ async def test_an_export_shows_stored_flags_by_their_ids(chat: Chat) -> None:
     assert "clot" in by_name["csv"].decode()
     nights = json.loads(by_name["json"])["nights"]
     assert [n["red_flags"] for n in nights] == [["clot"]]
+
+
+async def test_a_crisis_reply_still_failing_when_the_bot_stops_is_kept_for_the_restart(
+    chat: Chat, api: FakeBotAPI, app: BotApp, services: Services
+) -> None:
+    await chat.onboard()
+
+    async def down(method: str, params: dict[str, Any]) -> None:
+        if method == "sendMessage":
+            raise ApiError(502, "Bad Gateway")
+
+    api.before_call = down
+    assert await chat.send(CRISIS) == []
+    await app.stop()  # SIGTERM: the bot stops within seconds, not after ten minutes of retries
+    person = services.diary.person(chat.user_id)
+    assert person is not None
+    assert any("You matter" in reply.text for reply in person.pending_replies)
+    api.before_call = None
+    await app.start()  # the fixture stops it again
