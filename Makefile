@@ -7,17 +7,23 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run console test test-fast test-dates lint content-check bench clean
 
+# pip's output goes to .venv/pip.log and is shown only when an install fails.
+PIP_QUIET = > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
+
 $(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	@echo "Creating $(VENV) (first run only)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --upgrade pip $(PIP_QUIET)
 
 $(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e .
-	touch $@
+	@echo "Installing the bot into $(VENV)..."
+	@$(PY) -m pip install -e . $(PIP_QUIET)
+	@touch $@
 
 $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e ".[dev]"
-	touch $@ $(RUN_STAMP)
+	@echo "Installing the bot and its development tools into $(VENV)..."
+	@$(PY) -m pip install -e ".[dev]" $(PIP_QUIET)
+	@touch $@ $(RUN_STAMP)
 
 ## Start the bot: on Telegram with TELEGRAM_BOT_TOKEN set, else the console chat.
 run: $(RUN_STAMP)

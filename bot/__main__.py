@@ -126,7 +126,7 @@ def operator_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_telegram(settings: Settings) -> int:
-    """Long polling on Telegram until SIGINT/SIGTERM."""
+    """On Telegram until SIGINT/SIGTERM: long polling, or webhook mode with WEBHOOK_URL."""
     from bot.app import build_application, configure_logging, install_stop_signals, open_services
 
     configure_logging(settings)
@@ -140,7 +140,19 @@ def run_telegram(settings: Settings) -> int:
         install_stop_signals(application)  # from here on, SIGTERM stops without waiting
 
     app.post_init = init
-    app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    if settings.webhook_url is None:
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+        return 0
+    # python-telegram-bot's webhook server: it calls setWebhook with the secret, and refuses
+    # (403) any POST whose X-Telegram-Bot-Api-Secret-Token header is not that secret.
+    app.run_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=settings.webhook_path,
+        webhook_url=settings.webhook_url,
+        secret_token=settings.secret,
+        allowed_updates=ALLOWED_UPDATES,
+    )
     return 0
 
 

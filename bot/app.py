@@ -8,10 +8,12 @@ import functools
 import logging
 import random
 import signal
+import time
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
@@ -22,6 +24,7 @@ from bot.content import load_catalog
 from bot.context import BotData, Clock, Ctx, Services, context_types, system_clock
 from bot.errors import ContentError, DamagedRecord
 from bot.handlers.guard import judge_arrival
+from bot.health import PING_EVERY, HealthServer, TrackedRequest, api_check
 from bot.ordering import ChatOrderedProcessor
 from bot.ratelimit import FairLimiter
 from bot.red_flags import load_crisis, load_red_flags
@@ -89,7 +92,8 @@ def build_application(
     token: str | None = None,
     rate_limit: bool = True,
 ) -> BotApp:
-    """The Application with every handler; `request` injects a fake transport for tests."""
+    """The Application with every handler; `request` injects a fake transport for tests
+    (without one, python-telegram-bot's HTTP transport, noting each answer for /readyz)."""
     settings = services.settings
     # The builder's type parameters change with each option; the result is checked as BotApp.
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
@@ -111,6 +115,14 @@ def build_application(
             builder = builder.base_file_url(base.removesuffix("/bot") + "/file/bot")
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+
+        def answered() -> None:
+            services.last_api_ok = time.monotonic()
+
+        builder = builder.request(
+            TrackedRequest(answered, connection_pool_size=256)
+        ).get_updates_request(TrackedRequest(answered))
     if rate_limit:
         builder = builder.rate_limiter(FairLimiter())
     app: BotApp = builder.build()
@@ -119,17 +131,58 @@ def build_application(
 
 
 async def _post_init(app: BotApp) -> None:
-    """Register the command menu; rebuild everyone's jobs from storage in the background.
+    """Register the command menu and the bot's description, start the health server, and
+    rebuild everyone's jobs from storage in the background.
 
     Reading 10,000 profiles and booking their jobs takes a few seconds; doing it in slices
     alongside polling lets the bot answer from the first second. Every instant is computed
     from the moment of start-up, so nothing due meanwhile is skipped.
     """
     await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
+    await _describe(app)
     services = app.bot_data.services
+    settings = services.settings
+    if settings.health_port is not None:
+        server = HealthServer(settings.health_listen, settings.health_port, lambda: ready(app))
+        server.start()
+        services.health = server
+    if settings.webhook_url is not None and app.job_queue is not None:
+        # Nothing else calls Telegram while nobody writes: a ping keeps /readyz meaningful.
+        app.job_queue.run_repeating(_ping, interval=PING_EVERY, first=PING_EVERY, name="ping")
     jobs.start_watchdog(app.job_queue)
     services.restored = asyncio.create_task(_restore(app, services.clock()), name="restore")
     services.restored.add_done_callback(_report_restore)
+
+
+async def _describe(app: BotApp) -> None:
+    """What people see before they start the bot: what it does, that it is not medical
+    advice, and /privacy. A failure here must not stop the bot (it is set again next start)."""
+    try:
+        await app.bot.set_my_description(texts.BOT_DESCRIPTION)
+        await app.bot.set_my_short_description(texts.BOT_SHORT_DESCRIPTION)
+    except TelegramError as error:
+        log.warning("could not set the bot's description (%s)", error.__class__.__name__)
+
+
+async def _ping(context: Ctx) -> None:
+    """Webhook mode: one cheap call a minute, so /readyz knows Telegram still answers."""
+    try:
+        await context.bot.get_me()
+    except TelegramError as error:
+        log.warning("Telegram did not answer the readiness ping (%s)", error.__class__.__name__)
+
+
+def ready(app: BotApp) -> dict[str, Any]:
+    """The checks behind GET /readyz (never anything about a person)."""
+    services = app.bot_data.services
+    catalog = services.diary.catalog
+    scheduler = app.job_queue.scheduler if app.job_queue is not None else None
+    return {
+        "storage_lock": {"ok": services.diary.store.holds_lock},
+        "content": {"ok": bool(catalog.remedies), "version": catalog.version},
+        "scheduler": {"ok": scheduler is not None and bool(scheduler.running)},
+        "bot_api": api_check(services.last_api_ok, time.monotonic()),
+    }
 
 
 def _report_restore(task: asyncio.Task[None]) -> None:
@@ -172,7 +225,10 @@ def install_stop_signals(app: BotApp) -> None:
 
 
 async def _post_shutdown(app: BotApp) -> None:
-    """Release the data folder."""
+    """Stop the health server; release the data folder."""
+    health = app.bot_data.services.health
+    if isinstance(health, HealthServer):
+        await health.stop()
     app.bot_data.services.diary.store.close()
 
 

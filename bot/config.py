@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import logging
 import re
+from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
 from bot.schedule import is_valid_timezone
+
+
+def packaged_content() -> Path:
+    """The curated remedies file shipped inside the package (`bot/curated` is the repository's
+    `content/` folder; a wheel carries a copy)."""
+    return Path(str(resources.files("bot").joinpath("curated", "remedies.toml")))
+
 
 _TOKEN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 _LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
@@ -30,9 +39,18 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = None
     data_dir: Path = Path("data")
-    content_file: Path = Path("content/remedies.toml")
+    content_file: Path = Field(default_factory=packaged_content)
     default_timezone: str = "Europe/London"
     log_level: str = "INFO"
+    # Webhook mode (long polling when WEBHOOK_URL is empty): Telegram POSTs updates to this
+    # public HTTPS URL, which a reverse proxy forwards to WEBHOOK_LISTEN:WEBHOOK_PORT.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # GET /healthz and /readyz on HEALTH_LISTEN:HEALTH_PORT (empty: no health server).
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    health_listen: str = "127.0.0.1"
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -55,6 +73,41 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL, e.g. http://127.0.0.1:8081/bot")
         return value.strip().rstrip("/")
 
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or not re.match(r"^https?://[^\s/]+", value.strip()):
+            raise ValueError("must be the public https:// URL Telegram posts updates to")
+        return value.strip()
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value.strip()):
+            raise ValueError(
+                "must be 16 to 256 characters: letters, digits, '_' or '-' (Telegram's rule), "
+                "e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        return value.strip()
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _optional_port(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET: must be set when WEBHOOK_URL is (Telegram sends it with every "
+                "update, so nobody else can post updates to the bot)"
+            )
+        return self
+
     @field_validator("default_timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
@@ -70,11 +123,18 @@ class Settings(BaseSettings):
             raise ValueError(f"must be one of {', '.join(_LEVELS)}")
         return level
 
-    @field_validator("data_dir", "content_file", mode="before")
+    @field_validator("data_dir", mode="before")
     @classmethod
     def _path(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
             raise ValueError("must not be empty")
+        return value
+
+    @field_validator("content_file", mode="before")
+    @classmethod
+    def _content(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return packaged_content()  # empty in .env: the curated files that ship with the bot
         return value
 
     @property
@@ -86,6 +146,16 @@ class Settings(BaseSettings):
     def crisis_file(self) -> Path:
         """Crisis resources by country: next to the remedies file."""
         return self.content_file.parent / "crisis.toml"
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of WEBHOOK_URL, where the bot's own server takes the POSTs."""
+        return urlsplit(self.webhook_url or "").path.strip("/")
+
+    @property
+    def secret(self) -> str | None:
+        """WEBHOOK_SECRET's value."""
+        return self.webhook_secret.get_secret_value() if self.webhook_secret else None
 
     @property
     def token(self) -> str | None:
@@ -104,6 +174,7 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         error = exc.errors()[0]
-        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
         message = str(error["msg"]).removeprefix("Value error, ")
-        raise ConfigError(f"{name}: {message}") from None
+        if error["loc"]:  # else a rule over several settings, which names them itself
+            message = f"{str(error['loc'][0]).upper()}: {message}"
+        raise ConfigError(message) from None

@@ -46,6 +46,10 @@ class Services:
     background: set[asyncio.Task[None]] = field(default_factory=set)
     # Set when the process is asked to stop: no reply waits out a rate limit any more.
     stopping: bool = False
+    # When Telegram last answered a Bot API call (monotonic seconds; for /readyz).
+    last_api_ok: float | None = None
+    # The health server (bot.health.HealthServer) while one runs.
+    health: object | None = None
 
 
 class BotData:

@@ -137,6 +137,9 @@ class FakeBotAPI:
     calls: list[tuple[str, JSON]] = field(default_factory=list)
     answered: dict[str, JSON] = field(default_factory=dict)
     commands: list[JSON] = field(default_factory=list)
+    # setMyDescription / setMyShortDescription, and the webhook set by setWebhook (if any).
+    descriptions: dict[str, str] = field(default_factory=dict)
+    webhook: JSON | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
     # Groups the bot left (leaveChat): sending there is refused, as by Telegram.
@@ -185,6 +188,23 @@ class FakeBotAPI:
         return self.commands
 
     async def api_deleteWebhook(self, **_: Any) -> bool:
+        self.webhook = None
+        return True
+
+    async def api_setWebhook(self, url: Any, **params: Any) -> bool:
+        self.webhook = {"url": str(url), **params}
+        return True
+
+    async def api_getWebhookInfo(self, **_: Any) -> JSON:
+        url = self.webhook["url"] if self.webhook else ""
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
+
+    async def api_setMyDescription(self, description: Any = "", **_: Any) -> bool:
+        self.descriptions["description"] = str(description)
+        return True
+
+    async def api_setMyShortDescription(self, short_description: Any = "", **_: Any) -> bool:
+        self.descriptions["short_description"] = str(short_description)
         return True
 
     async def api_close(self, **_: Any) -> bool:

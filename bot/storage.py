@@ -219,6 +219,11 @@ class Store:
         if removed:
             log.info("removed %d temporary files left by an interrupted write", removed)
 
+    @property
+    def holds_lock(self) -> bool:
+        """True while this process holds the writer lock on DATA_DIR."""
+        return self._lock_fd is not None
+
     def settle(self) -> None:
         """Wait until every replaced file is unlinked: the folders then hold records only."""
         self._reaper.drain()

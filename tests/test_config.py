@@ -8,6 +8,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.errors import ConfigError
+from tests.conftest import ROOT
 
 GOOD_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
 
@@ -24,7 +25,9 @@ def test_defaults_run_the_console_without_a_token() -> None:
     settings = load_settings()
     assert settings.token is None
     assert settings.data_dir == Path("data")
-    assert settings.content_file == Path("content/remedies.toml")
+    # The curated files that ship inside the package (in the repository: content/).
+    assert settings.content_file.read_bytes() == (ROOT / "content" / "remedies.toml").read_bytes()
+    assert settings.red_flags_file.is_file() and settings.crisis_file.is_file()
     assert settings.telegram_api_base_url is None
 
 

@@ -327,3 +327,19 @@ async def test_polling_rides_out_get_updates_faults_with_growing_pauses_and_stil
     assert len(polls) <= 6, [r.status for r in polls]
     assert len(server.sent_to(UID)) == 1
     assert bot.errors == []
+
+
+async def test_a_429_and_two_502s_on_a_check_in_still_deliver_it_once_within_30_seconds(
+    bot: Bot,
+) -> None:
+    bot.server.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    bot.server.fail("sendMessage", 502, "Bad Gateway", times=2)
+    await bot.fire(JobKind.EVENING)  # the 429 is waited out by the limiter, then a 502
+    while bot.job(JobKind.CATCH_UP_EVENING) is not None and bot.check_ins() == 0:
+        await bot.fire(JobKind.CATCH_UP_EVENING)
+    assert bot.check_ins() == 1
+    assert bot.sends() == [429, 502, 502, 200]
+    # By the bot's clock, the tries were due 2 and then 5 seconds apart: it arrived 7 s late.
+    assert bot.clock() - EVENING <= dt.timedelta(seconds=30)
+    assert bot.prompted()
+    assert bot.errors == []

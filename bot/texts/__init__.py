@@ -759,3 +759,19 @@ SLOW_DOWN = (
     "in a minute or so."
 )
 SLOW_DOWN_NOT_SET_UP = "That's a lot of messages at once. I'll answer again in a minute or so."
+
+
+# What Telegram shows about the bot before anyone starts it (setMyDescription: at most 512
+# characters; setMyShortDescription: at most 120, on the bot's profile and in shared links).
+BOT_DESCRIPTION = (
+    "An honest bedtime companion for restless legs syndrome (RLS). Each evening at your "
+    "bedtime it asks how your legs feel and suggests one thing to try, always with how well "
+    "it has been studied and any safety note. It keeps a private diary you can read back, "
+    "export, or take to your doctor.\n\n"
+    "It is not a medical service and gives no medical advice; it never advises on medicines. "
+    "No person reads this chat. See /privacy for what is stored and how to delete it."
+)
+BOT_SHORT_DESCRIPTION = (
+    "Bedtime check-ins and honest, evidence-graded ideas for restless legs. Not medical "
+    "advice. /privacy"
+)
