@@ -32,7 +32,7 @@ from bot.app import build_application, open_services, start_offline
 from bot.config import Settings
 from bot.jobs import Due, JobKind, job_name
 
-from bench.data import LAST_NIGHT, Template, build_data_dir
+from bench.data import LAST_NIGHT, Template, build_data_dir, key_file
 from bench.harness import CONTENT, TOKEN, TimedServer
 
 ZONE = "Europe/Berlin"
@@ -68,6 +68,7 @@ async def _fire(data_dir: Path, ids: list[int], server: TimedServer, log: Any) -
         telegram_bot_token=TOKEN,  # type: ignore[arg-type]  # validated from str
         telegram_api_base_url=server.base_url,
         log_level="WARNING",
+        data_key_file=key_file(data_dir),
     )
     services = open_services(settings, clock=clock, seed=5)
     app = build_application(services)  # the production transport and rate limiter

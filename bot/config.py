@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     content_file: Path = Path("content/remedies.toml")
     default_timezone: str = "Europe/London"
     log_level: str = "INFO"
+    # Encryption at rest (bot/crypto.py): the master key as a file (preferred) or the value.
+    data_key_file: Path | None = None
+    data_key: SecretStr | None = None
+    keyring_file: Path | None = None
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -54,6 +58,13 @@ class Settings(BaseSettings):
         if not isinstance(value, str) or not re.match(r"^https?://[^\s/]+", value.strip()):
             raise ValueError("must be an http:// or https:// URL, e.g. http://127.0.0.1:8081/bot")
         return value.strip().rstrip("/")
+
+    @field_validator("data_key", "data_key_file", "keyring_file", mode="before")
+    @classmethod
+    def _optional(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
 
     @field_validator("default_timezone")
     @classmethod
@@ -91,6 +102,11 @@ class Settings(BaseSettings):
     def token(self) -> str | None:
         """The bot token, or None for the console mode."""
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    @property
+    def data_key_text(self) -> str | None:
+        """DATA_KEY's value (the master key itself), or None."""
+        return self.data_key.get_secret_value() if self.data_key else None
 
     @property
     def log_level_number(self) -> int:

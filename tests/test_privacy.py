@@ -221,14 +221,16 @@ async def test_data_files_are_0600_and_folders_0700_even_without_a_umask(
     data_dir = settings.data_dir
     folders = [data_dir, *(p for p in data_dir.rglob("*") if p.is_dir())]
     files = [p for p in data_dir.rglob("*") if p.is_file()]
-    assert {data_dir / "users", data_dir / "users" / "501", data_dir / "users" / "502"} <= set(
-        folders
-    )
+    ring = services.diary.store.keyring
+    people = {data_dir / "users" / ring.folder_for(uid) for uid in (501, 502)}
+    assert {data_dir / "users", *people} <= set(folders)
     assert {p.name for p in files} >= {"profile.json", "nights-2026-11.json", ".lock"}
     for folder in folders:
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     for file in files:
         assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+    keyring = services.diary.store.keyring_path
+    assert keyring is not None and stat.S_IMODE(keyring.stat().st_mode) == 0o600
 
 
 def stored_files(data_dir: Path) -> dict[str, bytes]:
@@ -244,30 +246,35 @@ async def test_delete_leaves_no_trace_of_the_person_and_keeps_everyone_else(
     await full_conversation(gone, kept)
     await kept.send("/checkin")
     await kept.send("kept-marker my own note")
+    store = services.diary.store
     data_dir = services.settings.data_dir
+    gone_folder = f"users/{store.keyring.folder_for(gone.user_id)}/"
+    kept_folder = f"users/{store.keyring.folder_for(kept.user_id)}/"
 
     def kept_files() -> dict[str, bytes]:
         """The other person's records (a replaced file waiting for its unlink is not one)."""
         return {
             k: v
             for k, v in stored_files(data_dir).items()
-            if k.startswith("users/502/") and not Path(k).name.startswith(TEMP_PREFIX)
+            if k.startswith(kept_folder) and not Path(k).name.startswith(TEMP_PREFIX)
         }
 
     before = kept_files()
     # The other person imported a copy of the diary: from then on it is theirs, and stays.
-    assert any(NOTES[0].encode() in data for data in before.values())
+    assert any(NOTES[0] in [n.text for n in night.notes] for night in store.nights(502))
+    assert any(name.startswith(gone_folder) for name in stored_files(data_dir))
     [confirm] = await gone.send("/delete")
     await gone.press("Yes, erase everything", confirm)
     uid = str(gone.user_id)
+    assert not any(name.startswith(gone_folder) for name in stored_files(data_dir))
     for path in data_dir.rglob("*"):
         assert uid not in path.name, path
     for name, data in stored_files(data_dir).items():
         assert uid.encode() not in data, name
-        if not name.startswith("users/502/"):
-            for note in MARKERS:
-                assert note.encode() not in data, name
+        for note in MARKERS:
+            assert note.encode() not in data, name
     assert kept_files() == before
+    assert store.get_person(gone.user_id) is None and store.nights(gone.user_id) == []
     assert not any(name.endswith(f":{uid}") for name in services.jobs)
     assert gone.user_id not in services.pending_imports
 
