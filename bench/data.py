@@ -415,6 +415,7 @@ def build_unencrypted_copy(source: Path, target: Path, people: int) -> Path:
     if target.exists():
         shutil.rmtree(target)
     sealed = open_store(source, read_only=True)
+    (target / "users").mkdir(parents=True, mode=0o700)
     plain = Store(target, None)
     with no_fsync():
         for index in range(people):

@@ -72,6 +72,10 @@ STORE_ID = ".store-id"
 _Model = TypeVar("_Model", Person, Night)
 
 
+def _by_night(night: Night) -> dt.date:
+    return night.night
+
+
 class Reaper:
     """Unlinks replaced files on a background thread, off the path of a reply."""
 
@@ -230,6 +234,7 @@ class Store:
         self.key = key
         self.keyring_path = keyring or default_keyring(data_dir) if key is not None else None
         self._ring: Keyring | None = None
+        self._sealers: dict[int, Sealer] = {}  # by user id: one AES context per person
         self._lock_fd: int | None = None
         self._reaper = Reaper()
 
@@ -245,12 +250,12 @@ class Store:
             if not self.users_dir.is_dir():
                 raise StartupError(f"DATA_DIR: {self.data_dir} holds no bot data")
             if self.key is not None:
-                self._ring = self._load_keyring(create=False)
                 if self._legacy_ids():
                     raise DataKeyError(
                         f"DATA_DIR: {self.data_dir} is not encrypted yet; start the bot once "
                         "with its key, which encrypts it"
                     )
+                self._ring = self._load_keyring(create=False)
             return
         try:
             self.users_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -395,7 +400,9 @@ class Store:
                 entry = self.keyring.add(user_id)
                 self.keyring.save()
             folder = self.users_dir / entry.folder
-            sealer = entry.sealer()
+            sealer = self._sealers.get(user_id)
+            if sealer is None:
+                sealer = self._sealers[user_id] = entry.sealer()
         if create and not self.read_only:
             folder.mkdir(mode=0o700, exist_ok=True)
         return folder, sealer
@@ -482,6 +489,7 @@ class Store:
             self._remove_folder(self.users_dir / str(int(user_id)))
             return
         ring = self.keyring
+        self._sealers.pop(user_id, None)
         folder = ring.remove(user_id)
         if folder is None:
             self._remove_folder(self.users_dir / ring.folder_for(user_id))
@@ -513,20 +521,28 @@ class Store:
         return f"nights-{night:%Y-%m}.json"
 
     def _months(self, user_id: int) -> list[str]:
-        """The person's month files, oldest first."""
+        """The person's month files, oldest first (then schema 1's nights.json, which only a
+        reader can find: a writer splits it first)."""
         self._split_legacy(user_id)
         folder = self._folder(user_id)
         if folder is None or not folder.is_dir():
             return []
-        return sorted(p.name for p in folder.glob(_MONTH_GLOB))
+        names = sorted(p.name for p in folder.glob(_MONTH_GLOB))
+        if (folder / _LEGACY_NIGHTS).exists():
+            names.append(_LEGACY_NIGHTS)
+        return names
 
     def get_night(self, user_id: int, night: dt.date) -> Night | None:
         """One night's record, or None."""
         self._split_legacy(user_id)
         name = self._month(night)
         folder = self._folder(user_id)
-        if folder is None or not (folder / name).exists():
+        if folder is None:
             return None
+        if not (folder / name).exists():
+            if not (folder / _LEGACY_NIGHTS).exists():
+                return None
+            name = _LEGACY_NIGHTS  # a reader, before the writer split it
         with self._db(user_id, name) as db, self._shape(user_id, name):
             doc = db.table("nights", cache_size=0).get(doc_id=night.toordinal())
         return None if doc is None else self._validate(Night, doc, user_id, name)
@@ -544,16 +560,19 @@ class Store:
         With `since`, only the month files that can hold such nights are read.
         """
         first = None if since is None else self._month(since)
-        records: list[Night] = []
+        records: dict[dt.date, Night] = {}
         for name in self._months(user_id):
             if first is not None and name < first:
                 continue
             with self._db(user_id, name) as db, self._shape(user_id, name):
                 docs = db.table("nights", cache_size=0).all()
-            records += [self._validate(Night, doc, user_id, name) for doc in docs]
+            for doc in docs:
+                # A split cut short by a crash leaves a night in both files: the same record.
+                record = self._validate(Night, doc, user_id, name)
+                records.setdefault(record.night, record)
         if since is not None:
-            records = [n for n in records if n.night >= since]
-        return sorted(records, key=lambda n: n.night)
+            return sorted((n for n in records.values() if n.night >= since), key=_by_night)
+        return sorted(records.values(), key=_by_night)
 
     def replace_nights(self, user_id: int, nights: list[Night]) -> None:
         """Replace all of a person's nights (used by /import): each month in one atomic write,

@@ -40,8 +40,15 @@ def folder(data_dir: Path, user_id: int) -> Path:
     return data_dir / "users" / store.keyring.folder_for(user_id)
 
 
+def flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
 def prepare(data_dir: Path) -> None:
-    """Three people; A's profile is garbage and B's nights file is cut off half-way."""
+    """Three people; one byte of A's profile is flipped (it no longer decrypts) and B's nights
+    file is cut off half-way."""
     store = Store(data_dir, KEY)
     store.open()
     for uid in (A, B, C):
@@ -52,7 +59,7 @@ def prepare(data_dir: Path) -> None:
                   notes=(Note(at=NOW, text=f"note of {uid}"),)),
         )  # fmt: skip
     store.close()
-    (folder(data_dir, A) / "profile.json").write_bytes(b"\x00\x01garbage{{")
+    flip_a_byte(folder(data_dir, A) / "profile.json")
     nights = folder(data_dir, B) / "nights-2026-11.json"
     nights.write_bytes(nights.read_bytes()[:40])
 
@@ -115,6 +122,22 @@ async def test_a_file_damaged_while_running_is_set_aside_not_a_crash(
     nights.write_text('{"nights": {"1": ')
     replies = await chat.send("/history")
     assert [r.text for r in replies] == [texts.DAMAGED_NIGHTS]
+    [history] = await chat.send("/history")
+    assert "No nights recorded yet" in history.text
+    [saved] = await chat.send("another note")
+    assert "Saved your note" in saved.text
+
+
+async def test_a_flipped_byte_in_a_file_is_damage_set_aside_with_an_apology_not_a_key_problem(
+    chat: Chat, services: Services
+) -> None:
+    await chat.onboard()
+    await chat.send("a note")
+    person_folder = folder(services.settings.data_dir, chat.user_id)
+    flip_a_byte(person_folder / "nights-2026-11.json")
+    replies = await chat.send("/history")
+    assert [r.text for r in replies] == [texts.DAMAGED_NIGHTS]
+    assert len(list(person_folder.glob("nights-2026-11.json.damaged-*"))) == 1
     [history] = await chat.send("/history")
     assert "No nights recorded yet" in history.text
     [saved] = await chat.send("another note")
