@@ -305,6 +305,15 @@ def _read_document(path: Path) -> dict[str, Any]:
     return doc
 
 
+def _check_key(doc: dict[str, Any], path: Path, master: MasterKey) -> None:
+    if doc["master_key"] != master.fingerprint:
+        raise DataKeyError(
+            f"wrong data key: {master.source} holds the key with fingerprint "
+            f"{master.fingerprint}, but the keyring {path} needs the key with fingerprint "
+            f"{doc['master_key']}; start with that key (nothing was changed)"
+        )
+
+
 class Keyring:
     """Every person's data key, wrapped by the master key, in one small file outside DATA_DIR.
 
@@ -344,16 +353,17 @@ class Keyring:
         """The fingerprint of the master key this keyring file is wrapped under."""
         return str(_read_document(path)["master_key"])
 
+    @staticmethod
+    def check_key(path: Path, master: MasterKey) -> None:
+        """DataKeyError unless the keyring file is wrapped under `master` (a quick check that
+        unwraps nothing)."""
+        _check_key(_read_document(path), path, master)
+
     @classmethod
     def load(cls, path: Path, master: MasterKey) -> Keyring:
         """Read and unwrap the keyring; DataKeyError for a wrong key or a damaged file."""
         doc = _read_document(path)
-        if doc["master_key"] != master.fingerprint:
-            raise DataKeyError(
-                f"wrong data key: {master.source} holds the key with fingerprint "
-                f"{master.fingerprint}, but the keyring {path} needs the key with fingerprint "
-                f"{doc['master_key']}; start with that key (nothing was changed)"
-            )
+        _check_key(doc, path, master)
         store_id = doc["store"]
         people: dict[int, PersonKey] = {}
         try:
@@ -361,6 +371,8 @@ class Keyring:
             for folder, text in doc["people"].items():
                 wrapped = _unb64(text)
                 secret = master.unwrap(wrapped, _person_context(store_id, folder))
+                if len(secret) != KEY_BYTES + _UID_BYTES:
+                    raise ValueError("not a data key and an id")
                 user_id = int.from_bytes(secret[KEY_BYTES:], "big", signed=True)
                 people[user_id] = PersonKey(user_id, folder, secret[:KEY_BYTES], wrapped)
             erasing = [str(folder) for folder in doc["erasing"]]
@@ -369,8 +381,7 @@ class Keyring:
                 f"KEYRING_FILE: {path} is damaged (an entry does not decrypt under the right "
                 "key); restore it from a backup"
             ) from None
-        ring = cls(path, master, store_id, names_key, people, erasing)
-        return ring
+        return cls(path, master, store_id, names_key, people, erasing)
 
     # -- people -------------------------------------------------------------------------------
 

@@ -232,7 +232,7 @@ class Store:
         self.users_dir = data_dir / "users"
         self.read_only = read_only
         self.key = key
-        self.keyring_path = keyring or default_keyring(data_dir) if key is not None else None
+        self.keyring_path = (keyring or default_keyring(data_dir)) if key is not None else None
         self._ring: Keyring | None = None
         self._sealers: dict[int, Sealer] = {}  # by user id: one AES context per person
         self._lock_fd: int | None = None
@@ -244,8 +244,11 @@ class Store:
         """Check the key, take the writer lock, clear temp files left by a crash, finish an
         interrupted erasure and seal a DATA_DIR written before encryption.
 
-        A missing or wrong key (DataKeyError) stops here, before anything is changed.
+        A wrong key or a misplaced keyring (DataKeyError) stops here, before anything is
+        created, locked or changed.
         """
+        if self.key is not None:
+            self._check_key()
         if self.read_only:
             if not self.users_dir.is_dir():
                 raise StartupError(f"DATA_DIR: {self.data_dir} holds no bot data")
@@ -323,15 +326,22 @@ class Store:
             self._ring = Keyring.load(self.keyring_path, self.key)
         return self._ring
 
-    def _load_keyring(self, *, create: bool) -> Keyring:
-        """Load the keyring and check that it belongs to this DATA_DIR; a writer creates it
-        for a DATA_DIR that has no encrypted data yet."""
+    def _check_key(self) -> None:
+        """The keyring is outside DATA_DIR and (if it exists) wrapped under this key."""
         assert self.key is not None and self.keyring_path is not None
         path = self.keyring_path
         if is_inside(path, self.data_dir):
             raise DataKeyError(
                 f"KEYRING_FILE: {path} is inside DATA_DIR; keep the keyring apart from the data"
             )
+        if path.exists():
+            Keyring.check_key(path, self.key)
+
+    def _load_keyring(self, *, create: bool) -> Keyring:
+        """Load the keyring and check that it belongs to this DATA_DIR; a writer creates it
+        for a DATA_DIR that has no encrypted data yet."""
+        assert self.key is not None and self.keyring_path is not None
+        path = self.keyring_path
         marker = self.data_dir / STORE_ID
         stored_id = marker.read_text().strip() if marker.exists() else None
         if path.exists():

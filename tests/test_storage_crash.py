@@ -89,9 +89,11 @@ def check_store(data_dir: Path, acks: Acks, *, in_flight_may_be_stored: bool = T
     # One write at a time: a kill interrupts at most one, and earlier ones were cleared.
     assert len(leftovers) <= 1, f"temp files pile up: {leftovers}"
     # Replaced files wait under a temp name for the background unlink; it keeps up with the
-    # writes (one unlink per write), so only the last few can be waiting at a kill.
+    # writes (one unlink per write), so only the last few can be waiting at a kill. How few
+    # depends on how the machine schedules that thread: on a loaded 2-core machine up to 6 were
+    # seen (before and after encryption); a reaper that stopped would leave one per write.
     replaced = [p for p in temp_files(data_dir) if p.name.endswith(".old")]
-    assert len(replaced) <= 4, f"replaced files pile up: {replaced}"
+    assert len(replaced) <= 12, f"replaced files pile up: {replaced}"
     stored_files_parse(data_dir)
     store = Store(data_dir, KEY)
     store.open()  # raises DataDirBusy if the killed writer still held the lock
