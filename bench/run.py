@@ -160,7 +160,8 @@ def storage_rows(table: Table, res: dict[str, Any], single: dict[str, Any] | Non
             extra = sealed / unsealed - 1
             table.add(
                 f"  the same, {_people(int(people))} people: encrypted vs the same code without",
-                f"{_ms(sealed)} vs {_ms(unsealed)} = {extra:+.1%}",
+                f"{_ms(sealed)} vs {_ms(unsealed)} = {extra:+.1%} "
+                f"(paired: {plain[kind]['paired_ratio_p50'] - 1:+.1%})",
                 f"<= +{ENCRYPTION_OVERHEAD:.0%}",
                 extra <= ENCRYPTION_OVERHEAD,
             )
