@@ -1,17 +1,20 @@
 """Realistic people for the benchmarks: profiles and a year of nights each.
 
-People are generated once into a template under `bench/.cache/` (a complete DATA_DIR, about
-150 kB of nights per person) and reused by every run; the template is rebuilt whenever the
-bot's storage code or records change (a hash of `bot/storage.py`, `bot/models.py` and
-`bot/recommend.py` names it). Everything is written through the bot's own `Store`
+People are generated once into a template under `bench/.cache/` (a complete, encrypted
+DATA_DIR, about 150 kB of nights per person, with its key `<dir>.key` and keyring
+`<dir>.keyring` beside it) and reused by every run; the template is rebuilt whenever the bot's
+storage code or records change (a hash of `bot/storage.py`, `bot/crypto.py`, `bot/models.py`
+and `bot/recommend.py` names it). Everything is written through the bot's own `Store`
 (`save_person`, `replace_nights`, the call `/import` uses), so the files have exactly the
 production layout and format, whatever it is; only fsync is skipped while generating. There
 are 500 distinct histories; person i gets a copy of history i % 500 (files of their own, the
-same content), which makes generating 10,000 people take about a minute instead of several.
+same content, sealed under their own key), which makes generating 10,000 people take a minute
+or two instead of many.
 
 A run's DATA_DIR gets real copies of the first N people's files (not hard links: replacing a
-file whose old blocks must be freed is part of a write's cost) and fresh check-in and wake-up
-times, because which times are quiet during the run depends on the wall-clock time of the run.
+file whose old blocks must be freed is part of a write's cost), a keyring with those N people
+and fresh check-in and wake-up times, because which times are quiet during the run depends on
+the wall-clock time of the run.
 """
 
 from __future__ import annotations
@@ -33,13 +36,14 @@ from typing import Any
 from unittest import mock
 
 from bot import recommend, schedule
+from bot.crypto import Keyring, MasterKey, default_keyring, load_master_key, write_key_file
 from bot.models import Night, Person, PromptSource
-from bot.storage import TEMP_PREFIX, Store
+from bot.storage import STORE_ID, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # Bump when the generator changes: a template of another version is regenerated.
-GEN_VERSION = 3
+GEN_VERSION = 4
 NIGHTS_PER_PERSON = 365
 HISTORIES = 500  # distinct years of nights; person i has a copy of history i % HISTORIES
 FIRST_UID = 700_000_001
@@ -83,6 +87,21 @@ REASONS = ("advised in guidelines", "helped in trials", "something new to try",
 def uid(index: int) -> int:
     """The user (and chat) id of the index-th generated person."""
     return FIRST_UID + index
+
+
+def key_file(data_dir: Path) -> Path:
+    """The master key of a benchmark DATA_DIR: a 0600 file beside it (DATA_KEY_FILE)."""
+    return data_dir.with_name(data_dir.name + ".key")
+
+
+def master_key(data_dir: Path) -> MasterKey:
+    return load_master_key(key_file(data_dir), None, data_dir)
+
+
+def open_store(data_dir: Path, *, read_only: bool = False) -> Store:
+    """The bot's Store on a benchmark DATA_DIR with its key and keyring, not opened (no lock:
+    nothing else writes there while the benchmark does)."""
+    return Store(data_dir, master_key(data_dir), read_only=read_only)
 
 
 @contextlib.contextmanager
@@ -197,7 +216,7 @@ def _generate_chunk(job: tuple[Path, int, int]) -> tuple[int, int]:
     own, which is 20 times faster to make and just as costly for the bot to read and write.
     """
     folder, first, end = job
-    store = Store(folder)  # never opened: no lock needed, nobody else writes here
+    store = open_store(folder)  # every key is in the keyring already; the workers add none
     with no_fsync():
         for index in range(first, end):
             person = _profile(index)
@@ -211,13 +230,12 @@ def _generate_chunk(job: tuple[Path, int, int]) -> tuple[int, int]:
                 store.save_person(person)
                 store.replace_nights(person.user_id, nights)
                 continue
-            source = folder / "users" / str(uid(index % HISTORIES))
-            shutil.copytree(
-                source,
-                folder / "users" / str(person.user_id),
-                ignore=shutil.ignore_patterns(f"{TEMP_PREFIX}*"),
-            )
-            original = store.get_person(uid(index % HISTORIES))
+            source = uid(index % HISTORIES)
+            for name in store.file_names(source):
+                document = store.document(source, name)
+                assert document is not None
+                store.put_document(person.user_id, name, document)
+            original = store.get_person(source)
             assert original is not None
             if "track" in Person.model_fields:
                 person = person.model_copy(update={"track": original.track})
@@ -229,7 +247,7 @@ def _generate_chunk(job: tuple[Path, int, int]) -> tuple[int, int]:
 def _code_version() -> str:
     """Changes whenever the storage code or the records change: the cache is then rebuilt."""
     digest = hashlib.sha256()
-    for name in ("storage.py", "models.py", "recommend.py"):
+    for name in ("storage.py", "crypto.py", "models.py", "recommend.py"):
         digest.update((ROOT / "bot" / name).read_bytes())
     return digest.hexdigest()[:10]
 
@@ -244,8 +262,9 @@ class Template:
         self.dir = root / f"people-v{GEN_VERSION}-{_code_version()}"
         self.done = self.dir / "complete.json"
 
-    def folder(self, index: int) -> Path:
-        return self.dir / "users" / str(uid(index))
+    @property
+    def keyring(self) -> Path:
+        return default_keyring(self.dir)
 
     def ready(self) -> bool:
         if not self.done.exists():
@@ -264,12 +283,23 @@ class Template:
         elif self.dir.exists():
             shutil.rmtree(self.dir)
         for stale in self.root.glob("people-v*"):  # templates of older storage code
-            if stale != self.dir and stale.is_dir():
+            if stale.is_dir() and stale != self.dir:
                 shutil.rmtree(stale)
+            elif stale.is_file() and stale not in (key_file(self.dir), self.keyring):
+                stale.unlink()
         for stale in self.root.glob("nights-v*"):
             shutil.rmtree(stale)
         log(f"generating people {have}..{self.people - 1} with a year of nights in {self.dir}")
-        (self.dir / "users").mkdir(parents=True, exist_ok=True)
+        if have == 0:
+            self.root.mkdir(parents=True, exist_ok=True)
+            key_file(self.dir).unlink(missing_ok=True)
+            self.keyring.unlink(missing_ok=True)
+            write_key_file(key_file(self.dir))
+        # The keys first, by one writer (the keyring is one file); the workers only use them.
+        keys = Store(self.dir, master_key(self.dir))
+        keys.open()
+        keys.add_people(uid(index) for index in range(have, self.people))
+        keys.close()
         # Own histories first, then the people who copy one (they need theirs to exist).
         unique = min(self.people, HISTORIES)
         passes = [(have, unique, 50), (max(have, unique), self.people, 500)]
@@ -287,7 +317,7 @@ class Template:
 
     def _check_sample(self) -> None:
         """Read a few people back through the bot's own Store: everything must validate."""
-        store = Store(self.dir, read_only=True)
+        store = open_store(self.dir, read_only=True)
         for index in (0, self.people // 2, self.people - 1):
             assert store.get_person(uid(index)) is not None, index
             nights = store.nights(uid(index))
@@ -341,12 +371,18 @@ def build_data_dir(
     users = target / "users"
     users.mkdir(parents=True, mode=0o700)
     ids = [uid(index) for index in range(people)]
+    key = master_key(template.dir)
+    ring = Keyring.load(template.keyring, key)
+    folders = [template.dir / "users" / ring.folder_for(user_id) for user_id in ids]
     for first in range(0, people, 1000):  # real copies: a write must free the old blocks
-        sources = [
-            str(template.folder(index)) for index in range(first, min(first + 1000, people))
-        ]
+        sources = [str(folder) for folder in folders[first : first + 1000]]
         subprocess.run(["cp", "-a", *sources, str(users)], check=True)
-    store = Store(target)
+    # The same key, the template's store id, a keyring with these people only.
+    key_file(target).unlink(missing_ok=True)
+    shutil.copy2(key_file(template.dir), key_file(target))
+    shutil.copy2(template.dir / STORE_ID, target / STORE_ID)
+    ring.subset(ids, default_keyring(target)).save()
+    store = open_store(target)
     with no_fsync():
         for index, user_id in enumerate(ids):
             person = store.get_person(user_id)
@@ -370,3 +406,23 @@ def build_data_dir(
             store.save_person(person.model_copy(update=update))
     store.close()  # the replaced profiles are unlinked before the bot is measured
     return ids
+
+
+def build_unencrypted_copy(source: Path, target: Path, people: int) -> Path:
+    """The first `people` people of the run DATA_DIR `source`, with the same records written
+    by the same Store without encryption (`Store(..., key=None)`: plain JSON in
+    `users/<user_id>/`): the figure that encryption's cost is measured against."""
+    if target.exists():
+        shutil.rmtree(target)
+    sealed = open_store(source, read_only=True)
+    (target / "users").mkdir(parents=True, mode=0o700)
+    plain = Store(target, None)
+    with no_fsync():
+        for index in range(people):
+            user_id = uid(index)
+            for name in sealed.file_names(user_id):
+                document = sealed.document(user_id, name)
+                assert document is not None
+                plain.put_document(user_id, name, document)
+    plain.close()
+    return target

@@ -3,8 +3,9 @@
 The real Application is built in this process exactly as `python -m bot` builds it
 (`open_services` + `build_application`: python-telegram-bot's default `HTTPXRequest` to the
 fake server over real HTTP, and the bot's `AIORateLimiter`), with an injected clock. After
-start-up has rebuilt everyone's jobs from storage, the scheduler is paused and, with the clock
-set to the shared due instant, all N evening jobs are run concurrently with
+start-up has rebuilt everyone's jobs from storage (the scheduler held paused from the first
+moment, as in the tests), with the clock set to the shared due instant, all N evening jobs
+are run concurrently with
 `asyncio.gather(*(job.run(app) ...))`, which is how the JobQueue fires due jobs (one task
 each). The server answers more than 30 sendMessage calls in any 1-second window with 429
 `retry_after=1`, like Telegram.
@@ -28,11 +29,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import schedule
-from bot.app import build_application, open_services, start_offline
+from bot.app import build_application, open_services
 from bot.config import Settings
 from bot.jobs import Due, JobKind, job_name
+from tests.harness import start_held
 
-from bench.data import LAST_NIGHT, Template, build_data_dir
+from bench.data import LAST_NIGHT, Template, build_data_dir, key_file
 from bench.harness import CONTENT, TOKEN, TimedServer
 
 ZONE = "Europe/Berlin"
@@ -68,6 +70,7 @@ async def _fire(data_dir: Path, ids: list[int], server: TimedServer, log: Any) -
         telegram_bot_token=TOKEN,  # type: ignore[arg-type]  # validated from str
         telegram_api_base_url=server.base_url,
         log_level="WARNING",
+        data_key_file=key_file(data_dir),
     )
     services = open_services(settings, clock=clock, seed=5)
     app = build_application(services)  # the production transport and rate limiter
@@ -76,10 +79,11 @@ async def _fire(data_dir: Path, ids: list[int], server: TimedServer, log: Any) -
     logging.getLogger("bot").addHandler(counter)
     try:
         t_start = time.perf_counter()
-        await start_offline(app)
+        # The scheduler is held from the first moment (as the tests hold it): it wakes jobs by
+        # the machine's clock, which would fire (or skip) the fixed 2026 instants by itself.
+        await start_held(app)
         restore_s = time.perf_counter() - t_start
         assert app.job_queue is not None
-        app.job_queue.scheduler.pause()  # this harness fires the jobs itself, at the due instant
         jobs = [services.jobs[job_name(JobKind.EVENING, user_id)] for user_id in ids]
         assert all(isinstance(j.data, Due) and j.data.when == due for j in jobs)
         server.server.enforce_rate(RATE, 1.0)

@@ -161,7 +161,7 @@ class TimedServer:
 
 SETTING_NAMES = {
     "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "DATA_DIR", "CONTENT_FILE",
-    "DEFAULT_TIMEZONE", "LOG_LEVEL",
+    "DEFAULT_TIMEZONE", "LOG_LEVEL", "DATA_KEY", "DATA_KEY_FILE", "KEYRING_FILE",
 }  # fmt: skip
 
 
@@ -176,6 +176,8 @@ def bot_env(base_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
         CONTENT_FILE=str(CONTENT),
         DEFAULT_TIMEZONE="Europe/London",
         LOG_LEVEL="INFO",
+        # The key beside the benchmark's DATA_DIR (bench/data.py); the keyring is the default.
+        DATA_KEY_FILE=str(data_dir.resolve().with_name(data_dir.name + ".key")),
     )
     env.update(extra)
     return env

@@ -37,9 +37,8 @@ from bot.checkins import Diary
 from bot.content import load_catalog
 from bot.fake_telegram import FakeBotAPI
 from bot.models import Night
-from bot.storage import Store
 
-from bench.data import NOTES, uid
+from bench.data import NOTES, open_store, uid
 from bench.harness import (
     CONTENT,
     Hit,
@@ -190,7 +189,7 @@ def run(
         for size, data_dir in dirs.items():
             idle = wait_idle(processes[size])
             subjects = [uid(i) for i in range(min(size, 10))]  # the same people in every size
-            view = Diary(Store(data_dir), catalog, random.Random(0))
+            view = Diary(open_store(data_dir), catalog, random.Random(0))
             bots[size] = Target("bot", servers[size], processes[size], view, subjects, seed)
             log(f"  {size} people: bot polling after {started[size]:.1f} s, idle {idle:.1f} s on")
             bots[size].busy_after_poll = idle

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench.data import LAST_NIGHT, NOTES, Template, build_data_dir, uid
+from bench.data import LAST_NIGHT, NOTES, Template, build_data_dir, key_file, uid
 
 HERE = Path(__file__).resolve().parent
 
@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
                 data_dir=data_dir,
                 content_file=HERE.parent / "content" / "remedies.toml",
                 telegram_bot_token=TOKEN,  # type: ignore[arg-type]
+                data_key_file=key_file(data_dir),
             )
             services = open_services(settings)
             app = build_application(services)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import fanout, flood, latency, red_flags, startup, storage_growth
-from bench.data import NIGHTS_PER_PERSON, Template, build_data_dir
+from bench.data import NIGHTS_PER_PERSON, Template, build_data_dir, build_unencrypted_copy
 from bench.harness import ROOT, CpuWatch, machine_info
 
 HERE = Path(__file__).resolve().parent
@@ -31,6 +31,8 @@ RESULTS = HERE / "results.json"
 LATENCY_RATIO = 1.3
 STORAGE_RATIO = 1.5
 STORAGE_MS = 5.0
+ENCRYPTION_OVERHEAD = 0.10
+UNENCRYPTED = 1000  # people in the DATA_DIR measured with and without encryption
 FANOUT_SLACK = 0.10
 STARTUP_S = 3.0
 RSS_MB = 150.0
@@ -136,7 +138,9 @@ def latency_rows(table: Table, res: dict[str, Any]) -> None:
 
 def storage_rows(table: Table, res: dict[str, Any], single: dict[str, Any] | None) -> None:
     labels = {"note": "record a note (Diary.add_note)", "rating": "record a rating (Diary.rate)"}
-    for kind, by_size in res.items():
+    plain = res.get("unencrypted")
+    for kind in ("note", "rating"):
+        by_size = res[kind]
         sizes = sorted(by_size, key=int)
         base = by_size[sizes[0]]["p50"]
         for size in sizes:
@@ -154,6 +158,17 @@ def storage_rows(table: Table, res: dict[str, Any], single: dict[str, Any] | Non
                 )
             else:
                 table.add(label, f"{_ms(p50)} (p95 {_ms(by_size[size]['p95'])})", "- (reference)")
+        if plain is not None:
+            people = str(plain["people"])
+            sealed, unsealed = by_size[people]["p50"], plain[kind]["p50"]
+            extra = sealed / unsealed - 1
+            table.add(
+                f"  the same, {_people(int(people))} people: encrypted vs the same code without",
+                f"{_ms(sealed)} vs {_ms(unsealed)} = {extra:+.1%} "
+                f"(paired: {plain[kind]['paired_ratio_p50'] - 1:+.1%})",
+                f"<= +{ENCRYPTION_OVERHEAD:.0%}",
+                extra <= ENCRYPTION_OVERHEAD,
+            )
     if single is None:
         return
     measured = {int(k) for k in single}
@@ -303,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         dirs[size] = work / f"people-{size}"
         build_data_dir(template, dirs[size], size, now=now)
+    unencrypted = None
+    if "storage" in phases and UNENCRYPTED in dirs:
+        plain = work / f"people-{UNENCRYPTED}-unencrypted"
+        unencrypted = (UNENCRYPTED, build_unencrypted_copy(dirs[UNENCRYPTED], plain, UNENCRYPTED))
     os.sync()  # the copies are on disk before anything is timed
     took = time.perf_counter() - t_build
     log(f"DATA_DIRs of {', '.join(map(str, sizes))} people built in {took:.0f} s")
@@ -360,7 +379,9 @@ def main(argv: list[str] | None = None) -> int:
         "storage",
         f"storage growth ({args.reps} reps per size)",
         lambda: {
-            "per_person": storage_growth.per_person(dirs, args.reps, log=log),
+            "per_person": storage_growth.per_person(
+                dirs, args.reps, log=log, unsealed=unencrypted
+            ),
             "single_file": storage_growth.single_file(template, work, single_sizes, log=log)
             if single_sizes
             else None,

@@ -12,6 +12,9 @@ a remedy and notes.
 - rating: `Diary.rate(6)` on a night reset (untimed) to "prompted, not rated": a first rating,
   which also chooses the remedy from the person's whole history.
 
+What encryption costs: the same operations, for the same people, on an unencrypted copy of the
+1,000-people DATA_DIR (`Store(dir, key=None)`), interleaved in the same loop.
+
 The comparison rows use TinyDB's default layout: one `TinyDB(path)` file (JSONStorage) holding
 every person's nights as documents with a `user_id`, and the same note recorded the way a plain
 TinyDB program would (`get` by user and night, then `update` by doc id). TinyDB reads the whole
@@ -31,16 +34,19 @@ from zoneinfo import ZoneInfo
 
 from bot import schedule
 from bot.app import open_services
+from bot.checkins import Diary
 from bot.config import Settings
-from bot.context import Services
+from bot.content import load_catalog
 from bot.models import Night, Person
+from bot.red_flags import load_red_flags
 from bot.storage import Store
 from tinydb import Query, TinyDB
 
-from bench.data import LAST_NIGHT, NOTES, Template, uid
+from bench.data import LAST_NIGHT, NOTES, Template, key_file, open_store, uid
 from bench.harness import CONTENT, summary
 
 EVENING = dt.time(23, 0)
+PLAIN = "unencrypted"
 
 
 def _settings(data_dir: Path) -> Settings:
@@ -50,6 +56,7 @@ def _settings(data_dir: Path) -> Settings:
         content_file=CONTENT,
         default_timezone="Europe/London",
         telegram_bot_token=None,
+        data_key_file=key_file(data_dir),
     )
 
 
@@ -58,33 +65,66 @@ def _evening(person: Person) -> dt.datetime:
     return schedule.resolve_local(LAST_NIGHT, EVENING, ZoneInfo(person.tz))
 
 
+def _unsealed(data_dir: Path, seed: int) -> Diary:
+    """The bot's use cases over the same Store without encryption (plain JSON files, the layout
+    from before encryption): everything else as `open_services` builds it."""
+    store = Store(data_dir, None)
+    store.open()
+    red_flags = load_red_flags(CONTENT.parent / "red_flags.toml")
+    return Diary(store, load_catalog(CONTENT), random.Random(seed), red_flags)
+
+
 def per_person(
-    dirs: dict[int, Path], reps: int, log: Any = print, seed: int = 11
+    dirs: dict[int, Path],
+    reps: int,
+    log: Any = print,
+    seed: int = 11,
+    unsealed: tuple[int, Path] | None = None,
 ) -> dict[str, Any]:
-    opened: dict[int, Services] = {}
+    """Median cost of recording a note and a rating per DATA_DIR size; with `unsealed` =
+    (size, folder holding the same people unencrypted), the same operations on the same people
+    are also timed without encryption, interleaved with the encrypted ones."""
+    opened: dict[str, Diary] = {}
+    sizes = {str(size): size for size in dirs}
     try:
         for size, data_dir in dirs.items():
-            opened[size] = open_services(_settings(data_dir), seed=seed)
+            opened[str(size)] = open_services(_settings(data_dir), seed=seed).diary
+        if unsealed is not None:
+            assert unsealed[0] in dirs
+            opened[PLAIN] = _unsealed(unsealed[1], seed)
+            sizes[PLAIN] = unsealed[0]
         rng = random.Random(seed)
-        times: dict[str, dict[int, list[float]]] = {
-            "note": {s: [] for s in dirs},
-            "rating": {s: [] for s in dirs},
+        times: dict[str, dict[str, list[float]]] = {
+            "note": {s: [] for s in sizes},
+            "rating": {s: [] for s in sizes},
         }
-        sizes = list(dirs)
+        labels = list(sizes)
         started = time.perf_counter()
         for _ in range(reps):
-            rng.shuffle(sizes)
-            for size in sizes:
-                diary = opened[size].diary
-                user_id = uid(rng.randrange(size))
+            rng.shuffle(labels)
+            picks = {
+                s: (rng.randrange(n), rng.randrange(n), rng.choice(NOTES))
+                for s, n in sizes.items()
+            }
+            if unsealed is not None:
+                # The unencrypted copy records the same note for the same people right next to
+                # its encrypted twin (either first), so the machine's drift hits both alike.
+                twin = str(unsealed[0])
+                picks[PLAIN] = picks[twin]
+                labels.remove(PLAIN)
+                at = labels.index(twin) + rng.randrange(2)
+                labels.insert(at, PLAIN)
+            for label in labels:
+                diary = opened[label]
+                noted, rated, text = picks[label]
+                user_id = uid(noted)
                 person = diary.require(user_id)
                 now = _evening(person)
-                text = rng.choice(NOTES)
                 t = time.perf_counter()
                 diary.add_note(user_id, text, now)
-                times["note"][size].append((time.perf_counter() - t) * 1000)
+                times["note"][label].append((time.perf_counter() - t) * 1000)
 
-                user_id = uid(rng.randrange(size))
+                user_id = uid(rated)
                 person = diary.require(user_id)
                 now = _evening(person)
                 assert person.tz is not None
@@ -93,20 +133,38 @@ def per_person(
                 )
                 t = time.perf_counter()
                 result = diary.rate(user_id, LAST_NIGHT, 6, now)
-                times["rating"][size].append((time.perf_counter() - t) * 1000)
+                times["rating"][label].append((time.perf_counter() - t) * 1000)
                 assert result.night.rating == 6
         took = time.perf_counter() - started
-        log(f"  per-person files: {reps} reps x {len(sizes)} sizes in {took:.0f} s")
+        log(f"  per-person files: {reps} reps x {len(labels)} DATA_DIRs in {took:.0f} s")
     finally:
-        for services in opened.values():
-            services.diary.store.close()
-    return {
+        for diary in opened.values():
+            diary.store.close()
+    results: dict[str, Any] = {
         kind: {
-            str(size): {**summary(v), "raw_ms": [round(x, 3) for x in v]}
-            for size, v in by_size.items()
+            label: {**summary(v), "raw_ms": [round(x, 3) for x in v]}
+            for label, v in by_label.items()
+            if label != PLAIN
         }
-        for kind, by_size in times.items()
+        for kind, by_label in times.items()
     }
+    if unsealed is not None:
+        twin = str(unsealed[0])
+        results["unencrypted"] = {
+            "people": unsealed[0],
+            **{
+                kind: {
+                    **summary(v[PLAIN]),
+                    "raw_ms": [round(x, 3) for x in v[PLAIN]],
+                    # Each repetition's encrypted time over its unencrypted twin's, median.
+                    "paired_ratio_p50": summary(
+                        [a / b for a, b in zip(v[twin], v[PLAIN], strict=True)]
+                    )["p50"],
+                }
+                for kind, v in times.items()
+            },
+        }
+    return results
 
 
 def build_single_file(template: Template, people: int, path: Path) -> tuple[float, int, int]:
@@ -114,7 +172,7 @@ def build_single_file(template: Template, people: int, path: Path) -> tuple[floa
     started = time.perf_counter()
     table: dict[str, dict[str, Any]] = {}
     next_id = 1
-    store = Store(template.dir, read_only=True)
+    store = open_store(template.dir, read_only=True)
     for index in range(people):
         for night in store.nights(uid(index)):
             table[str(next_id)] = {"user_id": uid(index), **night.model_dump(mode="json")}

@@ -1,4 +1,5 @@
-"""`python -m bot [run | console | content-check [FILE] | review | export | red-flags ...]`."""
+"""`python -m bot [run | console | content-check [FILE] | review | export | red-flags ... |
+keygen | rekey]`."""
 
 from __future__ import annotations
 
@@ -55,6 +56,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     add = flags_sub.add_parser("add", help="add labelled notes (flags<TAB>note) to the corpus")
     add.add_argument("file", type=Path)
+    keygen = sub.add_parser(
+        "keygen", help="write a new random data key to FILE (base64, mode 0600; never overwrites)"
+    )
+    keygen.add_argument("file", type=Path, help="where to write it: outside DATA_DIR")
+    rekey = sub.add_parser(
+        "rekey", help="re-wrap every person's data key under a new key (stop the bot first)"
+    )
+    rekey.add_argument(
+        "--new-key-file", type=Path, required=True, help="the new key (made with keygen)"
+    )
     return parser
 
 
@@ -99,16 +110,69 @@ def red_flags_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def keygen(settings: Settings, file: Path) -> int:
+    """Write a new master key; refuses an existing file and one inside DATA_DIR."""
+    from bot.crypto import is_inside, write_key_file
+
+    if is_inside(file, settings.data_dir):
+        raise StartupError(f"keygen: {file} is inside DATA_DIR; keep the key apart from the data")
+    try:
+        key = write_key_file(file)
+    except FileExistsError:
+        raise StartupError(f"keygen: {file} already exists; it is never overwritten") from None
+    except OSError as exc:
+        raise StartupError(f"keygen: cannot write {file} ({exc.strerror})") from None
+    print(f"wrote a new data key to {file} (mode 0600, fingerprint {key.fingerprint})")
+    print(f"use it with DATA_KEY_FILE={file.resolve()}; keep a copy apart from DATA_DIR backups")
+    return 0
+
+
+def rekey(settings: Settings, new_key_file: Path) -> int:
+    """Re-wrap every person's data key under the key in `new_key_file` (one atomic write).
+
+    After an interrupted run the keyring is under the old or the new key (its fingerprint
+    says which); running the same command again finishes the job either way.
+    """
+    from bot.app import open_store
+    from bot.crypto import Keyring, default_keyring, load_master_key
+
+    new = load_master_key(new_key_file, None, settings.data_dir, name="--new-key-file")
+    old = load_master_key(settings.data_key_file, settings.data_key_text, settings.data_dir)
+    keyring = settings.keyring_file or default_keyring(settings.data_dir)
+    if keyring.exists() and Keyring.fingerprint_of(keyring) == new.fingerprint:
+        print(f"the keyring {keyring} is already under the new key ({new.fingerprint})")
+        print(f"now start the bot with DATA_KEY_FILE={new_key_file.resolve()}")
+        return 0
+    store = open_store(settings)
+    try:
+        count = store.rekey(new)
+    finally:
+        store.close()
+    print(
+        f"re-wrapped the data keys of {count} people under the new key (fingerprint "
+        f"{new.fingerprint}, was {old.fingerprint}); the data files are unchanged"
+    )
+    print(
+        f"now start the bot with DATA_KEY_FILE={new_key_file.resolve()}; keep the old key while "
+        "keyring backups made before today may still be needed"
+    )
+    return 0
+
+
 def operator_command(settings: Settings, args: argparse.Namespace) -> int:
     """`review` and `export`: read DATA_DIR without the writer lock, never write to it."""
+    from bot.app import open_store
     from bot.clock import system_clock
     from bot.content import load_catalog
+    from bot.errors import DataKeyError
     from bot.operator import export_all, parse_since, review_table
-    from bot.storage import Store
 
     catalog = load_catalog(settings.content_file)
-    store = Store(settings.data_dir, read_only=True)
-    store.open()
+    try:
+        store = open_store(settings, read_only=True)
+    except DataKeyError as exc:
+        # The diary is encrypted: reading it needs the same key as the bot.
+        raise DataKeyError(f"{args.command} needs the bot's data key: {exc}") from None
     now = system_clock()
     if args.command == "review":
         try:
@@ -195,6 +259,10 @@ def main(argv: list[str] | None = None) -> int:
             return red_flags_command(settings, args)
         if args.command in ("review", "export"):
             return operator_command(settings, args)
+        if args.command == "keygen":
+            return keygen(settings, args.file)
+        if args.command == "rekey":
+            return rekey(settings, args.new_key_file)
         if args.command == "console" or settings.token is None:
             from bot import console
 

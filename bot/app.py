@@ -22,6 +22,7 @@ from bot.checkins import Diary
 from bot.config import Settings
 from bot.content import load_catalog
 from bot.context import BotData, Clock, Ctx, Services, context_types, system_clock
+from bot.crypto import load_master_key
 from bot.errors import ContentError, DamagedRecord
 from bot.handlers.guard import judge_arrival
 from bot.health import PING_EVERY, HealthServer, TrackedRequest, api_check
@@ -72,17 +73,24 @@ def configure_logging(settings: Settings) -> None:
 def open_services(
     settings: Settings, *, clock: Clock = system_clock, seed: int | None = None
 ) -> Services:
-    """Load the content (once), open the store (taking the writer lock)."""
+    """Load the content (once), open the store with the key (taking the writer lock)."""
     try:
         catalog = load_catalog(settings.content_file)
         red_flags = load_red_flags(settings.red_flags_file)
         crisis = load_crisis(settings.crisis_file)
     except ContentError as exc:
         raise ContentError(f"CONTENT_FILE: {exc}") from None
-    store = Store(settings.data_dir)
-    store.open()
+    store = open_store(settings)
     diary = Diary(store, catalog, random.Random(seed), red_flags)
     return Services(diary=diary, settings=settings, crisis=crisis, clock=clock)
+
+
+def open_store(settings: Settings, *, read_only: bool = False) -> Store:
+    """The store with the master key (DataKeyError, exit 2, when it is missing or wrong)."""
+    key = load_master_key(settings.data_key_file, settings.data_key_text, settings.data_dir)
+    store = Store(settings.data_dir, key, keyring=settings.keyring_file, read_only=read_only)
+    store.open()
+    return store
 
 
 def build_application(

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     # GET /healthz and /readyz on HEALTH_LISTEN:HEALTH_PORT (empty: no health server).
     health_port: int | None = Field(default=None, ge=1, le=65535)
     health_listen: str = "127.0.0.1"
+    # Encryption at rest (bot/crypto.py): the master key as a file (preferred) or the value.
+    data_key_file: Path | None = None
+    data_key: SecretStr | None = None
+    keyring_file: Path | None = None
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -108,6 +112,13 @@ class Settings(BaseSettings):
             )
         return self
 
+    @field_validator("data_key", "data_key_file", "keyring_file", mode="before")
+    @classmethod
+    def _optional(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
     @field_validator("default_timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
@@ -161,6 +172,11 @@ class Settings(BaseSettings):
     def token(self) -> str | None:
         """The bot token, or None for the console mode."""
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    @property
+    def data_key_text(self) -> str | None:
+        """DATA_KEY's value (the master key itself), or None."""
+        return self.data_key.get_secret_value() if self.data_key else None
 
     @property
     def log_level_number(self) -> int:

@@ -2,8 +2,9 @@
 
 Bot messages are printed; inline buttons are shown numbered and pressed by typing the number
 (a button labelled with a number, like the 0-10 ratings, is pressed by typing that number);
-documents are saved under DATA_DIR/console/documents; `/location LAT LON` shares a location;
-Ctrl-D or /quit ends the chat.
+documents are saved under DATA_DIR/console-documents; `/location LAT LON` shares a location;
+Ctrl-D or /quit ends the chat. The console's diary is encrypted like the bot's, with a key of
+its own (DATA_DIR/console.key, made on first run, outside its data folder DATA_DIR/console).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from telegram.ext import TypeHandler
 
 from bot.app import BotApp, build_application, configure_logging, open_services
 from bot.config import Settings
+from bot.crypto import write_key_file
+from bot.errors import StartupError
 from bot.fake_telegram import Event, FakeBotAPI, FakeTelegram, Sent
 
 CONSOLE_USER = 1
@@ -165,19 +168,50 @@ def _read_lines(app: BotApp, console: Console, loop: asyncio.AbstractEventLoop) 
     loop.call_soon_threadsafe(app.stop_running)
 
 
+def own_settings(settings: Settings) -> tuple[Settings, str | None]:
+    """The console's settings: its own data folder, key file and keyring (never the bot's
+    DATA_KEY_FILE, so a console chat never needs, or touches, the bot's key). The key is made
+    on first run; the second value then says where it is."""
+    data_dir = settings.data_dir / "console"
+    key_file = settings.data_dir / "console.key"
+    made = None
+    if not key_file.exists():
+        try:
+            settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            write_key_file(key_file)
+        except OSError as exc:
+            raise StartupError(
+                f"DATA_DIR: cannot write the console's key {key_file} ({exc.strerror})"
+            ) from None
+        made = f"(Made a data key for the console's encrypted diary: {key_file})"
+    update = {"data_dir": data_dir, "data_key_file": key_file, "data_key": None}
+    return settings.model_copy(update={**update, "keyring_file": None}), made
+
+
+def _documents(settings: Settings) -> Path:
+    """Where documents are saved: beside the data folder, which holds sealed files only."""
+    folder = settings.data_dir / "console-documents"
+    old = settings.data_dir / "console" / "documents"  # before the diary was encrypted
+    if old.is_dir() and not folder.exists():
+        old.rename(folder)
+    return folder
+
+
 def run(settings: Settings) -> int:
     """Run the console chat until Ctrl-D or /quit."""
-    console_settings = settings.model_copy(update={"data_dir": settings.data_dir / "console"})
-    configure_logging(console_settings.model_copy(update={"log_level": "WARNING"}))
-    services = open_services(console_settings)
+    own, made_key = own_settings(settings)
+    configure_logging(own.model_copy(update={"log_level": "WARNING"}))
+    services = open_services(own)
     transport = FakeTelegram(FakeBotAPI(clock=services.clock))
     app = build_application(services, request=transport, rate_limit=False)
-    console = Console(transport.api, console_settings.data_dir / "documents")
+    console = Console(transport.api, _documents(settings))
     # The last handler group tells the console that an update is done, so typed lines are
     # handled one after another, like a person waiting for each answer.
     app.add_handler(TypeHandler(Update, console.mark_processed), group=LAST_GROUP)
     print(BANNER, flush=True)
-    print(f"(Data for the console person is kept in {console_settings.data_dir})\n", flush=True)
+    if made_key:
+        print(made_key, flush=True)
+    print(f"(Data for the console person is kept in {own.data_dir})\n", flush=True)
 
     async def _start_reader(application: BotApp) -> None:
         loop = asyncio.get_running_loop()
@@ -196,5 +230,5 @@ def run(settings: Settings) -> int:
     app.run_polling(
         allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=10, close_loop=False
     )
-    print("Bye. Your console data stays in", console_settings.data_dir)
+    print("Bye. Your console data stays in", own.data_dir)
     return 0

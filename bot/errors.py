@@ -21,6 +21,13 @@ class DataDirBusy(StartupError):
     """Another bot process already holds DATA_DIR."""
 
 
+class DataKeyError(StartupError):
+    """The master key or the keyring is missing, unreadable or not the one the data needs.
+
+    Never a reason to treat people's files as damaged: start-up stops, nothing is touched.
+    """
+
+
 class BadInput(BotError):
     """The person typed something the bot cannot use; the message says how to fix it."""
 
@@ -28,6 +35,9 @@ class BadInput(BotError):
 class DamagedRecord(BotError):
     """A stored file could not be read back (truncated, garbage or the wrong shape)."""
 
-    def __init__(self, message: str, *, path: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, path: str | None = None, user_id: int | None = None
+    ) -> None:
         super().__init__(message)
         self.path = path
+        self.user_id = user_id

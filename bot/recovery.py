@@ -30,13 +30,13 @@ SCAN_BACK = 31  # days
 
 def set_aside(services: Services, error: DamagedRecord) -> tuple[int, bool] | None:
     """Quarantine the file named by `error`; returns (user id, was it the profile) or None."""
-    if error.path is None:
+    if error.path is None or error.user_id is None:
         return None
     path = Path(error.path)
     moved = services.diary.store.quarantine(error.path, services.clock())
     if moved is None:
         return None
-    user_id = int(path.parent.name)
+    user_id = error.user_id  # folder names are pseudonyms: the store names the person
     if path.name != "profile.json":
         services.diary.retrack(user_id)  # the set-aside nights no longer count
     log.error(

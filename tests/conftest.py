@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 from hypothesis import settings as hypothesis_settings
+from pydantic import SecretStr
 from telegram import Update
 
 from bot import throttle
@@ -20,6 +21,9 @@ from bot.context import Services
 from bot.errors import DamagedRecord
 from bot.fake_telegram import FakeBotAPI, FakeTelegram, Sent
 from tests.harness import collect_errors, start_held
+from tests.keys import KEY, KEY_TEXT
+
+__all__ = ["KEY", "KEY_TEXT"]  # re-exported: tests import the key from here
 
 # Property tests explore the same examples on every run: CI results never depend on luck.
 hypothesis_settings.register_profile("repeatable", derandomize=True, deadline=None)
@@ -101,6 +105,7 @@ def settings(tmp_path: Path) -> Settings:
         content_file=CONTENT,
         default_timezone="Europe/Berlin",
         telegram_bot_token=None,
+        data_key=SecretStr(KEY_TEXT),
     )
 
 

@@ -26,6 +26,7 @@ from typing import Literal
 from bot.checkins import Diary
 from bot.content import load_catalog
 from bot.storage import Store
+from tests.keys import KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content" / "remedies.toml"
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--at-replace", type=int, default=1)
     args = parser.parse_args(argv)
 
-    store = Store(args.data_dir)
+    store = Store(args.data_dir, KEY)
     store.open()
     diary = Diary(store, load_catalog(CONTENT), random.Random(args.round))
     set_up(diary, args.people)

@@ -20,7 +20,7 @@ from bot.checkins import Diary
 from bot.content import load_catalog
 from bot.fake_telegram import html_to_plain
 from bot.storage import Store
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, KEY
 from tests.fake_bot_api_server import CHAT_METHODS, FakeBotApiServer
 
 REPLY = 10.0
@@ -31,7 +31,7 @@ QUESTION = html_to_plain(texts.RATING_QUESTION)
 def prepare(data_dir: Path, *people: int, at: str = "22:00") -> None:
     """People who set up the bot some days ago (consent, Berlin, check-in time), written
     straight into DATA_DIR before the bot starts."""
-    store = Store(data_dir)
+    store = Store(data_dir, KEY)
     store.open()
     try:
         diary = Diary(store, load_catalog(CONTENT), random.Random(1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,8 @@ from tests.conftest import CONTENT, ROOT
 
 
 def run_console(tmp_path: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN",)}
+    ignored = ("TELEGRAM_BOT_TOKEN", "DATA_KEY", "DATA_KEY_FILE", "KEYRING_FILE")
+    env = {k: v for k, v in os.environ.items() if k not in ignored}
     env.update(
         PYTHONPATH=str(ROOT),
         DATA_DIR=str(tmp_path / "data"),
@@ -43,9 +45,25 @@ def test_without_a_token_the_bot_runs_as_a_console_chat(tmp_path: Path) -> None:
     assert "Evidence: " in out
     assert "[1] I'll try it  [2] Another idea  [3] Not for me" in out
     assert "Saved your note" in out
-    documents = list((tmp_path / "data" / "console" / "documents").glob("*.csv"))
+    documents = list((tmp_path / "data" / "console-documents").glob("*.csv"))
     assert len(documents) == 1 and f"[document saved to {documents[0]}]" in out
     assert "legs buzzing" in documents[0].read_text(encoding="utf-8-sig")
+
+
+def test_the_console_makes_its_own_key_once_and_keeps_its_diary_encrypted(
+    tmp_path: Path,
+) -> None:
+    first = run_console(tmp_path, ["/start", "1", "Europe/Berlin", "22:00", "legs buzzing"])
+    assert first.returncode == 0, first.stderr
+    key = tmp_path / "data" / "console.key"
+    assert f"Made a data key for the console's encrypted diary: {key}" in first.stdout
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    stored = [p for p in (tmp_path / "data" / "console").rglob("*") if p.is_file()]
+    assert stored and not any(b"legs buzzing" in p.read_bytes() for p in stored)
+    again = run_console(tmp_path, ["/history"])
+    assert again.returncode == 0, again.stderr
+    assert "Made a data key" not in again.stdout
+    assert "legs buzzing" in again.stdout
 
 
 def test_quit_ends_the_console_cleanly(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from bot.context import Services
 from bot.fake_telegram import FakeBotAPI, FakeTelegram
 from bot.models import Night, Note, Person
 from bot.storage import Store
-from tests.conftest import Chat, FakeClock
+from tests.conftest import KEY, Chat, FakeClock
 from tests.harness import start_held
 
 NOW = dt.datetime(2026, 11, 26, 19, 0, tzinfo=dt.UTC)
@@ -34,9 +34,22 @@ def person(user_id: int) -> Person:
     )
 
 
+def folder(data_dir: Path, user_id: int) -> Path:
+    """The person's folder (named by a keyed hash of the id)."""
+    store = Store(data_dir, KEY, read_only=True)
+    return data_dir / "users" / store.keyring.folder_for(user_id)
+
+
+def flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
 def prepare(data_dir: Path) -> None:
-    """Three people; A's profile is garbage and B's nights file is cut off half-way."""
-    store = Store(data_dir)
+    """Three people; one byte of A's profile is flipped (it no longer decrypts) and B's nights
+    file is cut off half-way."""
+    store = Store(data_dir, KEY)
     store.open()
     for uid in (A, B, C):
         store.save_person(person(uid))
@@ -46,8 +59,8 @@ def prepare(data_dir: Path) -> None:
                   notes=(Note(at=NOW, text=f"note of {uid}"),)),
         )  # fmt: skip
     store.close()
-    (data_dir / "users" / str(A) / "profile.json").write_bytes(b"\x00\x01garbage{{")
-    nights = data_dir / "users" / str(B) / "nights-2026-11.json"
+    flip_a_byte(folder(data_dir, A) / "profile.json")
+    nights = folder(data_dir, B) / "nights-2026-11.json"
     nights.write_bytes(nights.read_bytes()[:40])
 
 
@@ -72,10 +85,10 @@ async def test_damaged_files_are_set_aside_with_an_apology_and_others_are_served
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     app, services = damaged_app
-    users = settings.data_dir / "users"
+    a_folder, b_folder = folder(settings.data_dir, A), folder(settings.data_dir, B)
     # A: the profile was moved aside at start-up, with a log line and an apology.
-    assert not (users / str(A) / "profile.json").exists()
-    assert len(list((users / str(A)).glob("profile.json.damaged-*"))) == 1
+    assert not (a_folder / "profile.json").exists()
+    assert len(list(a_folder.glob("profile.json.damaged-*"))) == 1
     assert [s.text for s in api.sent_to(A)] == [texts.DAMAGED_PROFILE]
     # B: the nights file is found by the check that runs right after start-up.
     assert app.job_queue is not None
@@ -85,7 +98,7 @@ async def test_damaged_files_are_set_aside_with_an_apology_and_others_are_served
     assert any(
         f"user {B}: nights-2026-11.json was damaged" in r.getMessage() for r in caplog.records
     )
-    assert len(list((users / str(B)).glob("nights-2026-11.json.damaged-*"))) == 1
+    assert len(list(b_folder.glob("nights-2026-11.json.damaged-*"))) == 1
     assert [s.text for s in api.sent_to(B)] == [texts.DAMAGED_NIGHTS]
     # C was never bothered, and everyone can go on.
     assert api.sent_to(C) == []
@@ -105,10 +118,26 @@ async def test_a_file_damaged_while_running_is_set_aside_not_a_crash(
 ) -> None:
     await chat.onboard()
     await chat.send("a note")
-    nights = services.settings.data_dir / "users" / str(chat.user_id) / "nights-2026-11.json"
+    nights = folder(services.settings.data_dir, chat.user_id) / "nights-2026-11.json"
     nights.write_text('{"nights": {"1": ')
     replies = await chat.send("/history")
     assert [r.text for r in replies] == [texts.DAMAGED_NIGHTS]
+    [history] = await chat.send("/history")
+    assert "No nights recorded yet" in history.text
+    [saved] = await chat.send("another note")
+    assert "Saved your note" in saved.text
+
+
+async def test_a_flipped_byte_in_a_file_is_damage_set_aside_with_an_apology_not_a_key_problem(
+    chat: Chat, services: Services
+) -> None:
+    await chat.onboard()
+    await chat.send("a note")
+    person_folder = folder(services.settings.data_dir, chat.user_id)
+    flip_a_byte(person_folder / "nights-2026-11.json")
+    replies = await chat.send("/history")
+    assert [r.text for r in replies] == [texts.DAMAGED_NIGHTS]
+    assert len(list(person_folder.glob("nights-2026-11.json.damaged-*"))) == 1
     [history] = await chat.send("/history")
     assert "No nights recorded yet" in history.text
     [saved] = await chat.send("another note")

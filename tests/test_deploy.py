@@ -266,7 +266,8 @@ def test_the_container_image_runs_as_a_user_with_data_on_a_volume_and_the_key_as
     users = [line.split()[1] for line in final if line.startswith("USER ")]
     assert users and users[-1] not in ("root", "0"), "the bot must not run as root"
     text = "\n".join(final)
-    assert 'VOLUME ["/data"]' in text and "DATA_DIR=/data" in text
+    assert 'VOLUME ["/data", "/keyring"]' in text and "DATA_DIR=/data" in text
+    assert "KEYRING_FILE=/keyring/" in text, "the keyring lives apart from DATA_DIR"
     assert "DATA_KEY_FILE=/run/secrets/" in text, "the key comes from a secret, not the image"
     assert "/readyz" in text, "the image's health check asks /readyz"
     assert not any(line.startswith(("COPY .env", "COPY data", "ADD ")) for line in lines)

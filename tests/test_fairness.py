@@ -20,6 +20,7 @@ import pytest
 from bot import texts
 from bot.fake_telegram import html_to_plain
 from bot.storage import Store
+from tests.conftest import KEY
 from tests.fake_bot_api_server import CHAT_METHODS, FakeBotApiServer
 from tests.flood import QUESTION, Flood, calm_check_in, p95, prepare, step
 from tests.test_process import STARTUP, TOKEN, BotProcess, bot_env
@@ -67,7 +68,7 @@ def bot(tmp_path: Path, server: FakeBotApiServer) -> Iterator[BotProcess]:
 
 
 def stored_notes(data_dir: Path, user_id: int) -> list[str]:
-    store = Store(data_dir, read_only=True)
+    store = Store(data_dir, KEY, read_only=True)
     store.open()
     return [note.text for night in store.nights(user_id) for note in night.notes]
 
@@ -130,7 +131,7 @@ def test_a_group_burst_gets_one_answer_then_the_bot_leaves_and_nobody_else_waits
     assert step(server, CALM, "text", "/help", "What I can do") < 1.0
     assert bot.stop(signal.SIGTERM, timeout=EXIT) == 0, bot.stderr
     # Nothing from the group was stored.
-    store = Store(tmp_path / "data", read_only=True)
+    store = Store(tmp_path / "data", KEY, read_only=True)
     store.open()
     assert store.get_person(GROUP_MEMBER) is None
     assert store.user_ids() == [CALM, FLOODER]
@@ -163,7 +164,7 @@ def test_sigterm_with_a_backlog_stops_within_five_seconds_and_loses_nothing(
         all_confirmed(server)
         deadline = time.monotonic() + 30.0
         while time.monotonic() < deadline:
-            store = Store(data_dir, read_only=True)
+            store = Store(data_dir, KEY, read_only=True)
             store.open()
             person = store.get_person(FLOODER)
             done = person is not None and not person.pending_replies
@@ -175,7 +176,7 @@ def test_sigterm_with_a_backlog_stops_within_five_seconds_and_loses_nothing(
         again.kill()
     stored = [n for n in stored_notes(data_dir, FLOODER) if n.startswith("backlog note")]
     assert sorted(stored) == sorted(notes)
-    store = Store(data_dir, read_only=True)
+    store = Store(data_dir, KEY, read_only=True)
     store.open()
     person = store.get_person(FLOODER)
     assert person is not None and person.pending_replies == (), "a kept reply was never sent"

@@ -31,7 +31,7 @@ from bot.context import Services
 from bot.fake_telegram import html_to_plain
 from bot.jobs import JobKind, job_name
 from bot.ratelimit import RATE_LIMIT_RETRIES
-from tests.conftest import CONTENT, FakeClock
+from tests.conftest import CONTENT, KEY_TEXT, FakeClock
 from tests.fake_bot_api_server import FakeBotApiServer
 from tests.harness import collect_errors, start_held
 
@@ -63,6 +63,7 @@ def http_settings(tmp_path: Path, server: FakeBotApiServer) -> Settings:
         default_timezone=BERLIN,
         telegram_bot_token=TOKEN,  # type: ignore[arg-type]
         telegram_api_base_url=server.base_url,
+        data_key=KEY_TEXT,  # type: ignore[arg-type]
     )
 
 

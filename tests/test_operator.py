@@ -18,6 +18,7 @@ from bot.export import CSV_COLUMNS, nights_csv
 from bot.models import Helped, Night, Note, Person, Response, SuggestionRecord
 from bot.operator import COLUMNS, export_all, parse_since, review_table
 from bot.storage import Store
+from tests.conftest import KEY
 
 CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "content" / "remedies.toml")
 AT = dt.datetime(2026, 11, 20, 21, 0, tzinfo=dt.UTC)
@@ -43,7 +44,7 @@ def night(day: int, rating: int | None, remedy: str | None = None, **fields: obj
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[Store]:
     """A DATA_DIR as the running bot leaves it, with the bot's writer lock held."""
-    writer = Store(tmp_path / "data")
+    writer = Store(tmp_path / "data", KEY)
     writer.open()
     for uid in (501, 502, 503):
         writer.save_person(Person(user_id=uid, chat_id=uid, created_at=AT, tz="Europe/Berlin"))
@@ -65,14 +66,15 @@ def live(tmp_path: Path) -> Iterator[Store]:
     writer.save_night(501, night(-3, 9))  # before SINCE
     writer.save_night(502, night(2, 3, "gone_remedy"))
     writer.save_night(503, night(2, 4))
-    (writer.users_dir / "503" / "nights-2026-11.json").write_text('{"nights": {"1": {"night"')
+    damaged = writer.users_dir / writer.keyring.folder_for(503) / "nights-2026-11.json"
+    damaged.write_text('{"nights": {"1": {"night"')
     yield writer
     writer.close()
 
 
 @pytest.fixture
 def reader(live: Store) -> Store:
-    store = Store(live.data_dir, read_only=True)
+    store = Store(live.data_dir, KEY, read_only=True)
     store.open()
     return store
 
@@ -133,7 +135,7 @@ def test_a_damaged_person_is_skipped_with_a_line_that_does_not_give_away_their_i
     assert PSEUDONYM.fullmatch(line.split(":")[0]) and "503" not in line
     one = review_table(reader, CATALOG, since=SINCE, user_id=503, now=NOW)
     assert "\n503: skipped, the stored files are damaged: " in one
-    assert "users/503/nights-2026-11.json: not valid JSON" in one
+    assert "user 503: nights-2026-11.json: not a sealed file" in one
 
 
 def test_asked_by_id_the_review_shows_only_that_person_under_their_id(reader: Store) -> None:
@@ -158,7 +160,7 @@ def test_the_tools_neither_lock_nor_write_in_a_data_dir_the_bot_holds(
     live: Store, reader: Store, tmp_path: Path
 ) -> None:
     with pytest.raises(DataDirBusy):
-        Store(live.data_dir).open()  # the bot's lock is really held
+        Store(live.data_dir, KEY).open()  # the bot's lock is really held
     live.settle()  # the bot's own background unlinks are not the tools' doing
     before = snapshot(live.data_dir)
     review_table(reader, CATALOG, since=SINCE, user_id=None, now=NOW)

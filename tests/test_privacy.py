@@ -1,6 +1,7 @@
 """Privacy, proved end to end: logs hold neither the token nor what people wrote, data files and
-folders are private to the bot's account, /delete leaves nothing behind, and documents only
-ever go to their owner's chat."""
+folders are private to the bot's account and hold nothing readable without the key, /delete
+leaves nothing behind (not even in copies made before it), and documents only ever go to their
+owner's chat."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import stat
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -23,9 +25,11 @@ from bot.app import BotApp, build_application, configure_logging, open_services
 from bot.config import Settings
 from bot.console import CONSOLE_USER, Console
 from bot.context import Services
+from bot.crypto import Keyring, Sealer, Unsealable
 from bot.fake_telegram import ApiError, Event, FakeBotAPI, FakeTelegram, Sent
-from bot.storage import TEMP_PREFIX
-from tests.conftest import CONTENT, Chat, FakeClock
+from bot.models import Night, Note, Pause, Person, Snooze, SuggestionRecord, Track
+from bot.storage import TEMP_PREFIX, Store
+from tests.conftest import CONTENT, KEY, Chat, FakeClock
 from tests.harness import collect_errors, start_held
 
 # Well-formed (digits, colon, 30+ characters) and never valid anywhere.
@@ -222,14 +226,16 @@ async def test_data_files_are_0600_and_folders_0700_even_without_a_umask(
     data_dir = settings.data_dir
     folders = [data_dir, *(p for p in data_dir.rglob("*") if p.is_dir())]
     files = [p for p in data_dir.rglob("*") if p.is_file()]
-    assert {data_dir / "users", data_dir / "users" / "501", data_dir / "users" / "502"} <= set(
-        folders
-    )
+    ring = services.diary.store.keyring
+    people = {data_dir / "users" / ring.folder_for(uid) for uid in (501, 502)}
+    assert {data_dir / "users", *people} <= set(folders)
     assert {p.name for p in files} >= {"profile.json", "nights-2026-11.json", ".lock"}
     for folder in folders:
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     for file in files:
         assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+    keyring = services.diary.store.keyring_path
+    assert keyring is not None and stat.S_IMODE(keyring.stat().st_mode) == 0o600
 
 
 def stored_files(data_dir: Path) -> dict[str, bytes]:
@@ -245,32 +251,121 @@ async def test_delete_leaves_no_trace_of_the_person_and_keeps_everyone_else(
     await full_conversation(gone, kept)
     await kept.send("/checkin")
     await kept.send("kept-marker my own note")
+    store = services.diary.store
     data_dir = services.settings.data_dir
+    gone_folder = f"users/{store.keyring.folder_for(gone.user_id)}/"
+    kept_folder = f"users/{store.keyring.folder_for(kept.user_id)}/"
 
     def kept_files() -> dict[str, bytes]:
         """The other person's records (a replaced file waiting for its unlink is not one)."""
         return {
             k: v
             for k, v in stored_files(data_dir).items()
-            if k.startswith("users/502/") and not Path(k).name.startswith(TEMP_PREFIX)
+            if k.startswith(kept_folder) and not Path(k).name.startswith(TEMP_PREFIX)
         }
 
     before = kept_files()
     # The other person imported a copy of the diary: from then on it is theirs, and stays.
-    assert any(NOTES[0].encode() in data for data in before.values())
+    assert any(NOTES[0] in [n.text for n in night.notes] for night in store.nights(502))
+    assert any(name.startswith(gone_folder) for name in stored_files(data_dir))
     [confirm] = await gone.send("/delete")
     await gone.press("Yes, erase everything", confirm)
     uid = str(gone.user_id)
+    assert not any(name.startswith(gone_folder) for name in stored_files(data_dir))
     for path in data_dir.rglob("*"):
         assert uid not in path.name, path
     for name, data in stored_files(data_dir).items():
         assert uid.encode() not in data, name
-        if not name.startswith("users/502/"):
-            for note in MARKERS:
-                assert note.encode() not in data, name
+        for note in MARKERS:
+            assert note.encode() not in data, name
     assert kept_files() == before
+    assert store.get_person(gone.user_id) is None and store.nights(gone.user_id) == []
     assert not any(name.endswith(f":{uid}") for name in services.jobs)
     assert gone.user_id not in services.pending_imports
+
+
+# Long ids: a short one could turn up by chance in random ciphertext.
+ANN, BEN = 731_942_605, 846_201_337
+
+
+def json_keys() -> list[bytes]:
+    """Every field name a stored record has, as it would appear in plain TinyDB JSON, plus
+    TinyDB's table names."""
+    names = {"profile", "nights", "meta", "schema_version"}
+    for model in (Person, Night, Note, SuggestionRecord, Pause, Snooze, Track):
+        names |= set(model.model_fields)
+    return [f'"{name}":'.encode() for name in sorted(names)]
+
+
+async def test_after_a_full_conversation_no_file_holds_a_note_an_id_or_a_field_name_in_clear(
+    app: BotApp, api: FakeBotAPI, services: Services
+) -> None:
+    await full_conversation(Chat(app, api, ANN), Chat(app, api, BEN))
+    store = services.diary.store
+    store.settle()
+    data_dir = services.settings.data_dir
+    assert store.keyring_path is not None
+    files = {**stored_files(data_dir), "<keyring>": store.keyring_path.read_bytes()}
+    assert len(files) == 7  # two profiles, a month each, the keyring, the store id, the lock
+    # What the same records are in plain JSON: the search below finds all of it there.
+    plain = json.dumps(store.document(BEN, "nights-2026-11.json")).replace(", ", ",")
+    plain = plain.replace('": ', '":')
+    assert NOTES[0] in plain and f'"user_id":{ANN}' not in plain
+    assert all(key in plain.encode() for key in (b'"notes":', b'"rating":', b'"text":'))
+    secrets = [*(note.encode() for note in (*NOTES, EDITED)), b"731942605", b"846201337"]
+    for name, data in files.items():
+        for secret in (*secrets, *json_keys()):
+            assert secret not in data, (name, secret)
+    for path in data_dir.rglob("*"):
+        assert "731942605" not in str(path) and "846201337" not in str(path), path
+    assert [n.text for night in store.nights(ANN) for n in night.notes][:1] == [NOTES[0]]
+
+
+async def test_after_delete_a_copy_of_data_dir_taken_before_cannot_be_read_with_the_master_key(
+    app: BotApp, api: FakeBotAPI, services: Services, tmp_path: Path
+) -> None:
+    gone, kept = Chat(app, api, ANN), Chat(app, api, BEN)
+    await full_conversation(gone, kept)
+    store = services.diary.store
+    store.settle()
+    assert store.keyring_path is not None
+    backup = tmp_path / "backup-before-delete"
+    shutil.copytree(services.settings.data_dir, backup)
+    folder = store.keyring.folder_for(ANN)
+    copied = {p.name: p.read_bytes() for p in (backup / "users" / folder).iterdir()}
+    assert {"profile.json", "nights-2026-11.json"} <= set(copied)
+
+    def opened_with_the_master_key() -> set[str]:
+        """The copied files any data key the master key unwraps from the keyring opens."""
+        assert store.keyring_path is not None
+        ring = Keyring.load(store.keyring_path, KEY)
+        opened = set()
+        for name, blob in copied.items():
+            for entry in ring.people():
+                with contextlib.suppress(Unsealable):
+                    Sealer(entry.key, folder).open(name, blob)
+                    opened.add(name)
+        return opened
+
+    assert opened_with_the_master_key() == set(copied)  # before /delete the copy reads
+    [confirm] = await gone.send("/delete")
+    await gone.press("Yes, erase everything", confirm)
+    assert opened_with_the_master_key() == set()
+    copy = Store(backup, KEY, keyring=store.keyring_path, read_only=True)
+    copy.open()
+    assert copy.user_ids() == [BEN] and copy.get_person(ANN) is None and copy.nights(ANN) == []
+    assert copy.get_person(BEN) is not None  # the rest of the copy still reads
+    assert folder.encode() not in store.keyring_path.read_bytes()
+
+
+async def test_privacy_says_in_plain_words_that_the_diary_is_encrypted_and_delete_reaches_copies(
+    chat: Chat,
+) -> None:
+    [privacy] = await chat.send("/privacy")
+    text = " ".join(privacy.text.split())
+    assert "encrypted with a key of your own" in text
+    assert "kept apart from the files" in text
+    assert "it destroys your key first, so every copy of your files, backups included" in text
 
 
 async def test_delete_also_forgets_an_import_waiting_for_yes(

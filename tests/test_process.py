@@ -7,7 +7,6 @@ cwd = a fresh temp folder, so a developer's `.env` in the repository cannot leak
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import TEMP_PREFIX, Store
-from tests.conftest import CONTENT, ROOT
+from tests.conftest import CONTENT, KEY, KEY_TEXT, ROOT
 from tests.fake_bot_api_server import FakeBotApiServer
 
 # Over real HTTP or in subprocesses: run by `make test`, skipped by `make test-fast`.
@@ -37,11 +36,23 @@ SETTING_NAMES = {
     "CONTENT_FILE",
     "DEFAULT_TIMEZONE",
     "LOG_LEVEL",
+    "DATA_KEY",
+    "DATA_KEY_FILE",
+    "KEYRING_FILE",
 }
 STARTUP = 20.0  # generous: a cold interpreter on a busy CI machine
 REPLY = 5.0
 EXIT = 5.0
 NOTE = "Fizzy calves again after the long drive home; tried chamomile tea"
+
+
+def key_file(tmp_path: Path, text: str = KEY_TEXT, name: str = "bot.key") -> Path:
+    """A master key file as production keeps one: outside DATA_DIR, mode 0600."""
+    path = tmp_path / name
+    if not path.exists():
+        path.write_text(text + "\n")
+        path.chmod(0o600)
+    return path
 
 
 def bot_env(tmp_path: Path, base_url: str, **overrides: str) -> dict[str, str]:
@@ -56,6 +67,7 @@ def bot_env(tmp_path: Path, base_url: str, **overrides: str) -> dict[str, str]:
         CONTENT_FILE=str(CONTENT),
         DEFAULT_TIMEZONE="Europe/Berlin",
         LOG_LEVEL="INFO",
+        DATA_KEY_FILE=str(key_file(tmp_path)),
     )
     env.update(overrides)
     return env
@@ -238,6 +250,9 @@ def test_a_person_sets_up_checks_in_and_reads_back_their_night_over_real_http(
         ("TELEGRAM_BOT_TOKEN", "not-a-token"),
         ("CONTENT_FILE", "{tmp}/missing/remedies.toml"),
         ("DATA_DIR", "{tmp}/a-regular-file/data"),
+        ("DATA_KEY_FILE", "{tmp}/missing.key"),
+        ("DATA_KEY_FILE", "{tmp}/data/inside.key"),
+        ("KEYRING_FILE", "{tmp}/data/keyring"),
     ],
 )
 def test_a_bad_setting_stops_start_up_with_one_line_naming_it(
@@ -355,17 +370,20 @@ SAVED = "Saved your note"
 
 def stored_notes(data_dir: Path) -> list[str]:
     """The person's notes as the bot would read them back."""
-    store = Store(data_dir, read_only=True)
+    store = Store(data_dir, KEY, read_only=True)
     store.open()
     return [note.text for night in store.nights(CHAT) for note in night.notes]
 
 
 def nothing_half_written(data_dir: Path) -> None:
-    """Every record file is complete JSON and no temp file of an interrupted write is left."""
-    records = [path for path in data_dir.rglob("*.json") if path.is_file()]
+    """Every record file opens (decrypts, complete JSON) and no temp file of an interrupted
+    write is left."""
+    store = Store(data_dir, KEY, read_only=True)
+    store.open()
+    records = [(uid, name) for uid in store.user_ids() for name in store.file_names(uid)]
     assert records, "nothing was stored at all"
-    for path in records:
-        assert isinstance(json.loads(path.read_text(encoding="utf-8")), dict), path
+    for uid, name in records:
+        assert isinstance(store.document(uid, name), dict), name
     assert list(data_dir.rglob(f"{TEMP_PREFIX}*")) == []
 
 

@@ -15,7 +15,7 @@ from bot.app import BotApp
 from bot.context import Services
 from bot.fake_telegram import FakeBotAPI
 from bot.jobs import JobKind, job_name
-from tests.conftest import CONTENT, ROOT, Chat, FakeClock
+from tests.conftest import CONTENT, KEY_TEXT, ROOT, Chat, FakeClock
 
 NIGHT = dt.date(2026, 11, 26)
 
@@ -176,7 +176,16 @@ def test_operator_review_and_export_work_while_the_bot_holds_the_data(
         "DATA_DIR": str(store.data_dir),
         "CONTENT_FILE": str(CONTENT),
     }
-    env.pop("TELEGRAM_BOT_TOKEN", None)
+    for name in ("TELEGRAM_BOT_TOKEN", "DATA_KEY", "DATA_KEY_FILE", "KEYRING_FILE"):
+        env.pop(name, None)
+    for command in (["review"], ["export", "--out", str(tmp_path / "no-key")]):
+        keyless = subprocess.run(
+            [sys.executable, "-m", "bot", *command],
+            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60, check=False,
+        )  # fmt: skip
+        assert keyless.returncode == 2 and keyless.stdout == ""
+        assert keyless.stderr.startswith(f"error: {command[0]} needs the bot's data key: ")
+    env["DATA_KEY"] = KEY_TEXT  # the same key as the bot's
     review = subprocess.run(
         [sys.executable, "-m", "bot", "review", "--since", "3660d"],
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60, check=False,

@@ -12,7 +12,6 @@ CRASH_TEST_ROUNDS (default 50) sets the number of kills; CRASH_TEST_SEED replays
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import random
 import signal
@@ -26,7 +25,7 @@ import pytest
 from bot.models import SCHEMA_VERSION, Night, Person
 from bot.storage import TEMP_PREFIX, Store
 from tests import crash_writer
-from tests.conftest import ROOT
+from tests.conftest import KEY, ROOT
 
 # Over real HTTP or in subprocesses: run by `make test`, skipped by `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -70,12 +69,12 @@ class Acks:
 
 
 def stored_files_parse(data_dir: Path) -> None:
-    """Every record file is complete JSON (temp files may be torn: they are not records)."""
-    for path in (data_dir / "users").glob("*/*.json"):
-        if path.name.startswith(TEMP_PREFIX):
-            continue
-        with path.open(encoding="utf-8") as handle:
-            assert isinstance(json.load(handle), dict), path
+    """Every record file opens: it decrypts to complete JSON (temp files may be torn: they are
+    not records)."""
+    store = Store(data_dir, KEY, read_only=True)
+    for user_id in store.user_ids():
+        for name in store.file_names(user_id):
+            assert isinstance(store.document(user_id, name), dict), (user_id, name)
 
 
 def temp_files(data_dir: Path) -> list[Path]:
@@ -90,11 +89,13 @@ def check_store(data_dir: Path, acks: Acks, *, in_flight_may_be_stored: bool = T
     # One write at a time: a kill interrupts at most one, and earlier ones were cleared.
     assert len(leftovers) <= 1, f"temp files pile up: {leftovers}"
     # Replaced files wait under a temp name for the background unlink; it keeps up with the
-    # writes (one unlink per write), so only the last few can be waiting at a kill.
+    # writes (one unlink per write), so only the last few can be waiting at a kill. How few
+    # depends on how the machine schedules that thread: on a loaded 2-core machine up to 6 were
+    # seen (before and after encryption); a reaper that stopped would leave one per write.
     replaced = [p for p in temp_files(data_dir) if p.name.endswith(".old")]
-    assert len(replaced) <= 4, f"replaced files pile up: {replaced}"
+    assert len(replaced) <= 12, f"replaced files pile up: {replaced}"
     stored_files_parse(data_dir)
-    store = Store(data_dir)
+    store = Store(data_dir, KEY)
     store.open()  # raises DataDirBusy if the killed writer still held the lock
     try:
         assert temp_files(data_dir) == [], "Store.open() left temp files behind"
@@ -208,10 +209,14 @@ def test_a_kill_during_the_first_write_of_a_file_still_leaves_its_schema_version
     data_dir, acks = run_until_it_kills_itself(tmp_path, "--die-in-op", "0", "--at-replace", "1")
     assert acks.acked == []
     check_store(data_dir, acks)
-    for path in (data_dir / "users").glob("*/*.json"):
-        document = json.loads(path.read_text(encoding="utf-8"))
+    store = Store(data_dir, KEY, read_only=True)
+    files = [(uid, name) for uid in store.user_ids() for name in store.file_names(uid)]
+    assert files
+    for user_id, name in files:
+        document = store.document(user_id, name)
+        assert document is not None
         assert document.get("meta", {}).get("1", {}).get("schema_version") == SCHEMA_VERSION, (
-            f"{path.relative_to(data_dir)} has no schema_version"
+            f"user {user_id}: {name} has no schema_version"
         )
 
 
@@ -236,12 +241,12 @@ class Interrupted(BaseException):
 def test_a_write_interrupted_before_the_rename_leaves_the_previous_file_readable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, error: BaseException
 ) -> None:
-    store = Store(tmp_path / "data")
+    store = Store(tmp_path / "data", KEY)
     store.open()
     person = Person(user_id=5, chat_id=5, created_at=AT)
     store.save_person(person)
     store.save_night(5, night(3))
-    nights_file = tmp_path / "data" / "users" / "5" / "nights-2026-11.json"
+    nights_file = store.users_dir / store.keyring.folder_for(5) / "nights-2026-11.json"
     before = nights_file.read_bytes()
 
     def fail(*args: object) -> None:
