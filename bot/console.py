@@ -1,9 +1,10 @@
 """The offline console chat: the real bot over an in-process fake Telegram, in a terminal.
 
-Bot messages are printed; inline buttons are shown numbered and pressed by typing the number
-(a button labelled with a number, like the 0-10 ratings, is pressed by typing that number);
-documents are saved under DATA_DIR/console-documents; `/location LAT LON` shares a location;
-Ctrl-D or /quit ends the chat. The console's diary is encrypted like the bot's, with a key of
+Bot messages are printed; the newest message's inline buttons are shown numbered and pressed by
+typing the number (a button labelled with a number, like the 0-10 ratings, by typing that
+number); documents are saved under DATA_DIR/console-documents with a name of their own;
+`/send FILE` sends a file (for /import); `/location LAT LON` shares a location; Ctrl-D or /quit
+ends the chat. The console's diary is encrypted like the bot's, with a key of
 its own (DATA_DIR/console.key, made on first run, outside its data folder DATA_DIR/console).
 """
 
@@ -32,9 +33,14 @@ WAIT_FOR_REPLY = 60.0
 LAST_GROUP = 1000
 BANNER = (
     "RLS bedtime companion: console chat (no Telegram account needed).\n"
-    "Type as you would in Telegram; start with /start. Press a button by typing its number.\n"
-    "Share a location with /location 52.52 13.40. Quit with /quit or Ctrl-D.\n"
+    "Type as you would in Telegram; start with /start. Press a button of the newest message by\n"
+    "typing its number. Send a file with /send PATH (e.g. for /import); share a location with\n"
+    "/location 52.52 13.40. Quit with /quit or Ctrl-D.\n"
+    "To see an evening check-in now, set /time to a minute from now and wait; after you rated\n"
+    "it, set /wake to a minute from now for the morning follow-up.\n"
 )
+# What a saved document is, from its first bytes, when Telegram's file name does not say.
+_KINDS = ((b"\x89PNG", ".png"), (b"%PDF", ".pdf"), (b"{", ".json"), (b"\xef\xbb\xbf", ".csv"))
 
 
 def plain(html: str) -> str:
@@ -105,12 +111,7 @@ class Console:
         if sent is None or sent.chat_id != CONSOLE_USER:
             return
         if event.kind == "document" and sent.document is not None:
-            self.documents.mkdir(parents=True, exist_ok=True, mode=0o700)
-            path = self.documents / Path(sent.document[0]).name
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            os.fchmod(fd, 0o600)  # also when the file was already there
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(sent.document[1])
+            path = self._save(*sent.document)
             self._print(f"🤖 [document saved to {path}]")
             if sent.caption:
                 self._print("   " + plain(sent.caption))
@@ -127,15 +128,36 @@ class Console:
         if sent.reply_buttons:
             self._print("   type one of: " + " | ".join(sent.reply_buttons))
 
+    def _save(self, name: str, data: bytes) -> Path:
+        """Write a document under its own name (an extension from its content when the name has
+        none; -2, -3, ... when a file of that name exists: nothing is overwritten)."""
+        self.documents.mkdir(parents=True, exist_ok=True, mode=0o700)
+        base = Path(name).name
+        stem, suffix = Path(base).stem, Path(base).suffix
+        if not suffix or suffix == ".octet-stream":  # e.g. application.octet-stream
+            stem = "rls-report" if data.startswith(b"\x89PNG") else "rls-document"
+            suffix = next((ext for magic, ext in _KINDS if data.startswith(magic)), ".bin")
+        path, count = self.documents / f"{stem}{suffix}", 1
+        while True:
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                break
+            except FileExistsError:
+                count += 1
+                path = self.documents / f"{stem}-{count}{suffix}"
+        os.fchmod(fd, 0o600)  # whatever the umask
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return path
+
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
     def active_keyboard(self) -> Sent | None:
-        """The newest message that still has inline buttons."""
-        for sent in reversed(self.api.sent_to(CONSOLE_USER)):
-            if sent.buttons:
-                return sent
-        return None
+        """The newest message, if it has inline buttons: a typed number presses one of those,
+        never a button of an older message (that would change an answer out of sight)."""
+        messages = self.api.sent_to(CONSOLE_USER)
+        return messages[-1] if messages and messages[-1].buttons else None
 
     def handle(self, line: str) -> bool:
         """Turn one typed line into an update; False means quit."""
@@ -149,6 +171,10 @@ class Console:
             coords = {"latitude": float(location[1]), "longitude": float(location[2])}
             self.api.send_message(CONSOLE_USER, {"location": coords}, language_code="en")
             return True
+        attachment = re.fullmatch(r"/send\s+(.+)", line)
+        if attachment:
+            self._send_file(Path(attachment[1].strip()).expanduser())
+            return True
         keyboard = self.active_keyboard()
         if keyboard is not None and line.isdigit():
             for number, _, data in button_numbers(keyboard):
@@ -157,6 +183,16 @@ class Console:
                     return True
         self.api.send_text(CONSOLE_USER, line, language_code="en")
         return True
+
+    def _send_file(self, path: Path) -> None:
+        """`/send PATH`: the person sends a file, as a Telegram document."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self._print(f"   (cannot read {path}: {exc.strerror})")
+            return
+        mime = "application/json" if path.suffix == ".json" else "application/octet-stream"
+        self.api.send_document(CONSOLE_USER, path.name, data, mime, language_code="en")
 
 
 def _read_lines(app: BotApp, console: Console, loop: asyncio.AbstractEventLoop) -> None:

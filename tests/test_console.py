@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -72,3 +73,42 @@ def test_quit_ends_the_console_cleanly(tmp_path: Path) -> None:
     assert "/checkin" in result.stdout
     assert "Hello! I'm a bedtime companion" not in result.stdout
     assert "Traceback" not in result.stderr
+
+
+SET_UP = ["/start", "1", "Europe/Berlin", "22:00"]
+
+
+def test_a_typed_digit_presses_only_the_newest_messages_buttons(tmp_path: Path) -> None:
+    # /settings shows buttons; the note's confirmation comes after it and has none.
+    result = run_console(tmp_path, [*SET_UP, "/settings", "legs calm", "2", "/settings"])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Saved your note" in out
+    # "2" was a note (there was no check-in to rate), not the settings' second button.
+    assert out.count("Saved your note") + out.count("Saved as a note") == 2
+    assert out.rstrip().count("22:00") >= 2, "the check-in time is unchanged"
+
+
+def test_documents_keep_a_name_and_extension_and_are_never_overwritten(tmp_path: Path) -> None:
+    result = run_console(tmp_path, [*SET_UP, "/checkin", "6", "/report", "/report"])
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "data" / "console-documents"
+    charts = sorted(p.name for p in folder.glob("*.png"))
+    assert len(charts) == 2, sorted(p.name for p in folder.iterdir())
+    assert all(name.startswith("rls-report") for name in charts)
+    assert not list(folder.glob("*.octet-stream"))
+
+
+def test_send_sends_a_file_so_an_export_can_be_imported(tmp_path: Path) -> None:
+    first = run_console(tmp_path, [*SET_UP, "/checkin", "6", "a night to carry over", "/export"])
+    assert first.returncode == 0, first.stderr
+    [exported] = (tmp_path / "data" / "console-documents").glob("*.json")
+    diary = tmp_path / "diary.json"
+    diary.write_bytes(exported.read_bytes())
+    shutil.rmtree(tmp_path / "data")  # a new console: the note can only come from the file
+    again = run_console(
+        tmp_path, [*SET_UP, "/import", f"/send {diary}", "1", "/history", "/send /no/such/file"]
+    )
+    assert again.returncode == 0, again.stderr
+    assert "a night to carry over" in again.stdout
+    assert "cannot read /no/such/file" in again.stdout

@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -46,6 +47,17 @@ def get(url: str) -> tuple[int, dict[str, Any]]:
             return answer.status, json.loads(answer.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
+
+
+def until_ready(url: str, timeout: float = 10.0) -> tuple[int, dict[str, Any]]:
+    """GET /readyz until it says ready (the scheduler starts a moment after setWebhook or the
+    first poll), or the timeout passes; the last answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status, body = get(url)
+        if status == 200 or time.monotonic() > deadline:
+            return status, body
+        time.sleep(0.1)
 
 
 def post_update(url: str, update: dict[str, Any], secret: str | None) -> int:
@@ -97,7 +109,7 @@ def test_webhook_mode_sets_the_secret_and_refuses_posts_without_it(
         assert params["url"] == hook
         assert params["secret_token"] == SECRET
         assert not server.calls("getUpdates"), "webhook mode never polls"
-        status, ready = get(f"http://127.0.0.1:{health}/readyz")
+        status, ready = until_ready(f"http://127.0.0.1:{health}/readyz")
         assert status == 200 and ready["ready"], ready
 
         # Without the secret, or with a wrong one: refused, and nothing happens.
@@ -124,7 +136,7 @@ def test_health_endpoints_answer_in_polling_mode_without_anything_personal(
     try:
         server.wait_for_call("getUpdates", STARTUP)
         assert get(f"http://127.0.0.1:{health}/healthz") == (200, {"alive": True})
-        status, body = get(f"http://127.0.0.1:{health}/readyz")
+        status, body = until_ready(f"http://127.0.0.1:{health}/readyz")
         assert status == 200 and body["ready"], body
         assert set(body["checks"]) == {"storage_lock", "content", "scheduler", "bot_api"}
         assert all(check["ok"] for check in body["checks"].values())
