@@ -76,16 +76,40 @@ def _zone_index() -> dict[str, str]:
 
 
 def parse_timezone(text: str) -> str:
-    """An IANA zone name from `Europe/Berlin`, `europe/berlin`, `New York` or `Berlin`."""
+    """An IANA zone name from `Europe/Berlin`, `europe/berlin`, `New York` or `Berlin`.
+
+    BadInput("timezone") when it is not a zone or a zone's city; BadInput("zone_abbreviation")
+    for a zone that is no place (CET, UTC, EST, Etc/GMT+1): it would leave the person's country,
+    and with it their crisis lines, unknown. An old alias (US/Eastern, Asia/Calcutta) means
+    its canonical zone.
+    """
     key = re.sub(r"\s+", "_", text.strip()).lower()
     name = _zone_index().get(key)
     if name is None:
         raise BadInput("timezone")
+    if name not in zone_countries():
+        canonical = _canonical_zones().get(_zone_bytes(name)) if "/" in name else None
+        if canonical is None or name.startswith("Etc/"):
+            raise BadInput("zone_abbreviation")
+        name = canonical
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise BadInput("timezone") from None
     return name
+
+
+def _zone_bytes(name: str) -> bytes:
+    try:
+        return resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return b""
+
+
+@cache
+def _canonical_zones() -> dict[bytes, str]:
+    """A zone's rules (its tzdata file) -> the canonical zone with a country that has them."""
+    return {_zone_bytes(name): name for name in sorted(zone_countries(), reverse=True)}
 
 
 def zone_at(latitude: float, longitude: float) -> str | None:

@@ -27,6 +27,7 @@ from bot.handlers.flags import check_text
 from bot.jobs import cancel
 from bot.keyboards import Action, Press, SettingsChoice
 from bot.models import Awaiting, Person
+from bot.places import find_place
 
 SETTINGS_PAUSE_NIGHTS = 7
 
@@ -88,15 +89,21 @@ async def ask_timezone(context: Ctx, person: Person) -> None:
 async def accept_timezone(context: Ctx, person: Person, typed: str, *, located: bool) -> None:
     """Set the zone from typed text or a location; correct politely when unknown."""
     was_ready = person.ready
+    place = None
     try:
         person = diary(context).set_timezone(person.user_id, typed, now=now(context))
     except BadInput as error:
-        await send(context, person.chat_id, bad_input_text(error, typed))
-        return
+        # Not a zone or a zone's city: perhaps another city ("Munich", "Boston").
+        place = await find_place(typed) if error.args == ("timezone",) and typed else None
+        if place is None:
+            await send(context, person.chat_id, bad_input_text(error, typed))
+            return
+        person = diary(context).set_timezone(person.user_id, place.timezone, now=now(context))
     assert person.tz is not None
-    text = (texts.timezone_from_location if located else texts.timezone_set)(
-        person.tz, now(context)
-    )
+    if located:
+        text = texts.timezone_from_location(person.tz, now(context))
+    else:
+        text = texts.timezone_set(person.tz, now(context), place)
     await send(context, person.chat_id, text, ReplyKeyboardRemove())
     apply_schedule(context, person)
     if person.ready and was_ready:

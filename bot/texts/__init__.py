@@ -23,6 +23,7 @@ from bot.models import (
     Response,
     Trigger,
 )
+from bot.places import Place
 from bot.red_flags import CrisisEntry
 from bot.schedule import format_time
 from bot.trends import DoctorReason
@@ -118,10 +119,17 @@ SHARE_LOCATION_BUTTON = "Share my location"
 OTHER_ZONE_HINT = "Or type your zone, for example Europe/Madrid."
 
 
-def timezone_set(tz: str, now: dt.datetime) -> str:
-    """Confirmation with the local time, so a wrong zone is obvious at once."""
+def timezone_set(tz: str, now: dt.datetime, place: Place | None = None) -> str:
+    """Confirmation with the local time (and the city it was found from), so a wrong zone is
+    obvious at once."""
     local = now.astimezone(ZoneInfo(tz))
-    return f"Time zone set to <b>{esc(tz)}</b> (it's {local:%H:%M} there now)."
+    where = f", from {esc(place.name)} ({esc(place.country)})" if place is not None else ""
+    return (
+        f"Time zone set to <b>{esc(tz)}</b>{where} (it's {local:%H:%M} there now). Not right? "
+        "Type your city or a zone such as <code>Europe/Berlin</code>."
+        if place is not None
+        else f"Time zone set to <b>{esc(tz)}</b> (it's {local:%H:%M} there now)."
+    )
 
 
 def timezone_from_location(tz: str, now: dt.datetime) -> str:
@@ -166,9 +174,16 @@ def bad_input(kind: str, text: str = "") -> str:
     shown = f" “{esc(_cut(text, 40))}”" if text.strip() else ""
     if kind == "timezone":
         return (
-            f"I don't know the time zone{shown}. Please use a name like Europe/Berlin, "
-            "America/New_York or Australia/Sydney, for example "
+            f"I don't know a city or time zone called{shown}. Please type your city (a nearby "
+            "larger one is fine), share your location, or use a zone name, for example "
             "<code>/timezone Europe/Berlin</code>. Nothing was changed."
+        )
+    if kind == "zone_abbreviation":
+        return (
+            f"{shown.strip() or 'That'} is a time zone abbreviation, not a place. Please type "
+            "your city instead (for example <code>Berlin</code> or <code>Boston</code>): I "
+            "need the place to follow its daylight saving and to show the right crisis lines "
+            "for your country. Nothing was changed."
         )
     if kind == "wake":
         return (
