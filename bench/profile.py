@@ -60,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             profile.enable()
             from bot.app import build_application, open_services
+            from bot.booking import restore_all
             from bot.config import Settings
-            from bot.jobs import restore_all
 
             from bench.harness import TOKEN
 
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
                 t = time.perf_counter()
                 if profiled:
                     profile.enable()
-                diary.add_note(user_id, rng.choice(NOTES), at)
+                diary.notes.add(user_id, rng.choice(NOTES), at)
             elif args.what == "rating":
                 at = resolve_local(LAST_NIGHT, dt.time(23), zone)
                 diary.store.save_night(
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                 t = time.perf_counter()
                 if profiled:
                     profile.enable()
-                diary.rate(user_id, LAST_NIGHT, 6, at)
+                diary.evening.rate(user_id, LAST_NIGHT, 6, at)
             else:  # what send_evening does before it sends, on a night not yet stored
                 key = tonight + dt.timedelta(days=index // people)
                 at = resolve_local(key, person.checkin_time or dt.time(22), zone)
@@ -126,8 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                 if profiled:
                     profile.enable()
                 diary.person(user_id)
-                diary.claim_weekly(user_id, key)
-                diary.open_evening(user_id, key, at, PromptSource.SCHEDULE)
+                diary.evening.due(user_id, at, PromptSource.SCHEDULE, at)
             profile.disable()
             return (time.perf_counter() - t) * 1000
 

@@ -81,7 +81,7 @@ def per_person(
                 now = _evening(person)
                 text = rng.choice(NOTES)
                 t = time.perf_counter()
-                diary.add_note(user_id, text, now)
+                diary.notes.add(user_id, text, now)
                 times["note"][size].append((time.perf_counter() - t) * 1000)
 
                 user_id = uid(rng.randrange(size))
@@ -92,7 +92,7 @@ def per_person(
                     user_id, Night(night=LAST_NIGHT, tz=person.tz, prompted_at=now)
                 )
                 t = time.perf_counter()
-                result = diary.rate(user_id, LAST_NIGHT, 6, now)
+                result = diary.evening.rate(user_id, LAST_NIGHT, 6, now)
                 times["rating"][size].append((time.perf_counter() - t) * 1000)
                 assert result.night.rating == 6
         took = time.perf_counter() - started

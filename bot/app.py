@@ -17,18 +17,19 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
-from bot import handlers, jobs, recovery, texts
+from bot import booking, handlers, recovery, texts
 from bot.checkins import Diary
 from bot.config import Settings
 from bot.content import load_catalog
 from bot.context import BotData, Clock, Ctx, Services, context_types, system_clock
 from bot.errors import ContentError, DamagedRecord
 from bot.handlers.guard import judge_arrival
-from bot.health import PING_EVERY, HealthServer, TrackedRequest, api_check
+from bot.health import PING_EVERY, HealthServer, api_check
 from bot.ordering import ChatOrderedProcessor
 from bot.ratelimit import FairLimiter
 from bot.red_flags import load_crisis, load_red_flags
 from bot.storage import Store
+from bot.transport import TelegramTransport
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +122,8 @@ def build_application(
             services.last_api_ok = time.monotonic()
 
         builder = builder.request(
-            TrackedRequest(answered, connection_pool_size=256)
-        ).get_updates_request(TrackedRequest(answered))
+            TelegramTransport(answered, connection_pool_size=256)
+        ).get_updates_request(TelegramTransport(answered))
     if rate_limit:
         builder = builder.rate_limiter(FairLimiter())
     app: BotApp = builder.build()
@@ -149,7 +150,10 @@ async def _post_init(app: BotApp) -> None:
     if settings.webhook_url is not None and app.job_queue is not None:
         # Nothing else calls Telegram while nobody writes: a ping keeps /readyz meaningful.
         app.job_queue.run_repeating(_ping, interval=PING_EVERY, first=PING_EVERY, name="ping")
-    jobs.start_watchdog(app.job_queue)
+    if app.job_queue is not None:
+        # Running before the jobs are rebuilt, the scheduler finds a job by its name at once
+        # (a stopped one searches a list of jobs waiting to be added).
+        await app.job_queue.start()
     services.restored = asyncio.create_task(_restore(app, services.clock()), name="restore")
     services.restored.add_done_callback(_report_restore)
 
@@ -200,7 +204,7 @@ async def _restore(app: BotApp, started: dt.datetime) -> None:
         if found is not None:
             damaged.append(found)
 
-    await jobs.restore_all(services, app.job_queue, started, on_damage=set_aside)
+    await booking.restore_all(services, app.job_queue, started, on_damage=set_aside)
     for user_id, profile in damaged:
         await recovery.apologize(app.bot, user_id, profile)
     assert app.job_queue is not None

@@ -93,8 +93,7 @@ def report_png(nights: Sequence[Night], catalog: Catalog, end: dt.date, days: in
             x
             for x, d in zip(xs, dates, strict=True)
             if (n := by_day.get(d)) is not None
-            and n.tried is True
-            and n.morning_remedy is not None
+            and n.tried_remedy is not None
             and n.helped == helped
         ]
         if not marks:

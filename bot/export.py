@@ -41,7 +41,7 @@ def _flag(value: bool | None) -> str:
 
 def night_row(night: Night, catalog: Catalog) -> dict[str, str]:
     """One CSV row."""
-    current = night.current_suggestion
+    current = night.answer_suggestion
     remedy = catalog.get(current.remedy_id) if current else None
     return {
         "night_date": night.night.isoformat(),

@@ -21,6 +21,7 @@ from typing import Any
 from telegram.request import BaseRequest, RequestData
 
 from bot.clock import Clock, system_clock
+from bot.transport import check_answer
 
 JSON = dict[str, Any]
 BOT_USER: JSON = {
@@ -562,4 +563,6 @@ class FakeTelegram(BaseRequest):
                 key: (value[0], value[1]) for key, value in request_data.multipart_data.items()
             }
         status, body = await self.api.call(api_method, params)
-        return status, json.dumps(body).encode()
+        payload = json.dumps(body).encode()
+        check_answer(status, payload)  # as the real transport does (bot/transport.py)
+        return status, payload

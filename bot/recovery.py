@@ -18,9 +18,9 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot import texts
+from bot.booking import YIELD_EVERY
 from bot.context import Ctx, Services
 from bot.errors import DamagedRecord
-from bot.jobs import YIELD_EVERY
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def set_aside(services: Services, error: DamagedRecord) -> tuple[int, bool] | No
         return None
     user_id = int(path.parent.name)
     if path.name != "profile.json":
-        services.diary.retrack(user_id)  # the set-aside nights no longer count
+        services.diary.morning.retrack(user_id)  # the set-aside nights no longer count
     log.error(
         "user %s: %s was damaged (%s) and was moved aside to %s; they start afresh",
         user_id,

@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.errors import BadInput
+from bot.errors import BadInput, Problem
 
 UTC = dt.UTC
 CATCH_UP_WINDOW = dt.timedelta(hours=2)
@@ -24,15 +24,15 @@ def parse_time(text: str) -> dt.time:
     """Read `22:30`, `22.30`, `9pm`, `21` as a local time of day; raise BadInput otherwise."""
     match = _TIME.match(text)
     if not match:
-        raise BadInput("time")
+        raise BadInput(Problem.CHECKIN_TIME)
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     suffix = (match.group(3) or "").lower().replace(".", "")
     if suffix:
         if not 1 <= hour <= 12:
-            raise BadInput("time")
+            raise BadInput(Problem.CHECKIN_TIME)
         hour = hour % 12 + (12 if suffix == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise BadInput("time")
+        raise BadInput(Problem.CHECKIN_TIME)
     return dt.time(hour, minute)
 
 
@@ -80,11 +80,11 @@ def parse_timezone(text: str) -> str:
     key = re.sub(r"\s+", "_", text.strip()).lower()
     name = _zone_index().get(key)
     if name is None:
-        raise BadInput("timezone")
+        raise BadInput(Problem.TIMEZONE)
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput("timezone") from None
+        raise BadInput(Problem.TIMEZONE) from None
     return name
 
 

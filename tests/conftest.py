@@ -14,12 +14,12 @@ from hypothesis import settings as hypothesis_settings
 from telegram import Update
 
 from bot import throttle
-from bot.app import BotApp, build_application, open_services
+from bot.app import BotApp, open_services
 from bot.config import Settings
 from bot.context import Services
 from bot.errors import DamagedRecord
 from bot.fake_telegram import FakeBotAPI, FakeTelegram, Sent
-from tests.harness import collect_errors, start_held
+from tests.harness import started
 
 # Property tests explore the same examples on every run: CI results never depend on luck.
 hypothesis_settings.register_profile("repeatable", derandomize=True, deadline=None)
@@ -179,14 +179,10 @@ def api(clock: FakeClock) -> FakeBotAPI:
 
 @pytest.fixture
 async def app(services: Services, api: FakeBotAPI) -> AsyncIterator[BotApp]:
-    application = build_application(services, request=FakeTelegram(api), rate_limit=False)
     # A damaged file surfaces as an error by design: bot.recovery sets it aside and apologises
     # (tests/test_damaged.py). Anything else a handler raises is a bug.
-    errors = collect_errors(application, ignore=(DamagedRecord,))
-    await start_held(application)
-    yield application
-    await application.stop()
-    await application.shutdown()
+    async with started(services, FakeTelegram(api), ignore=(DamagedRecord,)) as (app, errors):
+        yield app
     assert not errors, f"handlers raised: {errors!r}"
 
 

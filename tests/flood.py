@@ -37,9 +37,9 @@ def prepare(data_dir: Path, *people: int, at: str = "22:00") -> None:
         diary = Diary(store, load_catalog(CONTENT), random.Random(1))
         since = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
         for chat in people:
-            diary.consent(chat, chat, "en", since)
-            diary.set_timezone(chat, "Europe/Berlin", now=since)
-            diary.set_checkin_time(chat, at, now=since)
+            diary.people.consent(chat, chat, "en", since)
+            diary.people.set_timezone(chat, "Europe/Berlin", now=since)
+            diary.people.set_checkin_time(chat, at, now=since)
     finally:
         store.close()
 

@@ -26,13 +26,13 @@ from hypothesis import strategies as st
 from telegram import Update
 
 from bot import texts
-from bot.app import BotApp, build_application
+from bot.app import BotApp
 from bot.context import Services
 from bot.fake_telegram import FakeBotAPI, FakeTelegram, Sent
 from bot.keyboards import Action
 from bot.storage import TEMP_PREFIX
 from tests.conftest import FakeClock
-from tests.harness import start_held
+from tests.harness import started
 
 JSON = dict[str, Any]
 Stage = Literal["new", "started", "checkin_open", "card_shown"]
@@ -140,9 +140,12 @@ class Referee:
 
     async def run_jobs(self, user_id: int) -> None:
         """Run the person's booked jobs now; they may write to that person only."""
-        for name in [n for n in self.services.jobs if n.endswith(f":{user_id}")]:
+        assert self.app.job_queue is not None
+        for booked in [
+            j for j in self.app.job_queue.jobs() if str(j.name).endswith(f":{user_id}")
+        ]:
             before = len(self.api.replies)
-            await self.services.jobs[name].run(self.app)
+            await booked.run(self.app)
             self.check(self.api.replies[before:], user_id, None)
 
     def check(self, replies: list[Reply], writes_to: int, query: JSON | None) -> None:
@@ -197,7 +200,7 @@ class Referee:
         """A new person brought to `stage`; the same choices as in every other example."""
         user_id = next(self.ids)
         self.errors.clear()  # each example starts clean; a failure is reported by its own
-        self.services.diary.rng.seed(7)
+        self.services.diary.core.rng.seed(7)
         if stage != "new":
             await self.say(user_id, "/start")
         if stage in ("checkin_open", "card_shown"):
@@ -638,11 +641,8 @@ async def test_a_button_under_a_message_the_bot_can_no_longer_reach_still_works(
 async def bare_app(services: Services, api: RecordingAPI) -> AsyncIterator[BotApp]:
     """The Application of the `app` fixture, for tests of known crashes: the referee reports
     them (the `app` fixture would report them again as a teardown error)."""
-    application = build_application(services, request=FakeTelegram(api), rate_limit=False)
-    await start_held(application)
-    yield application
-    await application.stop()
-    await application.shutdown()
+    async with started(services, FakeTelegram(api)) as (application, _errors):
+        yield application
 
 
 @pytest.fixture

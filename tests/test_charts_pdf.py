@@ -162,7 +162,7 @@ def pdf_text(pdf: bytes) -> str:
 
 def test_the_doctor_summary_is_one_a4_page_with_the_diary_in_numbers() -> None:
     nights = month()
-    nights[0] = nights[0].model_copy(update={"red_flags": ("chest_pain",)})
+    nights[0] = nights[0].replace(**{"red_flags": ("chest_pain",)})
     pdf = summary_pdf(
         period(nights, 28),
         tz="Europe/Berlin",
@@ -208,7 +208,7 @@ def test_a_year_with_many_ideas_and_warning_signs_still_fits_one_page() -> None:
         )
         for i in range(40)
     )
-    catalog = CATALOG.model_copy(update={"remedies": CATALOG.remedies + extra})
+    catalog = CATALOG.replace(**{"remedies": CATALOG.remedies + extra})
     nights = [
         night(
             END - dt.timedelta(days=i),
@@ -247,7 +247,7 @@ def test_titles_outside_latin1_are_transliterated_instead_of_crashing() -> None:
             "title": "“Cool” ‘pack’… 🧊 on Łódź legs",
         }
     )
-    catalog = CATALOG.model_copy(update={"remedies": (*CATALOG.remedies, odd)})
+    catalog = CATALOG.replace(**{"remedies": (*CATALOG.remedies, odd)})
     nights = [night(END, 5, tried="odd", helped=Helped.CLEARLY, flags=("heart",))]
     pdf = summary_pdf(
         period(nights, 7, catalog),

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from bot.app import BotApp, build_application, open_services
+from bot.app import BotApp
 from bot.config import Settings
 from bot.context import Services
 from bot.fake_telegram import FakeBotAPI, FakeTelegram
 from bot.models import Night, Note, Person
 from bot.storage import Store
 from tests.conftest import Chat, FakeClock
-from tests.harness import start_held
+from tests.harness import job_names, process
 
 NOW = dt.datetime(2026, 11, 26, 19, 0, tzinfo=dt.UTC)
 A, B, C = 101, 102, 103
@@ -56,13 +56,8 @@ async def damaged_app(
     settings: Settings, clock: FakeClock, api: FakeBotAPI
 ) -> AsyncIterator[tuple[BotApp, Services]]:
     prepare(settings.data_dir)
-    services = open_services(settings, clock=clock, seed=1)
-    app = build_application(services, request=FakeTelegram(api), rate_limit=False)
-    await start_held(app)
-    yield app, services
-    await app.stop()
-    await app.shutdown()
-    services.diary.store.close()
+    async with process(settings, clock, FakeTelegram(api), seed=1) as (app, services, _errors):
+        yield app, services
 
 
 async def test_damaged_files_are_set_aside_with_an_apology_and_others_are_served(
@@ -71,7 +66,7 @@ async def test_damaged_files_are_set_aside_with_an_apology_and_others_are_served
     settings: Settings,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    app, services = damaged_app
+    app, _services = damaged_app
     users = settings.data_dir / "users"
     # A: the profile was moved aside at start-up, with a log line and an apology.
     assert not (users / str(A) / "profile.json").exists()
@@ -89,8 +84,8 @@ async def test_damaged_files_are_set_aside_with_an_apology_and_others_are_served
     assert [s.text for s in api.sent_to(B)] == [texts.DAMAGED_NIGHTS]
     # C was never bothered, and everyone can go on.
     assert api.sent_to(C) == []
-    assert f"evening:{C}" in services.jobs and f"evening:{B}" in services.jobs
-    assert f"evening:{A}" not in services.jobs
+    assert {f"evening:{C}", f"evening:{B}"} <= job_names(app)
+    assert f"evening:{A}" not in job_names(app)
     a, b, c = (Chat(app, api, uid) for uid in (A, B, C))
     [welcome] = await a.send("/start")
     assert welcome.buttons, "A starts afresh with the welcome and consent button"

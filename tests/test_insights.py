@@ -79,7 +79,7 @@ def outcome(tried: int, **fields_: object) -> RemedyOutcome:
 
 
 def catalog_with(*remedies: Remedy) -> Catalog:
-    return CATALOG.model_copy(update={"remedies": (*CATALOG.remedies, *remedies)})
+    return CATALOG.replace(**{"remedies": (*CATALOG.remedies, *remedies)})
 
 
 # -- remedy outcomes ------------------------------------------------------------------------

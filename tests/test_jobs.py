@@ -20,14 +20,14 @@ import pytest
 from telegram.ext import Job
 
 from bot import keyboards, schedule, texts
-from bot.app import BotApp, build_application, open_services
+from bot.app import BotApp
+from bot.booking import Due, JobKind
 from bot.config import Settings
 from bot.context import Services
 from bot.fake_telegram import Event, FakeBotAPI, FakeTelegram, html_to_plain
-from bot.jobs import Due, JobKind, job_name
 from bot.models import Person, PromptSource
 from tests.conftest import Chat, FakeClock
-from tests.harness import collect_errors, start_held
+from tests.harness import booked, job, job_names, process
 
 UTC = dt.UTC
 UID = 501
@@ -72,7 +72,7 @@ class Outbox:
         if event.kind != "message" or sent is None:
             return
         presses = (keyboards.parse(data) for _, data in sent.buttons)
-        nights = frozenset(p.night for p in presses if p is not None and p.night is not None)
+        nights = frozenset(n for p in presses if (n := getattr(p, "night", None)) is not None)
         self.messages.append(Delivered(sent.chat_id, sent.text, nights))
 
     def check_ins(self) -> list[Delivered]:
@@ -93,7 +93,7 @@ class Scene:
     chat: Chat
 
     def job(self, kind: JobKind) -> Job[Any]:
-        return self.services.jobs[job_name(kind, UID)]
+        return job(self.app, kind, UID)
 
     def due(self, kind: JobKind) -> dt.datetime:
         data = self.job(kind).data
@@ -101,7 +101,7 @@ class Scene:
         return data.when
 
     def booked(self) -> set[JobKind]:
-        return {kind for kind in JobKind if job_name(kind, UID) in self.services.jobs}
+        return {kind for kind in JobKind if booked(self.app, kind, UID) is not None}
 
     def person(self) -> Person:
         person = self.services.diary.person(UID)
@@ -153,16 +153,8 @@ async def running(
     settings: Settings, clock: FakeClock, api: FakeBotAPI, outbox: Outbox
 ) -> AsyncIterator[Scene]:
     """A whole bot process on `settings.data_dir`: start (restoring jobs), use, shut down."""
-    services = open_services(settings, clock=clock, seed=1234)
-    app = build_application(services, request=FakeTelegram(api), rate_limit=False)
-    errors = collect_errors(app)
-    await start_held(app)
-    try:
+    async with process(settings, clock, FakeTelegram(api), seed=1234) as (app, services, errors):
         yield Scene(app, services, clock, outbox, Chat(app, api, UID))
-    finally:
-        await app.stop()
-        await app.shutdown()
-        services.diary.store.close()
     assert not errors, f"handlers or jobs raised: {errors!r}"
 
 
@@ -437,7 +429,7 @@ async def test_a_person_who_blocked_the_bot_gets_no_reminders_until_the_next_sta
     assert scene.person().blocked_at == utc(11, 26, 21)
     assert scene.booked() == set()
     assert scene.app.job_queue is not None
-    assert {j.name for j in scene.app.job_queue.jobs()} == {"watchdog", "scan-nights"}
+    assert {j.name for j in scene.app.job_queue.jobs()} == {"scan-nights"}
 
     api.blocked.discard(UID)
     scene.clock.set(utc(11, 27, 9))
@@ -631,7 +623,7 @@ async def test_a_restart_books_reminders_only_for_people_who_finished_set_up(
         await other.press("I understand, let's start")  # consented, no zone or time yet
 
     async with running(settings, clock, api, outbox) as second:
-        assert set(second.services.jobs) == {"evening:501", "morning:501"}
+        assert {n for n in job_names(second.app) if ":" in n} == {"evening:501", "morning:501"}
         assert second.services.diary.person(777) is not None  # kept, just not reminded
         data = second.job(JobKind.EVENING).data
         assert isinstance(data, Due) and data.source is PromptSource.SCHEDULE

@@ -45,7 +45,7 @@ def person(**update: object) -> Person:
         adult_topics=True,
         weekly_day=6,
     )
-    return base.model_copy(update=update)
+    return base.replace(**update)
 
 
 def nights() -> list[Night]:
@@ -128,7 +128,7 @@ def test_the_export_holds_everything_with_its_format_marks() -> None:
 
 def test_an_export_imports_back_as_equal_records_bound_to_the_importing_account() -> None:
     imported, imported_nights = parse_import(exported(), user_id=777, chat_id=778)
-    assert imported == person().model_copy(update={"user_id": 777, "chat_id": 778})
+    assert imported == person().replace(**{"user_id": 777, "chat_id": 778})
     assert imported_nights == sorted(nights(), key=lambda n: n.night)
 
 

@@ -19,37 +19,37 @@ from telegram.ext import (
 )
 
 from bot import keyboards, recovery, texts
+from bot.booking import cancel
 from bot.checkins import NotSetUp, StaleNight
 from bot.context import Ctx
 from bot.errors import BadInput, DamagedRecord
 from bot.handlers import evening, guard, morning, reports, review, setup
 from bot.handlers.common import not_set_up_text, send, sender, services
-from bot.jobs import cancel
-from bot.keyboards import Action, Press
+from bot.keyboards import presses
 
 log = logging.getLogger(__name__)
 
-ButtonHandler = Callable[[Update, Ctx, Press], Awaitable[None]]
+# Each typed press (bot/keyboards/presses.py) and the handler that takes it.
+ButtonHandler = Callable[[Update, Ctx, Any], Awaitable[None]]
 
-BUTTONS: dict[Action, ButtonHandler] = {
-    Action.CONSENT: setup.on_consent,
-    Action.CHECKIN_TIME: setup.on_time_button,
-    Action.WAKE_TIME: setup.on_time_button,
-    Action.SETTINGS: setup.on_settings_button,
-    Action.DELETE: setup.on_delete_button,
-    Action.RATE: evening.on_rating_button,
-    Action.SNOOZE: evening.on_snooze_button,
-    Action.SKIP: evening.on_skip_button,
-    Action.RESPOND: evening.on_respond_button,
-    Action.SLEEP: morning.on_sleep_button,
-    Action.TRIED: morning.on_tried_button,
-    Action.HELPED: morning.on_helped_button,
-    Action.REMEDY: review.on_remedy_button,
-    Action.ONSET: evening.on_onset_button,
-    Action.TRIGGER: evening.on_trigger_button,
-    Action.ABOUT_DONE: evening.on_about_done,
-    Action.WEEKLY: setup.on_weekly_button,
-    Action.IMPORT: reports.on_import_button,
+BUTTONS: dict[type[presses.Press], ButtonHandler] = {
+    presses.Consent: setup.on_consent,
+    presses.PickTime: setup.on_time_button,
+    presses.SettingsPress: setup.on_settings_button,
+    presses.DeleteAnswer: setup.on_delete_button,
+    presses.Rate: evening.on_rating_button,
+    presses.AskLater: evening.on_snooze_button,
+    presses.SkipTonight: evening.on_skip_button,
+    presses.CardAnswer: evening.on_respond_button,
+    presses.SleepAnswer: morning.on_sleep_button,
+    presses.TriedAnswer: morning.on_tried_button,
+    presses.HelpedAnswer: morning.on_helped_button,
+    presses.RemedyPress: review.on_remedy_button,
+    presses.OnsetAnswer: evening.on_onset_button,
+    presses.TagToggle: evening.on_trigger_button,
+    presses.AboutDone: evening.on_about_done,
+    presses.WeeklyDay: setup.on_weekly_button,
+    presses.ImportAnswer: reports.on_import_button,
 }
 
 COMMANDS: dict[str, Callable[[Update, Ctx], Coroutine[Any, Any, None]]] = {
@@ -91,7 +91,7 @@ async def on_button(update: Update, context: Ctx) -> None:
     # does its work: the reply comes one round trip sooner.
     answered = asyncio.create_task(query.answer())
     try:
-        await BUTTONS[press.action](update, context, press)
+        await BUTTONS[type(press)](update, context, press)
     except (StaleNight, BadInput):
         # Buttons only carry values the bot made; anything else is old or forged.
         await send(context, who.chat_id, texts.STALE_BUTTON)
@@ -123,8 +123,8 @@ async def on_error(update: object, context: Ctx) -> None:
         who = sender(update)
         if who is not None:
             svc = services(context)
-            svc.diary.mark_blocked(who.user_id, svc.clock())
-            cancel(svc, who.user_id)
+            svc.diary.people.mark_blocked(who.user_id, svc.clock())
+            cancel(context.job_queue, who.user_id)
         return
     log.error(
         "error while handling update %s: %s",

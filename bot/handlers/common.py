@@ -16,10 +16,10 @@ from telegram import (
 from telegram.error import BadRequest
 
 from bot import texts
+from bot.booking import reschedule
 from bot.checkins import Diary
 from bot.context import Ctx, Services
-from bot.errors import BadInput
-from bot.jobs import reschedule
+from bot.errors import BadInput, Problem
 from bot.models import Person
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
@@ -66,7 +66,7 @@ async def send(context: Ctx, chat_id: int, text: str, markup: Markup = None) -> 
 
 def apply_schedule(context: Ctx, person: Person) -> None:
     """After a settings change: make the person's jobs match storage."""
-    reschedule(services(context), context.job_queue, person, now(context))
+    reschedule(context.job_queue, person, now(context))
 
 
 async def consented(update: Update, context: Ctx) -> tuple[Sender, Person] | None:
@@ -98,10 +98,9 @@ def not_set_up_text(context: Ctx, user_id: int) -> str:
 
 def bad_input_text(error: BadInput, typed: str) -> str:
     """The correction for a BadInput raised by a use case."""
-    kind = str(error.args[0]) if error.args else ""
-    if kind == "need_timezone":
+    if error.problem is Problem.NEED_TIMEZONE:
         return texts.NEED_TIMEZONE_FIRST
-    return texts.bad_input(kind, typed)
+    return texts.bad_input(error.problem, typed)
 
 
 async def edit_pressed(

@@ -17,9 +17,9 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
+from bot.booking import send_saved
 from bot.context import Ctx, Services
 from bot.handlers.common import diary, now, sender, services
-from bot.jobs import send_saved
 from bot.throttle import Verdict
 
 log = logging.getLogger(__name__)
@@ -67,9 +67,9 @@ async def guard_flood(update: Update, context: Ctx) -> None:
     ready = person is not None and person.ready
     if person is not None and ready and message is not None and text:
         if update.edited_message is not None:
-            diary(context).edit_note(who.user_id, message.message_id, text, now(context))
+            diary(context).notes.edit(who.user_id, message.message_id, text, now(context))
         else:
-            diary(context).add_note(who.user_id, text, now(context), message.message_id)
+            diary(context).notes.add(who.user_id, text, now(context), message.message_id)
     if verdict is Verdict.WARN:
         if person is not None and ready:
             await send_saved(context, person, texts.SLOW_DOWN)

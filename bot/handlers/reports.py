@@ -23,7 +23,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.flags import check_caption
 from bot.insights import PeriodSummary, summarize
-from bot.keyboards import Press
+from bot.keyboards import ImportAnswer
 from bot.models import Awaiting, Catalog, Night
 from bot.texts import review as review_texts
 from bot.transfer import ImportRejected, parse_import
@@ -57,7 +57,7 @@ def _today(context: Ctx, user_id: int) -> dt.date | None:
     person = diary(context).person(user_id)
     if person is None or person.tz is None:
         return None
-    return diary(context).night_key(person, now(context))
+    return diary(context).core.night_key(person, now(context))
 
 
 async def cmd_report(update: Update, context: Ctx) -> None:
@@ -118,7 +118,7 @@ async def cmd_import(update: Update, context: Ctx) -> None:
     if found is None:
         return
     who, _person = found
-    diary(context).expect(who.user_id, Awaiting.IMPORT_FILE)
+    diary(context).people.expect(who.user_id, Awaiting.IMPORT_FILE)
     await send(context, who.chat_id, review_texts.IMPORT_ASK)
 
 
@@ -154,19 +154,17 @@ async def on_document(update: Update, context: Ctx) -> None:
     )
 
 
-async def on_import_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_import_button(update: Update, context: Ctx, press: ImportAnswer) -> None:
     """Replace the diary with the checked file (yes) or leave everything (no)."""
     who, query = sender(update), update.callback_query
     if who is None or query is None:
         return
     data = services(context).pending_imports.pop(who.user_id, None)
-    diary(context).expect(who.user_id, None)
-    if press.arg != "yes" or data is None:
+    diary(context).people.expect(who.user_id, None)
+    if not press.replace or data is None:
         await edit_pressed(query, review_texts.IMPORT_CANCELLED)
         return
     person, nights = parse_import(data, user_id=who.user_id, chat_id=who.chat_id)
-    diary(context).replace_all(who.user_id, person, nights)
-    stored = diary(context).person(who.user_id)
-    if stored is not None:
-        apply_schedule(context, stored)
+    stored = diary(context).people.replace_all(who.user_id, person, nights)
+    apply_schedule(context, stored)
     await edit_pressed(query, review_texts.import_done(len(nights)))

@@ -8,7 +8,7 @@ from bot import keyboards, texts
 from bot.context import Ctx
 from bot.export import nights_csv
 from bot.handlers.common import diary, now, send, sender, small_number
-from bot.keyboards import Press
+from bot.keyboards import RemedyPress
 from bot.models import Flag
 from bot.texts import review as review_texts
 from bot.transfer import export_json
@@ -80,13 +80,13 @@ async def cmd_remedies(update: Update, context: Ctx) -> None:
     )
 
 
-async def on_remedy_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_remedy_button(update: Update, context: Ctx, press: RemedyPress) -> None:
     """The full card of one remedy, with its sources."""
     who = sender(update)
     if who is None:
         return
     catalog = diary(context).catalog
-    remedy = catalog.get(press.arg)
+    remedy = catalog.get(press.remedy_id)
     if remedy is None:
         await send(context, who.chat_id, texts.STALE_BUTTON)
         return

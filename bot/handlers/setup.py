@@ -6,9 +6,10 @@ from __future__ import annotations
 from telegram import ReplyKeyboardRemove, Update
 
 from bot import keyboards, schedule, texts
+from bot.booking import cancel
 from bot.checkins import NotSetUp
 from bot.context import Ctx
-from bot.errors import BadInput
+from bot.errors import BadInput, Problem
 from bot.handlers.common import (
     apply_schedule,
     bad_input_text,
@@ -24,8 +25,15 @@ from bot.handlers.common import (
     small_number,
 )
 from bot.handlers.flags import check_text
-from bot.jobs import cancel
-from bot.keyboards import Action, Press, SettingsChoice
+from bot.keyboards import (
+    Action,
+    Consent,
+    DeleteAnswer,
+    PickTime,
+    SettingsChoice,
+    SettingsPress,
+    WeeklyDay,
+)
 from bot.models import Awaiting, Person
 
 SETTINGS_PAUSE_NIGHTS = 7
@@ -36,7 +44,7 @@ async def cmd_start(update: Update, context: Ctx) -> None:
     who = sender(update)
     if who is None:
         return
-    person, was_blocked = diary(context).start(who.user_id, who.chat_id)
+    person, was_blocked = diary(context).people.start(who.user_id, who.chat_id)
     if person is None or not person.consented:
         await send(context, who.chat_id, texts.WELCOME, keyboards.consent())
         return
@@ -50,13 +58,13 @@ async def cmd_start(update: Update, context: Ctx) -> None:
     await send(context, who.chat_id, texts.welcome_back(person, nights))
 
 
-async def on_consent(update: Update, context: Ctx, press: Press) -> None:
+async def on_consent(update: Update, context: Ctx, press: Consent) -> None:
     """Consent button: create the profile and continue with the time zone."""
     who = sender(update)
     query = update.callback_query
     if who is None or query is None:
         return
-    person = diary(context).consent(who.user_id, who.chat_id, who.language, now(context))
+    person = diary(context).people.consent(who.user_id, who.chat_id, who.language, now(context))
     await edit_pressed(query, None)
     await ask_next(context, person)
 
@@ -66,7 +74,7 @@ async def ask_next(context: Ctx, person: Person) -> None:
     if person.tz is None:
         await ask_timezone(context, person)
     elif person.checkin_time is None:
-        diary(context).expect(person.user_id, Awaiting.CHECKIN_TIME)
+        diary(context).people.expect(person.user_id, Awaiting.CHECKIN_TIME)
         await send(
             context, person.chat_id, texts.ASK_CHECKIN_TIME, keyboards.times(Action.CHECKIN_TIME)
         )
@@ -76,7 +84,7 @@ async def ask_next(context: Ctx, person: Person) -> None:
 
 async def ask_timezone(context: Ctx, person: Person) -> None:
     """Zone question with a reply keyboard: share location or tap a common zone."""
-    diary(context).expect(person.user_id, Awaiting.TIMEZONE)
+    diary(context).people.expect(person.user_id, Awaiting.TIMEZONE)
     await send(
         context,
         person.chat_id,
@@ -89,7 +97,7 @@ async def accept_timezone(context: Ctx, person: Person, typed: str, *, located: 
     """Set the zone from typed text or a location; correct politely when unknown."""
     was_ready = person.ready
     try:
-        person = diary(context).set_timezone(person.user_id, typed, now=now(context))
+        person = diary(context).people.set_timezone(person.user_id, typed, now=now(context))
     except BadInput as error:
         await send(context, person.chat_id, bad_input_text(error, typed))
         return
@@ -105,14 +113,15 @@ async def accept_timezone(context: Ctx, person: Person, typed: str, *, located: 
         await ask_next(context, person)
 
 
-async def accept_time(context: Ctx, person: Person, action: Action, typed: str) -> Person | None:
-    """Set the check-in or wake time; returns the person, or None after a correction."""
+async def accept_time(context: Ctx, person: Person, wake: bool, typed: str) -> Person | None:
+    """Set the check-in (or wake-up) time; returns the person, or None after a correction."""
     was_ready = person.ready
+    people = diary(context).people
     try:
-        if action is Action.WAKE_TIME:
-            person = diary(context).set_wake_time(person.user_id, typed)
+        if wake:
+            person = people.set_wake_time(person.user_id, typed)
         else:
-            person = diary(context).set_checkin_time(person.user_id, typed, now=now(context))
+            person = people.set_checkin_time(person.user_id, typed, now=now(context))
     except BadInput as error:
         await send(context, person.chat_id, bad_input_text(error, typed))
         return None
@@ -174,8 +183,7 @@ async def accept_typed(context: Ctx, person: Person, what: Awaiting, typed: str)
     if what is Awaiting.TIMEZONE:
         await accept_timezone(context, person, typed, located=False)
     else:
-        action = Action.WAKE_TIME if what is Awaiting.WAKE_TIME else Action.CHECKIN_TIME
-        await accept_time(context, person, action, typed)
+        await accept_time(context, person, what is Awaiting.WAKE_TIME, typed)
 
 
 async def ask_for(context: Ctx, person: Person, what: Awaiting) -> None:
@@ -183,7 +191,7 @@ async def ask_for(context: Ctx, person: Person, what: Awaiting) -> None:
     if what is Awaiting.TIMEZONE:
         await ask_timezone(context, person)
         return
-    diary(context).expect(person.user_id, what)
+    diary(context).people.expect(person.user_id, what)
     if what is Awaiting.WAKE_TIME:
         await send(context, person.chat_id, texts.ASK_WAKE_TIME, keyboards.times(Action.WAKE_TIME))
     else:
@@ -192,15 +200,14 @@ async def ask_for(context: Ctx, person: Person, what: Awaiting) -> None:
         )
 
 
-async def on_time_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_time_button(update: Update, context: Ctx, press: PickTime) -> None:
     """A check-in or wake-time button."""
     query = update.callback_query
     found = await consented(update, context)
     if found is None or query is None:
         return
     _, person = found
-    typed = f"{press.arg[:2]}:{press.arg[2:]}"
-    if await accept_time(context, person, press.action, typed) is not None:
+    if await accept_time(context, person, press.wake, press.at) is not None:
         await edit_pressed(query, None)
 
 
@@ -218,13 +225,13 @@ async def cmd_settings(update: Update, context: Ctx) -> None:
     )
 
 
-async def on_settings_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_settings_button(update: Update, context: Ctx, press: SettingsPress) -> None:
     """A button under /settings."""
     found = await consented(update, context)
     if found is None:
         return
     who, person = found
-    choice = press.arg
+    choice = press.choice
     if choice == SettingsChoice.TIMEZONE:
         await ask_for(context, person, Awaiting.TIMEZONE)
     elif choice == SettingsChoice.CHECKIN:
@@ -239,7 +246,7 @@ async def on_settings_button(update: Update, context: Ctx, press: Press) -> None
         await _adult_topics(update, context, person, choice)
     elif choice in (SettingsChoice.ONSET, SettingsChoice.TRIGGERS):
         setting = "ask_onset" if choice == SettingsChoice.ONSET else "ask_triggers"
-        person = diary(context).toggle(who.user_id, setting)
+        person = diary(context).people.toggle(who.user_id, setting)
         await send(context, who.chat_id, texts.toggled(setting, getattr(person, setting)))
     elif choice == SettingsChoice.WEEKLY:
         await send(context, who.chat_id, texts.ASK_WEEKLY_DAY, keyboards.weekdays())
@@ -256,7 +263,9 @@ ADULT_CHOICES = frozenset(
 )
 
 
-async def _adult_topics(update: Update, context: Ctx, person: Person, choice: str) -> None:
+async def _adult_topics(
+    update: Update, context: Ctx, person: Person, choice: SettingsChoice
+) -> None:
     """Switching adult topics on asks the person to confirm they are 18 or over; off does not.
 
     The old one-button toggle (`adult`) still works from messages sent before: it turns the
@@ -267,10 +276,10 @@ async def _adult_topics(update: Update, context: Ctx, person: Person, choice: st
         choice == SettingsChoice.ADULT and person.adult_topics
     )
     if turn_off:
-        person = diary(context).set_adult_topics(person.user_id, False)
+        person = diary(context).people.set_adult_topics(person.user_id, False)
         await send(context, person.chat_id, texts.adult_topics_set(False))
     elif choice == SettingsChoice.ADULT_CONFIRM:
-        person = diary(context).set_adult_topics(person.user_id, True)
+        person = diary(context).people.set_adult_topics(person.user_id, True)
         if query is not None:
             await edit_pressed(query, texts.adult_topics_set(True))
     elif choice == SettingsChoice.ADULT_CANCEL:
@@ -282,15 +291,12 @@ async def _adult_topics(update: Update, context: Ctx, person: Person, choice: st
         await send(context, person.chat_id, texts.ADULT_CONFIRM, keyboards.adult_confirm())
 
 
-async def on_weekly_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_weekly_button(update: Update, context: Ctx, press: WeeklyDay) -> None:
     """Weekday for the weekly summary, or off."""
     who, query = sender(update), update.callback_query
     if who is None or query is None:
         return
-    weekday = None if press.arg == "off" else small_number(press.arg)
-    if weekday is None and press.arg != "off":
-        raise BadInput("weekday")
-    person = diary(context).set_weekly_day(who.user_id, weekday)
+    person = diary(context).people.set_weekly_day(who.user_id, press.weekday)
     await edit_pressed(query, texts.weekly_set(person))
 
 
@@ -303,16 +309,16 @@ async def cmd_pause(update: Update, context: Ctx) -> None:
     typed = " ".join(context.args or []).strip()
     nights = small_number(typed)
     if typed and nights is None:
-        await send(context, who.chat_id, texts.bad_input("pause", typed))
+        await send(context, who.chat_id, texts.bad_input(Problem.PAUSE, typed))
         return
     await _pause(context, person, nights)
 
 
 async def _pause(context: Ctx, person: Person, nights: int | None) -> None:
     try:
-        person = diary(context).pause(person.user_id, nights, now(context))
+        person = diary(context).people.pause(person.user_id, nights, now(context))
     except BadInput:
-        await send(context, person.chat_id, texts.bad_input("pause", str(nights)))
+        await send(context, person.chat_id, texts.bad_input(Problem.PAUSE, str(nights)))
         return
     except NotSetUp:
         await send(context, person.chat_id, not_set_up_text(context, person.user_id))
@@ -332,7 +338,7 @@ async def cmd_resume(update: Update, context: Ctx) -> None:
 
 
 async def _resume(context: Ctx, person: Person) -> None:
-    person, was_paused = diary(context).resume(person.user_id)
+    person, was_paused = diary(context).people.resume(person.user_id)
     apply_schedule(context, person)
     await send(context, person.chat_id, texts.RESUMED if was_paused else texts.NOT_PAUSED)
 
@@ -363,19 +369,19 @@ async def cmd_delete(update: Update, context: Ctx) -> None:
     await send(context, who.chat_id, texts.delete_confirm(nights), keyboards.delete_confirm())
 
 
-async def on_delete_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_delete_button(update: Update, context: Ctx, press: DeleteAnswer) -> None:
     """Erase everything (yes) or nothing (no)."""
     who = sender(update)
     query = update.callback_query
     if who is None or query is None:
         return
-    if press.arg != "yes":
+    if not press.erase:
         await edit_pressed(query, texts.DELETE_CANCELLED)
         return
-    cancel(services(context), who.user_id)
+    cancel(context.job_queue, who.user_id)
     # A checked /import file waits in memory for its "yes": it is their diary too.
     services(context).pending_imports.pop(who.user_id, None)
-    erased = diary(context).forget(who.user_id)
+    erased = diary(context).people.forget(who.user_id)
     await edit_pressed(query, texts.DELETED if erased else texts.NOTHING_STORED)
 
 
@@ -395,4 +401,4 @@ def _schedule_text(context: Ctx, person: Person) -> str:
     assert person.tz is not None
     moment = now(context)
     today = schedule.local_date(moment, person.tz)
-    return texts.schedule_set(person, diary(context).next_evening(person, moment), today)
+    return texts.schedule_set(person, diary(context).core.next_evening(person, moment), today)

@@ -1,14 +1,9 @@
-"""Inline keyboards and their callback data: `1|action|night|arg`, at most 64 bytes.
-
-`parse` is the only reader of callback data; anything it cannot read (stale formats, forged
-data) becomes None and gets a polite answer instead of an exception.
-"""
+"""Inline and reply keyboards: every button the bot shows, with its callback data made by
+bot/keyboards/presses.py (which also reads it back into typed presses)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from enum import StrEnum
 
 from telegram import (
     InlineKeyboardButton,
@@ -18,66 +13,57 @@ from telegram import (
 )
 
 from bot import texts
+from bot.keyboards.presses import (
+    AboutDone,
+    Action,
+    AskLater,
+    CardAnswer,
+    Consent,
+    DeleteAnswer,
+    HelpedAnswer,
+    ImportAnswer,
+    OnsetAnswer,
+    PickTime,
+    Press,
+    Rate,
+    RemedyPress,
+    SettingsChoice,
+    SettingsPress,
+    SkipTonight,
+    SleepAnswer,
+    TagToggle,
+    TriedAnswer,
+    WeeklyDay,
+    encode,
+    parse,
+)
 from bot.models import Catalog, Flag, Helped, Kind, Night, Person, Response
 from bot.texts import review as review_texts
 
-VERSION = "1"
-MAX_CALLBACK_BYTES = 64
-
-
-class Action(StrEnum):
-    """What a button does."""
-
-    CONSENT = "c"
-    CHECKIN_TIME = "tm"
-    WAKE_TIME = "wk"
-    RATE = "r"
-    SNOOZE = "sz"
-    SKIP = "sk"
-    RESPOND = "s"
-    SLEEP = "q"
-    TRIED = "t"
-    HELPED = "h"
-    SETTINGS = "set"
-    DELETE = "del"
-    REMEDY = "rm"
-    ONSET = "on"
-    TRIGGER = "tg"
-    ABOUT_DONE = "ad"
-    WEEKLY = "wd"
-    IMPORT = "im"
-
-
-@dataclass(frozen=True)
-class Press:
-    """A parsed button press."""
-
-    action: Action
-    night: dt.date | None
-    arg: str
-
-
-def encode(action: Action, night: dt.date | None = None, arg: str = "") -> str:
-    """Build callback data; raises ValueError if it would not fit Telegram's limit."""
-    data = "|".join((VERSION, action.value, night.strftime("%Y%m%d") if night else "", arg))
-    if len(data.encode()) > MAX_CALLBACK_BYTES:
-        raise ValueError(f"callback data too long: {len(data.encode())} bytes")
-    return data
-
-
-def parse(data: str | None) -> Press | None:
-    """Read callback data; None for anything malformed or from an unknown version."""
-    if not data:
-        return None
-    parts = data.split("|")
-    if len(parts) != 4 or parts[0] != VERSION:
-        return None
-    try:
-        action = Action(parts[1])
-        night = dt.datetime.strptime(parts[2], "%Y%m%d").date() if parts[2] else None  # noqa: DTZ007
-    except ValueError:
-        return None
-    return Press(action=action, night=night, arg=parts[3])
+__all__ = [
+    "AboutDone",
+    "Action",
+    "AskLater",
+    "CardAnswer",
+    "Consent",
+    "DeleteAnswer",
+    "HelpedAnswer",
+    "ImportAnswer",
+    "OnsetAnswer",
+    "PickTime",
+    "Press",
+    "Rate",
+    "RemedyPress",
+    "SettingsChoice",
+    "SettingsPress",
+    "SkipTonight",
+    "SleepAnswer",
+    "TagToggle",
+    "TriedAnswer",
+    "WeeklyDay",
+    "encode",
+    "parse",
+]
 
 
 def _button(
@@ -198,25 +184,6 @@ def helped(night: dt.date) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[_button(texts.HELPED_LABELS[h], Action.HELPED, night, h.value) for h in Helped]]
     )
-
-
-class SettingsChoice(StrEnum):
-    """Buttons under /settings."""
-
-    TIMEZONE = "tz"
-    CHECKIN = "tm"
-    WAKE = "wk"
-    PAUSE = "pause"
-    RESUME = "resume"
-    # "adult" was the old on/off toggle; buttons already in chats still send it.
-    ADULT = "adult"
-    ADULT_ON = "adult_on"
-    ADULT_OFF = "adult_off"
-    ADULT_CONFIRM = "adult_18"
-    ADULT_CANCEL = "adult_no"
-    ONSET = "onset"
-    TRIGGERS = "triggers"
-    WEEKLY = "weekly"
 
 
 def settings(person: Person) -> InlineKeyboardMarkup:
