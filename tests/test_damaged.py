@@ -8,16 +8,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot import texts
 from bot.app import BotApp
+from bot.checkins.people import People
 from bot.config import Settings
 from bot.context import Services
 from bot.fake_telegram import FakeBotAPI, FakeTelegram
 from bot.models import Night, Note, Person
 from bot.storage import Store
 from tests.conftest import Chat, FakeClock
-from tests.harness import job_names, process
+from tests.harness import job_names, process, started
 
 NOW = dt.datetime(2026, 11, 26, 19, 0, tzinfo=dt.UTC)
 A, B, C = 101, 102, 103
@@ -108,3 +110,32 @@ async def test_a_file_damaged_while_running_is_set_aside_not_a_crash(
     assert "No nights recorded yet" in history.text
     [saved] = await chat.send("another note")
     assert "Saved your note" in saved.text
+
+
+async def test_a_bug_that_writes_a_bad_value_fails_at_the_write_and_nothing_is_set_aside(
+    services: Services, api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once, `weekly_day=99` was saved unvalidated; the next read raised DamagedRecord and the
+    whole profile was set aside with an apology. Now the write itself refuses it."""
+
+    def forgot_the_range_check(self: People, user_id: int, weekday: int | None) -> Person:
+        return self.core.change(self.core.consented(user_id), weekly_day=99)
+
+    monkeypatch.setattr(People, "set_weekly_day", forgot_the_range_check)
+    async with started(services, FakeTelegram(api)) as (app, errors):
+        chat = Chat(app, api, 501)
+        await chat.onboard()
+        await chat.send("a note to keep")
+        [settings] = await chat.send("/settings")
+        [days] = await chat.press("Weekly summary…", settings)
+        await chat.press("Thu", days)
+        assert len(errors) == 1 and isinstance(errors[0], ValidationError), errors
+        [welcome] = await chat.send("/start")
+        [history] = await chat.send("/history")
+    assert "Welcome back" in welcome.text
+    assert "a note to keep" in history.text
+    said = [s.text for s in api.sent_to(chat.user_id)]
+    assert texts.DAMAGED_PROFILE not in said and texts.DAMAGED_NIGHTS not in said
+    assert not list(services.settings.data_dir.rglob("*.damaged-*"))
+    person = services.diary.person(chat.user_id)
+    assert person is not None and person.weekly_day is None
