@@ -17,18 +17,20 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
-from bot import booking, handlers, recovery, texts
+from bot import booking, handlers, recovery
 from bot.checkins import Diary
 from bot.config import Settings
 from bot.content import load_catalog
 from bot.context import BotData, Clock, Ctx, Services, context_types, system_clock
 from bot.errors import ContentError, DamagedRecord
+from bot.handlers.commands import menu
 from bot.handlers.guard import judge_arrival
 from bot.health import PING_EVERY, HealthServer, api_check
 from bot.ordering import ChatOrderedProcessor
 from bot.ratelimit import FairLimiter
 from bot.red_flags import load_crisis, load_red_flags
 from bot.storage import Store
+from bot.texts import ChatText, t
 from bot.transport import TelegramTransport
 
 log = logging.getLogger(__name__)
@@ -139,7 +141,7 @@ async def _post_init(app: BotApp) -> None:
     alongside polling lets the bot answer from the first second. Every instant is computed
     from the moment of start-up, so nothing due meanwhile is skipped.
     """
-    await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
+    await app.bot.set_my_commands([BotCommand(name, about) for name, about in menu()])
     await _describe(app)
     services = app.bot_data.services
     settings = services.settings
@@ -162,8 +164,8 @@ async def _describe(app: BotApp) -> None:
     """What people see before they start the bot: what it does, that it is not medical
     advice, and /privacy. A failure here must not stop the bot (it is set again next start)."""
     try:
-        await app.bot.set_my_description(texts.BOT_DESCRIPTION)
-        await app.bot.set_my_short_description(texts.BOT_SHORT_DESCRIPTION)
+        await app.bot.set_my_description(t(ChatText.BOT_DESCRIPTION))
+        await app.bot.set_my_short_description(t(ChatText.BOT_SHORT_DESCRIPTION))
     except TelegramError as error:
         log.warning("could not set the bot's description (%s)", error.__class__.__name__)
 

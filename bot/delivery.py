@@ -21,8 +21,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from bot import keyboards, schedule, texts
 from bot.checkins.results import CheckInDue
 from bot.context import Ctx
-from bot.models import Night, Person, PromptSource
-from bot.texts import review as review_texts
+from bot.models import Night, Person
 from bot.transport import StatusError
 
 log = logging.getLogger(__name__)
@@ -123,20 +122,13 @@ async def check_in(context: Ctx, person: Person, due: CheckInDue, attempt: int) 
     arrive is unmarked, so the retry sends it."""
     diary = context.bot_data.services.diary
     if due.weekly is not None:
-        text = review_texts.weekly_summary(due.weekly, red_flag_titles=diary.red_flags.titles())
+        text = texts.weekly_summary(due.weekly, red_flag_titles=diary.red_flags.titles())
         if await _send(context, person, text, None, "weekly", 0) is Sent.BLOCKED:
             diary.evening.unmark(person.user_id, due.night, due.prompted_at)
             return Sent.BLOCKED
     if not due.check_in:
         return Sent.SENT
-    if due.source is PromptSource.SNOOZE:
-        text = texts.CHECKIN_AGAIN
-    else:
-        text = texts.CHECKIN_QUESTION
-        if due.source is PromptSource.CATCH_UP:
-            text = texts.CATCH_UP_PREFIX + text
-        if due.pause_ended:
-            text = texts.WELCOME_BACK_PAUSE + text
+    text = texts.check_in(due.source, due.pause_ended)
     sent = await _send(context, person, text, keyboards.rating(due.night), "evening", attempt)
     if sent is Sent.RETRY:
         diary.evening.unmark(person.user_id, due.night, due.prompted_at)

@@ -15,17 +15,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import texts
 from bot.checkins import Diary
 from bot.content import load_catalog
 from bot.fake_telegram import html_to_plain
 from bot.storage import Store
+from bot.texts import EveningText, t
 from tests.conftest import CONTENT
 from tests.fake_bot_api_server import CHAT_METHODS, FakeBotApiServer
 
 REPLY = 10.0
 CONSENT = "I understand, let's start"
-QUESTION = html_to_plain(texts.RATING_QUESTION)
+QUESTION = html_to_plain(t(EveningText.RATING_QUESTION))
 
 
 def prepare(data_dir: Path, *people: int, at: str = "22:00") -> None:
@@ -99,7 +99,7 @@ def calm_check_in(server: FakeBotApiServer, chat: int) -> list[float]:
     steps = [
         ("text", "/checkin", QUESTION),
         ("press", "6", "Evidence:"),
-        ("press", texts.TRY_BUTTON, "You'll try it"),
+        ("press", t(EveningText.TRY_BUTTON), "You'll try it"),
         ("text", "tingling calves tonight, took a warm shower", "Saved your note"),
         ("text", "/history", "Your nights"),
     ]

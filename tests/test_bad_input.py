@@ -25,12 +25,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from telegram import Update
 
-from bot import texts
 from bot.app import BotApp
 from bot.context import Services
 from bot.fake_telegram import FakeBotAPI, FakeTelegram, Sent
+from bot.handlers import commands as handler_commands
 from bot.keyboards import Action
 from bot.storage import TEMP_PREFIX
+from bot.texts import ChatText, SetupText, t
 from tests.conftest import FakeClock
 from tests.harness import started
 
@@ -40,7 +41,7 @@ STAGES: tuple[Stage, ...] = ("new", "started", "checkin_open", "card_shown")
 BASE = dt.datetime(2026, 11, 26, 19, 0, tzinfo=dt.UTC)  # Thursday 20:00 in Berlin
 NIGHT = dt.date(2026, 11, 26)
 ALICE = 424_242
-CONSENT = texts.CONSENT_BUTTON
+CONSENT = t(SetupText.CONSENT_BUTTON)
 NOT_MODIFIED = "message is not modified"
 SENDS = ("sendMessage", "sendDocument", "sendPhoto")
 # Fresh people per example need fixtures that outlive one example (the Application).
@@ -318,7 +319,7 @@ NASTY = (
     "/start@rls_companion_bot", "/time@other_bot 22:00", "Europe/Berlin", "berlin", "9pm",
     "I keep thinking about suicide", "my left calf is swollen and hot", "I'm pregnant, 30 weeks",
 )  # fmt: skip
-COMMANDS = tuple(name for name, _ in texts.COMMANDS)
+COMMANDS = tuple(command.name for command in handler_commands.COMMANDS)
 ODD = (
     "".join(map(chr, range(32)))
     + "\x7f\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
@@ -561,12 +562,14 @@ async def test_group_chats_get_the_private_only_answer_and_nothing_is_stored(
         before = len(api.history)
         await referee.feed(payload, writes_to=group)
         said = [sent.text for sent in api.history[before:]]
-        assert set(said) <= {texts.PRIVATE_ONLY}, said
+        assert set(said) <= {t(ChatText.PRIVATE_ONLY)}, said
         if "callback_query" in payload:
-            assert api.answered[payload["callback_query"]["id"]]["text"] == texts.PRIVATE_ONLY
+            assert api.answered[payload["callback_query"]["id"]]["text"] == t(
+                ChatText.PRIVATE_ONLY
+            )
     # The opening command is answered; the rest of a few minutes' messages are not (a group
     # gets "private chats only" once in a while, never once per message).
-    assert [sent.text for sent in api.sent_to(group)] == [texts.PRIVATE_ONLY]
+    assert [sent.text for sent in api.sent_to(group)] == [t(ChatText.PRIVATE_ONLY)]
     names = {p.name for p in referee.data_dir.rglob("*")}
     assert str(group) not in names and str(abs(group)) not in names
     if member == "stranger":

@@ -16,10 +16,13 @@ from matplotlib.image import imread
 
 from bot.charts import RATING_COLOR, TRIED_STYLES, report_png
 from bot.content import load_catalog
-from bot.doctor_pdf import FOOTER, TITLE, latin1, summary_pdf
+from bot.doctor_pdf import latin1, summary_pdf
 from bot.insights import PeriodSummary, summarize
 from bot.models import Catalog, Helped, Night, Note, Remedy
+from bot.texts import PdfText, t
 
+TITLE = t(PdfText.TITLE)
+FOOTER = t(PdfText.FOOTER)
 CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "content" / "remedies.toml")
 END = dt.date(2026, 11, 29)
 AT = dt.datetime(2026, 11, 1, 21, 0, tzinfo=dt.UTC)

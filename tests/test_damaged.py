@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot import texts
 from bot.app import BotApp
 from bot.checkins.people import People
 from bot.config import Settings
@@ -18,6 +17,7 @@ from bot.context import Services
 from bot.fake_telegram import FakeBotAPI, FakeTelegram
 from bot.models import Night, Note, Person
 from bot.storage import Store
+from bot.texts import ChatText, t
 from tests.conftest import Chat, FakeClock
 from tests.harness import job_names, process, started
 
@@ -73,7 +73,7 @@ async def test_damaged_files_are_set_aside_with_an_apology_and_others_are_served
     # A: the profile was moved aside at start-up, with a log line and an apology.
     assert not (users / str(A) / "profile.json").exists()
     assert len(list((users / str(A)).glob("profile.json.damaged-*"))) == 1
-    assert [s.text for s in api.sent_to(A)] == [texts.DAMAGED_PROFILE]
+    assert [s.text for s in api.sent_to(A)] == [t(ChatText.DAMAGED_PROFILE)]
     # B: the nights file is found by the check that runs right after start-up.
     assert app.job_queue is not None
     [scan] = app.job_queue.get_jobs_by_name("scan-nights")
@@ -83,7 +83,7 @@ async def test_damaged_files_are_set_aside_with_an_apology_and_others_are_served
         f"user {B}: nights-2026-11.json was damaged" in r.getMessage() for r in caplog.records
     )
     assert len(list((users / str(B)).glob("nights-2026-11.json.damaged-*"))) == 1
-    assert [s.text for s in api.sent_to(B)] == [texts.DAMAGED_NIGHTS]
+    assert [s.text for s in api.sent_to(B)] == [t(ChatText.DAMAGED_NIGHTS)]
     # C was never bothered, and everyone can go on.
     assert api.sent_to(C) == []
     assert {f"evening:{C}", f"evening:{B}"} <= job_names(app)
@@ -105,7 +105,7 @@ async def test_a_file_damaged_while_running_is_set_aside_not_a_crash(
     nights = services.settings.data_dir / "users" / str(chat.user_id) / "nights-2026-11.json"
     nights.write_text('{"nights": {"1": ')
     replies = await chat.send("/history")
-    assert [r.text for r in replies] == [texts.DAMAGED_NIGHTS]
+    assert [r.text for r in replies] == [t(ChatText.DAMAGED_NIGHTS)]
     [history] = await chat.send("/history")
     assert "No nights recorded yet" in history.text
     [saved] = await chat.send("another note")
@@ -135,7 +135,7 @@ async def test_a_bug_that_writes_a_bad_value_fails_at_the_write_and_nothing_is_s
     assert "Welcome back" in welcome.text
     assert "a note to keep" in history.text
     said = [s.text for s in api.sent_to(chat.user_id)]
-    assert texts.DAMAGED_PROFILE not in said and texts.DAMAGED_NIGHTS not in said
+    assert t(ChatText.DAMAGED_PROFILE) not in said and t(ChatText.DAMAGED_NIGHTS) not in said
     assert not list(services.settings.data_dir.rglob("*.damaged-*"))
     person = services.diary.person(chat.user_id)
     assert person is not None and person.weekly_day is None

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import pytest
 from telegram.ext import Job
 
-from bot import delivery, texts
+from bot import delivery
 from bot.__main__ import ALLOWED_UPDATES
 from bot.app import BotApp
 from bot.booking import JobKind
@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.context import Services
 from bot.fake_telegram import html_to_plain
 from bot.ratelimit import RATE_LIMIT_RETRIES
+from bot.texts import EveningText, t
 from bot.transport import TelegramTransport
 from tests.conftest import CONTENT, FakeClock
 from tests.fake_bot_api_server import FakeBotApiServer
@@ -46,7 +47,7 @@ BERLIN = "Europe/Berlin"
 NOON = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 EVENING = dt.datetime(2026, 11, 26, 21, 0, tzinfo=dt.UTC)  # 22:00 in Berlin
 NIGHT = dt.date(2026, 11, 26)
-QUESTION = html_to_plain(texts.RATING_QUESTION)
+QUESTION = html_to_plain(t(EveningText.RATING_QUESTION))
 # Short client timeouts keep the tests fast; a local fake answers in milliseconds.
 READ_TIMEOUT = 1.0
 SLOW_ANSWER = 2.0  # longer than READ_TIMEOUT: the client gives up, the fake still sends

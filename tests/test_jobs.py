@@ -19,13 +19,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.ext import Job
 
-from bot import keyboards, schedule, texts
+from bot import keyboards, schedule
 from bot.app import BotApp
 from bot.booking import Due, JobKind
 from bot.config import Settings
 from bot.context import Services
 from bot.fake_telegram import Event, FakeBotAPI, FakeTelegram, html_to_plain
 from bot.models import Person, PromptSource
+from bot.texts import EveningText, MorningText, SettingsText, SetupText, t
 from tests.conftest import Chat, FakeClock
 from tests.harness import booked, job, job_names, process
 
@@ -34,10 +35,10 @@ UID = 501
 BERLIN = "Europe/Berlin"
 NEW_YORK = "America/New_York"
 SYDNEY = "Australia/Sydney"
-QUESTION = html_to_plain(texts.RATING_QUESTION)
-LATE = html_to_plain(texts.CATCH_UP_PREFIX)
-WELCOME_BACK = html_to_plain(texts.WELCOME_BACK_PAUSE).strip()
-MORNING = html_to_plain(texts.MORNING_QUESTION)
+QUESTION = html_to_plain(t(EveningText.RATING_QUESTION))
+LATE = html_to_plain(t(EveningText.CATCH_UP, question=""))
+WELCOME_BACK = html_to_plain(t(EveningText.WELCOME_BACK_PAUSE, question="")).strip()
+MORNING = html_to_plain(t(MorningText.QUESTION))
 
 
 def utc(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -376,7 +377,7 @@ async def test_a_snooze_survives_a_restart_and_asks_again_once(
         await first.chat.onboard(tz=BERLIN, at="22:00")
         await first.fire(JobKind.EVENING)
         clock.advance(minutes=5)
-        await first.chat.press(texts.SNOOZE_BUTTON)
+        await first.chat.press(t(EveningText.SNOOZE_BUTTON))
         assert "22:35" in first.chat.last.text  # the edited check-in says when it comes back
         assert first.due(JobKind.SNOOZE) == utc(11, 26, 21, 35)
 
@@ -403,7 +404,7 @@ async def test_a_snooze_that_came_due_while_down_is_sent_right_after_the_restart
     async with running(settings, clock, api, outbox) as first:
         await first.chat.onboard(tz=BERLIN, at="22:00")
         await first.fire(JobKind.EVENING)
-        await first.chat.press(texts.SNOOZE_BUTTON)  # due again at 21:30Z
+        await first.chat.press(t(EveningText.SNOOZE_BUTTON))  # due again at 21:30Z
 
     clock.set(utc(11, 26, 21, 50))  # back 20 minutes after the snooze was due
     async with running(settings, clock, api, outbox) as second:
@@ -434,7 +435,7 @@ async def test_a_person_who_blocked_the_bot_gets_no_reminders_until_the_next_sta
     api.blocked.discard(UID)
     scene.clock.set(utc(11, 27, 9))
     replies = await scene.chat.send("/start")
-    assert html_to_plain(texts.REMINDERS_BACK_ON) in [r.text for r in replies]
+    assert html_to_plain(t(SetupText.REMINDERS_BACK_ON)) in [r.text for r in replies]
     assert scene.person().blocked_at is None
     assert scene.due(JobKind.EVENING) == utc(11, 27, 21)
     assert scene.due(JobKind.MORNING) == utc(11, 28, 7)
@@ -460,7 +461,7 @@ async def test_a_snoozed_check_in_is_dropped_when_the_person_has_blocked_the_bot
 ) -> None:
     await scene.chat.onboard(tz=BERLIN, at="22:00")
     await scene.fire(JobKind.EVENING)
-    await scene.chat.press(texts.SNOOZE_BUTTON)
+    await scene.chat.press(t(EveningText.SNOOZE_BUTTON))
     snooze = scene.job(JobKind.SNOOZE)
     api.blocked.add(UID)
 
@@ -491,7 +492,7 @@ async def test_the_morning_follow_up_goes_once_and_only_after_a_rated_night(
 
     # Night 3: skipped: no morning message.
     await scene.fire(JobKind.EVENING)
-    await scene.chat.press(texts.SKIP_BUTTON)
+    await scene.chat.press(t(EveningText.SKIP_BUTTON))
     assert await scene.fire(JobKind.MORNING) == []
 
     # Night 4: rated 0 (calm legs) still counts as a check-in.
@@ -539,7 +540,7 @@ async def test_pause_until_resume_holds_check_ins_and_resume_brings_them_back(
 
     scene.clock.set(utc(11, 29, 12))
     replies = await scene.chat.send("/resume")
-    assert html_to_plain(texts.RESUMED) in [r.text for r in replies]
+    assert html_to_plain(t(SettingsText.RESUMED)) in [r.text for r in replies]
     assert scene.due(JobKind.EVENING) == utc(11, 29, 21)
     sent = await scene.fire(JobKind.EVENING)
     assert [m.nights for m in sent if m.is_check_in] == [{dt.date(2026, 11, 29)}]
@@ -549,7 +550,7 @@ async def test_pause_until_resume_holds_check_ins_and_resume_brings_them_back(
 async def test_pause_drops_a_pending_snooze(scene: Scene) -> None:
     await scene.chat.onboard(tz=BERLIN, at="22:00")
     await scene.fire(JobKind.EVENING)
-    await scene.chat.press(texts.SNOOZE_BUTTON)
+    await scene.chat.press(t(EveningText.SNOOZE_BUTTON))
     snooze = scene.job(JobKind.SNOOZE)
 
     await scene.chat.send("/pause 1")

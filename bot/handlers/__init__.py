@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -18,14 +18,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot import keyboards, recovery, texts
+from bot import keyboards, recovery
 from bot.booking import cancel
 from bot.checkins import NotSetUp, StaleNight
 from bot.context import Ctx
 from bot.errors import BadInput, DamagedRecord
 from bot.handlers import evening, guard, morning, reports, review, setup
+from bot.handlers.commands import COMMANDS
 from bot.handlers.common import not_set_up_text, send, sender, services
 from bot.keyboards import presses
+from bot.texts import ChatText, t
 
 log = logging.getLogger(__name__)
 
@@ -52,27 +54,6 @@ BUTTONS: dict[type[presses.Press], ButtonHandler] = {
     presses.ImportAnswer: reports.on_import_button,
 }
 
-COMMANDS: dict[str, Callable[[Update, Ctx], Coroutine[Any, Any, None]]] = {
-    "start": setup.cmd_start,
-    "help": setup.cmd_help,
-    "privacy": setup.cmd_privacy,
-    "crisis": setup.cmd_crisis,
-    "settings": setup.cmd_settings,
-    "timezone": setup.cmd_timezone,
-    "time": setup.cmd_time,
-    "wake": setup.cmd_wake,
-    "pause": setup.cmd_pause,
-    "resume": setup.cmd_resume,
-    "delete": setup.cmd_delete,
-    "checkin": evening.cmd_checkin,
-    "history": review.cmd_history,
-    "export": review.cmd_export,
-    "remedies": review.cmd_remedies,
-    "report": reports.cmd_report,
-    "summary": reports.cmd_summary,
-    "import": reports.cmd_import,
-}
-
 
 async def on_button(update: Update, context: Ctx) -> None:
     """Every inline button: answer the query first, then run the action it names."""
@@ -82,10 +63,10 @@ async def on_button(update: Update, context: Ctx) -> None:
     press = keyboards.parse(query.data)
     who = sender(update)
     if who is None:
-        await query.answer(texts.PRIVATE_ONLY, show_alert=True)
+        await query.answer(t(ChatText.PRIVATE_ONLY), show_alert=True)
         return
     if press is None:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(t(ChatText.STALE_BUTTON))
         return
     # The answer (it stops the button's spinner) goes out first and travels while the action
     # does its work: the reply comes one round trip sooner.
@@ -94,7 +75,7 @@ async def on_button(update: Update, context: Ctx) -> None:
         await BUTTONS[type(press)](update, context, press)
     except (StaleNight, BadInput):
         # Buttons only carry values the bot made; anything else is old or forged.
-        await send(context, who.chat_id, texts.STALE_BUTTON)
+        await send(context, who.chat_id, t(ChatText.STALE_BUTTON))
     except NotSetUp:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
     finally:
@@ -105,7 +86,7 @@ async def on_unknown_command(update: Update, context: Ctx) -> None:
     """A command the bot does not have."""
     who = sender(update)
     if who is not None:
-        await send(context, who.chat_id, texts.UNKNOWN_COMMAND)
+        await send(context, who.chat_id, t(ChatText.UNKNOWN_COMMAND))
 
 
 async def on_error(update: object, context: Ctx) -> None:
@@ -134,7 +115,7 @@ async def on_error(update: object, context: Ctx) -> None:
     )
     if isinstance(update, Update) and (who := sender(update)) is not None:
         try:
-            await send(context, who.chat_id, texts.SOMETHING_WENT_WRONG)
+            await send(context, who.chat_id, t(ChatText.SOMETHING_WENT_WRONG))
         except Exception:  # the apology itself failed; already logged above
             log.warning("could not send the apology for update %s", update_id)
 
@@ -146,8 +127,8 @@ def register(app: Application[Any, Ctx, Any, Any, Any, Any]) -> None:
     app.add_handler(MessageHandler(~private, guard.on_group_message))
     app.add_handler(CallbackQueryHandler(on_button))
     new_private = private & filters.UpdateType.MESSAGE
-    for name, callback in COMMANDS.items():
-        app.add_handler(CommandHandler(name, callback, filters=new_private))
+    for command in COMMANDS:
+        app.add_handler(CommandHandler(command.name, command.run, filters=new_private))
     app.add_handler(MessageHandler(new_private & filters.COMMAND, on_unknown_command))
     app.add_handler(
         MessageHandler(

@@ -21,6 +21,7 @@ from bot.checkins import Diary
 from bot.context import Ctx, Services
 from bot.errors import BadInput, Problem
 from bot.models import Person
+from bot.texts import SetupText, t
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
@@ -93,13 +94,17 @@ async def _known(update: Update, context: Ctx, *, ready: bool) -> tuple[Sender, 
 def not_set_up_text(context: Ctx, user_id: int) -> str:
     """Why a command cannot run yet: consent missing, or zone/time missing."""
     person = diary(context).person(user_id)
-    return texts.CONSENT_NEEDED if person is None or not person.consented else texts.SETUP_FIRST
+    return (
+        t(SetupText.CONSENT_NEEDED)
+        if person is None or not person.consented
+        else t(SetupText.SETUP_FIRST)
+    )
 
 
 def bad_input_text(error: BadInput, typed: str) -> str:
     """The correction for a BadInput raised by a use case."""
     if error.problem is Problem.NEED_TIMEZONE:
-        return texts.NEED_TIMEZONE_FIRST
+        return t(SetupText.NEED_TIMEZONE_FIRST)
     return texts.bad_input(error.problem, typed)
 
 

@@ -36,6 +36,7 @@ from bot.keyboards import (
     TagToggle,
 )
 from bot.models import Awaiting, Night, Response, Suggestion
+from bot.texts import ChatText, EveningText, SafetyText, SetupText, check_in, t
 
 _TYPED_RATING = re.compile(r"^\s*(\d{1,2})\s*(?:/\s*10)?\s*$")
 
@@ -51,7 +52,7 @@ async def cmd_checkin(update: Update, context: Ctx) -> None:
     except NotSetUp:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return
-    question = texts.CHECKIN_QUESTION
+    question = check_in()
     if night.rating is not None:
         question = texts.already_rated(night.rating)
     await send(context, who.chat_id, question, keyboards.rating(night.night))
@@ -97,11 +98,11 @@ async def send_reply(
         case RatingChanged(rating):
             await send(context, chat_id, texts.rating_updated(rating))
         case FlagBlocksIdea():
-            await send(context, chat_id, texts.NO_REMEDY_AFTER_FLAG)
+            await send(context, chat_id, t(SafetyText.NO_REMEDY_AFTER_FLAG))
         case CalmNight():
-            await send(context, chat_id, texts.GOOD_NIGHT_CALM)
+            await send(context, chat_id, t(EveningText.GOOD_NIGHT_CALM))
         case NoMoreIdeas():
-            await send(context, chat_id, texts.NO_MORE_IDEAS)
+            await send(context, chat_id, t(EveningText.NO_MORE_IDEAS))
 
 
 async def send_suggestion(
@@ -130,7 +131,7 @@ async def on_respond_button(update: Update, context: Ctx, press: CardAnswer) -> 
     following: NextIdea | None = responded.next
     if following is None:
         return
-    lead = texts.NOT_FOR_ME_NEXT if press.response is Response.NOT_FOR_ME else ""
+    lead = t(EveningText.NOT_FOR_ME_NEXT) if press.response is Response.NOT_FOR_ME else ""
     await send_reply(context, who.chat_id, press.night, following, lead)
 
 
@@ -160,7 +161,7 @@ async def on_skip_button(update: Update, context: Ctx, press: SkipTonight) -> No
     if who is None or query is None:
         return
     diary(context).evening.skip(who.user_id, press.night, now(context))
-    await edit_pressed(query, texts.SKIPPED)
+    await edit_pressed(query, t(EveningText.SKIPPED))
 
 
 async def on_text(update: Update, context: Ctx) -> None:
@@ -174,7 +175,7 @@ async def on_text(update: Update, context: Ctx) -> None:
     if person is None or not person.consented:
         # Nothing is stored before consent, but a crisis is answered all the same.
         if not (await check_text(context, who, text)).urgent:
-            await send(context, who.chat_id, texts.CONSENT_NEEDED)
+            await send(context, who.chat_id, t(SetupText.CONSENT_NEEDED))
         return
     if person.awaiting is Awaiting.IMPORT_FILE:
         # Typing instead: carry on as usual.
@@ -188,7 +189,7 @@ async def on_text(update: Update, context: Ctx) -> None:
         return
     if not person.ready:
         if not (await check_text(context, who, text)).urgent:
-            await send(context, who.chat_id, texts.SETUP_FIRST)
+            await send(context, who.chat_id, t(SetupText.SETUP_FIRST))
         return
     evening = diary(context).evening
     match = _TYPED_RATING.match(text)
@@ -207,7 +208,7 @@ async def on_text(update: Update, context: Ctx) -> None:
         return
     if (await reply_to_flags(context, who, person.tz, note.flags, note_kept=True)).urgent:
         return  # the crisis or urgent reply said the note was kept
-    reply = texts.NOTE_INSTEAD_OF_RATING if match else texts.note_saved(note.night)
+    reply = t(EveningText.NOTE_INSTEAD_OF_RATING) if match else texts.note_saved(note.night)
     await send_saved(context, person, reply)
 
 
@@ -236,7 +237,7 @@ async def on_other_message(update: Update, context: Ctx) -> None:
     caption for red flags)."""
     who = sender(update)
     if who is not None and not await check_caption(update, context):
-        await send(context, who.chat_id, texts.NOT_TEXT)
+        await send(context, who.chat_id, t(ChatText.NOT_TEXT))
 
 
 async def on_onset_button(update: Update, context: Ctx, press: OnsetAnswer) -> None:

@@ -9,6 +9,7 @@ from bot.checkins.results import MorningAnswered, MorningNext
 from bot.context import Ctx
 from bot.handlers.common import diary, edit_pressed, now, sender
 from bot.keyboards import HelpedAnswer, SleepAnswer, TriedAnswer
+from bot.texts import MorningText, t
 
 
 async def _show(update: Update, answered: MorningAnswered) -> None:
@@ -22,10 +23,10 @@ async def _show(update: Update, answered: MorningAnswered) -> None:
         await edit_pressed(query, text, keyboards.tried(night.night))
     elif answered.next is MorningNext.ASK_HELPED:
         await edit_pressed(
-            query, f"{summary}\n\n{texts.ASK_HELPED}", keyboards.helped(night.night)
+            query, f"{summary}\n\n{t(MorningText.ASK_HELPED)}", keyboards.helped(night.night)
         )
     else:
-        await edit_pressed(query, f"{summary}\n\n{texts.MORNING_THANKS}")
+        await edit_pressed(query, f"{summary}\n\n{t(MorningText.THANKS)}")
 
 
 async def on_sleep_button(update: Update, context: Ctx, press: SleepAnswer) -> None:

@@ -35,6 +35,7 @@ from bot.keyboards import (
     WeeklyDay,
 )
 from bot.models import Awaiting, Person
+from bot.texts import ChatText, SettingsText, SetupText, t
 
 SETTINGS_PAUSE_NIGHTS = 7
 
@@ -46,11 +47,11 @@ async def cmd_start(update: Update, context: Ctx) -> None:
         return
     person, was_blocked = diary(context).people.start(who.user_id, who.chat_id)
     if person is None or not person.consented:
-        await send(context, who.chat_id, texts.WELCOME, keyboards.consent())
+        await send(context, who.chat_id, t(SetupText.WELCOME), keyboards.consent())
         return
     if was_blocked:
         apply_schedule(context, person)
-        await send(context, who.chat_id, texts.REMINDERS_BACK_ON)
+        await send(context, who.chat_id, t(SetupText.REMINDERS_BACK_ON))
     if not person.ready:
         await ask_next(context, person)
         return
@@ -76,10 +77,13 @@ async def ask_next(context: Ctx, person: Person) -> None:
     elif person.checkin_time is None:
         diary(context).people.expect(person.user_id, Awaiting.CHECKIN_TIME)
         await send(
-            context, person.chat_id, texts.ASK_CHECKIN_TIME, keyboards.times(Action.CHECKIN_TIME)
+            context,
+            person.chat_id,
+            t(SetupText.ASK_CHECKIN_TIME),
+            keyboards.times(Action.CHECKIN_TIME),
         )
     else:
-        await send(context, person.chat_id, texts.READY)
+        await send(context, person.chat_id, t(SetupText.READY))
 
 
 async def ask_timezone(context: Ctx, person: Person) -> None:
@@ -88,7 +92,7 @@ async def ask_timezone(context: Ctx, person: Person) -> None:
     await send(
         context,
         person.chat_id,
-        texts.ASK_TIMEZONE,
+        t(SetupText.ASK_TIMEZONE),
         keyboards.timezone_reply(services(context).settings.default_timezone),
     )
 
@@ -129,7 +133,7 @@ async def accept_time(context: Ctx, person: Person, wake: bool, typed: str) -> P
     if person.ready:
         await send(context, person.chat_id, _schedule_text(context, person))
         if not was_ready:
-            await send(context, person.chat_id, texts.READY)
+            await send(context, person.chat_id, t(SetupText.READY))
     return person
 
 
@@ -193,10 +197,15 @@ async def ask_for(context: Ctx, person: Person, what: Awaiting) -> None:
         return
     diary(context).people.expect(person.user_id, what)
     if what is Awaiting.WAKE_TIME:
-        await send(context, person.chat_id, texts.ASK_WAKE_TIME, keyboards.times(Action.WAKE_TIME))
+        await send(
+            context, person.chat_id, t(SetupText.ASK_WAKE_TIME), keyboards.times(Action.WAKE_TIME)
+        )
     else:
         await send(
-            context, person.chat_id, texts.ASK_CHECKIN_TIME, keyboards.times(Action.CHECKIN_TIME)
+            context,
+            person.chat_id,
+            t(SetupText.ASK_CHECKIN_TIME),
+            keyboards.times(Action.CHECKIN_TIME),
         )
 
 
@@ -249,7 +258,7 @@ async def on_settings_button(update: Update, context: Ctx, press: SettingsPress)
         person = diary(context).people.toggle(who.user_id, setting)
         await send(context, who.chat_id, texts.toggled(setting, getattr(person, setting)))
     elif choice == SettingsChoice.WEEKLY:
-        await send(context, who.chat_id, texts.ASK_WEEKLY_DAY, keyboards.weekdays())
+        await send(context, who.chat_id, t(SettingsText.ASK_WEEKLY_DAY), keyboards.weekdays())
 
 
 ADULT_CHOICES = frozenset(
@@ -284,11 +293,13 @@ async def _adult_topics(
             await edit_pressed(query, texts.adult_topics_set(True))
     elif choice == SettingsChoice.ADULT_CANCEL:
         if query is not None:
-            await edit_pressed(query, texts.ADULT_CANCELLED)
+            await edit_pressed(query, t(SettingsText.ADULT_CANCELLED))
     elif person.adult_topics:
         await send(context, person.chat_id, texts.adult_topics_set(True))
     else:
-        await send(context, person.chat_id, texts.ADULT_CONFIRM, keyboards.adult_confirm())
+        await send(
+            context, person.chat_id, t(SettingsText.ADULT_CONFIRM), keyboards.adult_confirm()
+        )
 
 
 async def on_weekly_button(update: Update, context: Ctx, press: WeeklyDay) -> None:
@@ -340,21 +351,18 @@ async def cmd_resume(update: Update, context: Ctx) -> None:
 async def _resume(context: Ctx, person: Person) -> None:
     person, was_paused = diary(context).people.resume(person.user_id)
     apply_schedule(context, person)
-    await send(context, person.chat_id, texts.RESUMED if was_paused else texts.NOT_PAUSED)
+    await send(
+        context,
+        person.chat_id,
+        t(SettingsText.RESUMED) if was_paused else t(SettingsText.NOT_PAUSED),
+    )
 
 
 async def cmd_privacy(update: Update, context: Ctx) -> None:
     """What is stored, where, and who can see it."""
     who = sender(update)
     if who is not None:
-        await send(context, who.chat_id, texts.PRIVACY)
-
-
-async def cmd_help(update: Update, context: Ctx) -> None:
-    """Every command."""
-    who = sender(update)
-    if who is not None:
-        await send(context, who.chat_id, texts.help_text())
+        await send(context, who.chat_id, t(ChatText.PRIVACY))
 
 
 async def cmd_delete(update: Update, context: Ctx) -> None:
@@ -363,7 +371,7 @@ async def cmd_delete(update: Update, context: Ctx) -> None:
     if who is None:
         return
     if diary(context).person(who.user_id) is None:
-        await send(context, who.chat_id, texts.NOTHING_STORED)
+        await send(context, who.chat_id, t(SettingsText.NOTHING_STORED))
         return
     nights = len(diary(context).nights(who.user_id))
     await send(context, who.chat_id, texts.delete_confirm(nights), keyboards.delete_confirm())
@@ -376,13 +384,15 @@ async def on_delete_button(update: Update, context: Ctx, press: DeleteAnswer) ->
     if who is None or query is None:
         return
     if not press.erase:
-        await edit_pressed(query, texts.DELETE_CANCELLED)
+        await edit_pressed(query, t(SettingsText.DELETE_CANCELLED))
         return
     cancel(context.job_queue, who.user_id)
     # A checked /import file waits in memory for its "yes": it is their diary too.
     services(context).pending_imports.pop(who.user_id, None)
     erased = diary(context).people.forget(who.user_id)
-    await edit_pressed(query, texts.DELETED if erased else texts.NOTHING_STORED)
+    await edit_pressed(
+        query, t(SettingsText.DELETED) if erased else t(SettingsText.NOTHING_STORED)
+    )
 
 
 async def cmd_crisis(update: Update, context: Ctx) -> None:
