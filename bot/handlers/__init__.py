@@ -23,7 +23,7 @@ from bot.booking import cancel
 from bot.checkins import NotSetUp, StaleNight
 from bot.context import Ctx
 from bot.errors import BadInput, DamagedRecord
-from bot.handlers import evening, guard, morning, reports, review, setup
+from bot.handlers import evening, guard, morning, reports, review, settings, setup
 from bot.handlers.commands import COMMANDS
 from bot.handlers.common import not_set_up_text, send, sender, services
 from bot.keyboards import presses
@@ -37,8 +37,8 @@ ButtonHandler = Callable[[Update, Ctx, Any], Awaitable[None]]
 BUTTONS: dict[type[presses.Press], ButtonHandler] = {
     presses.Consent: setup.on_consent,
     presses.PickTime: setup.on_time_button,
-    presses.SettingsPress: setup.on_settings_button,
-    presses.DeleteAnswer: setup.on_delete_button,
+    presses.SettingsPress: settings.on_settings_button,
+    presses.DeleteAnswer: settings.on_delete_button,
     presses.Rate: evening.on_rating_button,
     presses.AskLater: evening.on_snooze_button,
     presses.SkipTonight: evening.on_skip_button,
@@ -50,7 +50,7 @@ BUTTONS: dict[type[presses.Press], ButtonHandler] = {
     presses.OnsetAnswer: evening.on_onset_button,
     presses.TagToggle: evening.on_trigger_button,
     presses.AboutDone: evening.on_about_done,
-    presses.WeeklyDay: setup.on_weekly_button,
+    presses.WeeklyDay: settings.on_weekly_button,
     presses.ImportAnswer: reports.on_import_button,
 }
 

@@ -11,7 +11,7 @@ from telegram import Update
 
 from bot import texts
 from bot.context import Ctx
-from bot.handlers import evening, reports, review, setup
+from bot.handlers import evening, reports, review, settings, setup
 from bot.handlers.common import send, sender
 from bot.texts import CommandText
 
@@ -41,15 +41,15 @@ COMMANDS = (
     Command("summary", CommandText.SUMMARY, reports.cmd_summary),
     Command("export", CommandText.EXPORT, review.cmd_export),
     Command("import", CommandText.IMPORT, reports.cmd_import),
-    Command("settings", CommandText.SETTINGS, setup.cmd_settings),
+    Command("settings", CommandText.SETTINGS, settings.cmd_settings),
     Command("time", CommandText.TIME, setup.cmd_time),
     Command("wake", CommandText.WAKE, setup.cmd_wake),
     Command("timezone", CommandText.TIMEZONE, setup.cmd_timezone),
-    Command("pause", CommandText.PAUSE, setup.cmd_pause),
-    Command("resume", CommandText.RESUME, setup.cmd_resume),
-    Command("privacy", CommandText.PRIVACY, setup.cmd_privacy),
-    Command("crisis", CommandText.CRISIS, setup.cmd_crisis),
-    Command("delete", CommandText.DELETE, setup.cmd_delete),
+    Command("pause", CommandText.PAUSE, settings.cmd_pause),
+    Command("resume", CommandText.RESUME, settings.cmd_resume),
+    Command("privacy", CommandText.PRIVACY, settings.cmd_privacy),
+    Command("crisis", CommandText.CRISIS, settings.cmd_crisis),
+    Command("delete", CommandText.DELETE, settings.cmd_delete),
     Command("help", CommandText.HELP, cmd_help),
     Command("start", CommandText.START, setup.cmd_start),
 )

@@ -9,7 +9,6 @@ from bot.checkins.results import MorningAnswered, MorningNext
 from bot.context import Ctx
 from bot.handlers.common import diary, edit_pressed, now, sender
 from bot.keyboards import HelpedAnswer, SleepAnswer, TriedAnswer
-from bot.texts import MorningText, t
 
 
 async def _show(update: Update, answered: MorningAnswered) -> None:
@@ -17,16 +16,13 @@ async def _show(update: Update, answered: MorningAnswered) -> None:
     query = update.callback_query
     assert query is not None
     night = answered.night
-    summary = texts.morning_summary(night, answered.title)
+    text = texts.morning_step(night, answered.title, answered.next.value)
     if answered.next is MorningNext.ASK_TRIED and answered.title is not None:
-        text = f"{summary}\n\n{texts.ask_tried(answered.title)}"
         await edit_pressed(query, text, keyboards.tried(night.night))
     elif answered.next is MorningNext.ASK_HELPED:
-        await edit_pressed(
-            query, f"{summary}\n\n{t(MorningText.ASK_HELPED)}", keyboards.helped(night.night)
-        )
+        await edit_pressed(query, text, keyboards.helped(night.night))
     else:
-        await edit_pressed(query, f"{summary}\n\n{t(MorningText.THANKS)}")
+        await edit_pressed(query, text)
 
 
 async def on_sleep_button(update: Update, context: Ctx, press: SleepAnswer) -> None:

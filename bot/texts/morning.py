@@ -117,12 +117,13 @@ def morning_summary(night: Night, title: str | None) -> str:
     return "\n".join(parts)
 
 
-def morning_step(night: Night, title: str | None, ask: MorningText | None) -> str:
-    """The morning message after an answer: what was answered, then the next question (ASK_TRIED
-    or ASK_HELPED) or the thanks."""
+def morning_step(night: Night, title: str | None, next_step: str) -> str:
+    """The morning message after an answer: what was answered so far, then the next question
+    (`next_step` "ask_tried" or "ask_helped", bot/checkins/results.py's MorningNext) or the
+    thanks ("done")."""
     summary = morning_summary(night, title)
-    if ask is MorningText.ASK_TRIED and title is not None:
+    if next_step == "ask_tried" and title is not None:
         return f"{summary}\n\n{ask_tried(title)}"
-    if ask is MorningText.ASK_HELPED:
+    if next_step == "ask_helped":
         return f"{summary}\n\n{t(MorningText.ASK_HELPED)}"
     return f"{summary}\n\n{t(MorningText.THANKS)}"
