@@ -1,7 +1,7 @@
 """Where the time goes: cProfile of the code paths behind the benchmark's rows.
 
-    python -m bench.profile note        # Diary.add_note, a person with a year of nights
-    python -m bench.profile rating      # Diary.rate (first rating of the night: remedy chosen)
+    python -m bench.profile note        # diary.notes.add, a person with a year of nights
+    python -m bench.profile rating      # diary.evening.rate (a first rating: remedy chosen)
     python -m bench.profile evening     # a scheduled check-in's storage work (the fanout job)
     python -m bench.profile startup     # imports, profiles, rebuilding 10,000 people's jobs
 

@@ -1,16 +1,16 @@
 """Storage growth: the cost of recording one reply as the number of stored people grows.
 
-The bot's own use cases (`Diary.add_note`, `Diary.rate`, built by `open_services` exactly as
-the bot builds them) run in this process against DATA_DIRs of 10, 1,000 and 10,000 people,
-each with a year of nights (real copies, not links: replacing a file whose old blocks must be
-freed costs what it costs in production). Each repetition picks a random person in every size
-(sizes in shuffled order), so all sizes share the machine's drift; the clock is fixed on the
-evening of the template's last night, so the note lands on a night that already holds a rating,
-a remedy and notes.
+The bot's own use cases (`diary.notes.add`, `diary.evening.rate`, built by `open_services`
+exactly as the bot builds them) run in this process against DATA_DIRs of 10, 1,000 and 10,000
+people, each with a year of nights (real copies, not links: replacing a file whose old blocks
+must be freed costs what it costs in production). Each repetition picks a random person in
+every size (sizes in shuffled order), so all sizes share the machine's drift; the clock is
+fixed on the evening of the template's last night, so the note lands on a night that already
+holds a rating, a remedy and notes.
 
-- note: `Diary.add_note` (read profile, read nights, red-flag check, atomic write + fsync).
-- rating: `Diary.rate(6)` on a night reset (untimed) to "prompted, not rated": a first rating,
-  which also chooses the remedy from the person's whole history.
+- note: `diary.notes.add` (read profile, read nights, red-flag check, atomic write + fsync).
+- rating: `diary.evening.rate(6)` on a night reset (untimed) to "prompted, not rated": a first
+  rating, which also chooses the remedy from the person's whole history.
 
 The comparison rows use TinyDB's default layout: one `TinyDB(path)` file (JSONStorage) holding
 every person's nights as documents with a `user_id`, and the same note recorded the way a plain
