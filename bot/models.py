@@ -352,8 +352,25 @@ class Person(Record):
         return self.ready and self.blocked_at is None
 
 
+class Why(StrEnum):
+    """Why the chooser offered a remedy (bot/texts/cards.py says it in words)."""
+
+    HELPED_YOU = "helped_you"  # the person's own answers: helped `helped` of `tried` times
+    GUIDELINES = "guidelines"
+    TRIALS = "trials"
+    NEW = "new"
+
+
+class Reason(Record):
+    """Why this one: the kind of reason and, for the person's own record, its counts."""
+
+    why: Why
+    helped: int = 0
+    tried: int = 0
+
+
 class Suggestion(Record):
-    """One remedy chosen for tonight and a few words on why this one."""
+    """One remedy chosen for tonight and why this one."""
 
     remedy: Remedy
-    reason: str
+    reason: Reason

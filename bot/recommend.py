@@ -18,9 +18,11 @@ from bot.models import (
     Kind,
     Night,
     Person,
+    Reason,
     Remedy,
     Suggestion,
     Track,
+    Why,
 )
 
 # Prior (successes, failures) from the evidence grade: a weak nudge, soon outweighed by the
@@ -106,15 +108,15 @@ def eligible(
     return result
 
 
-def reason_for(remedy: Remedy, track: Track) -> str:
-    """A few words on why this one."""
+def reason_for(remedy: Remedy, track: Track) -> Reason:
+    """Why this one: the person's own answers first, else how well it is studied."""
     if track.tried:
-        return f"helped you {track.helped_nights} of {track.tried} times"
+        return Reason(why=Why.HELPED_YOU, helped=track.helped_nights, tried=track.tried)
     if remedy.evidence is Evidence.GUIDELINE:
-        return "advised in guidelines"
+        return Reason(why=Why.GUIDELINES)
     if remedy.evidence is Evidence.TRIALS:
-        return "helped in trials"
-    return "something new to try"
+        return Reason(why=Why.TRIALS)
+    return Reason(why=Why.NEW)
 
 
 def choose(

@@ -19,6 +19,7 @@ from bot.models import (
     Track,
 )
 from bot.recommend import choose, eligible, reason_for, track_record
+from bot.texts import reason_words
 from tests.conftest import CONTENT
 
 CATALOG = load_catalog(CONTENT)
@@ -102,9 +103,9 @@ def test_the_reason_says_why_this_one() -> None:
     yoga = CATALOG.get("yoga")
     walking = CATALOG.get("walking")
     assert massage is not None and yoga is not None and walking is not None
-    assert reason_for(massage, track) == "helped you 2 of 3 times"
-    assert reason_for(yoga, Track()) == "helped in trials"
-    assert reason_for(walking, Track()) == "something new to try"
+    assert reason_words(reason_for(massage, track)) == "helped you 2 of 3 times"
+    assert reason_words(reason_for(yoga, Track())) == "helped in trials"
+    assert reason_words(reason_for(walking, Track())) == "something new to try"
 
 
 def simulate(nights: int, seed: int, works: str) -> tuple[list[Night], Person]:
@@ -125,7 +126,10 @@ def simulate(nights: int, seed: int, works: str) -> tuple[list[Night], Person]:
                 **{
                     "suggestions": (
                         SuggestionRecord(
-                            remedy_id=remedy_id, content_version=1, at=AT, reason=suggestion.reason
+                            remedy_id=remedy_id,
+                            content_version=1,
+                            at=AT,
+                            reason=reason_words(suggestion.reason),
                         ),
                     ),
                     "morning_remedy": remedy_id,

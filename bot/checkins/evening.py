@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from bot import recommend, schedule, trends
+from bot import recommend, schedule, texts, trends
 from bot.checkins.core import Core, NotSetUp, StaleNight
 from bot.checkins.results import (
     AboutDay,
@@ -246,7 +246,7 @@ class Evenings:
             remedy_id=suggestion.remedy.id,
             content_version=catalog.version,
             at=now,
-            reason=suggestion.reason,
+            reason=texts.reason_words(suggestion.reason),  # the words the person sees
         )
         return night.replace(suggestions=(*night.suggestions, record)), Card(suggestion)
 

@@ -110,7 +110,8 @@ async def send_suggestion(
 ) -> None:
     """The remedy card with its three buttons."""
     catalog = diary(context).catalog
-    text = texts.render_suggestion(suggestion.remedy, catalog, suggestion.reason)
+    reason = texts.reason_words(suggestion.reason)
+    text = texts.render_suggestion(suggestion.remedy, catalog, reason)
     await send(
         context,
         chat_id,

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from enum import auto
 
-from bot.models import Catalog, Flag, Kind, Remedy
+from bot.models import Catalog, Flag, Kind, Reason, Remedy, Why
 from bot.texts.base import TextKey, catalog, esc, t
-
-# The longest reason the chooser gives, for the content check's longest possible card.
-LONGEST_REASON = "helped you 999 of 999 times"
 
 
 class CardText(TextKey):
@@ -33,6 +30,10 @@ class CardText(TextKey):
     LIST_HEADING = auto()
     LIST_TAP = auto()
     ADULT_HIDDEN = auto()
+    WHY_HELPED_YOU = auto()
+    WHY_GUIDELINES = auto()
+    WHY_TRIALS = auto()
+    WHY_NEW = auto()
 
 
 SENTENCES = catalog(
@@ -60,9 +61,19 @@ SENTENCES = catalog(
         CardText.LIST_HEADING: "<b>Everything I can suggest</b>, with how well each is studied:",
         CardText.LIST_TAP: "\nTap one to read its full card with sources.",
         CardText.ADULT_HIDDEN: "Ideas about sex are left out; you can include them in /settings.",
+        CardText.WHY_HELPED_YOU: "helped you {helped} of {tried} times",
+        CardText.WHY_GUIDELINES: "advised in guidelines",
+        CardText.WHY_TRIALS: "helped in trials",
+        CardText.WHY_NEW: "something new to try",
     },
 )
 
+WHY = {
+    Why.HELPED_YOU: CardText.WHY_HELPED_YOU,
+    Why.GUIDELINES: CardText.WHY_GUIDELINES,
+    Why.TRIALS: CardText.WHY_TRIALS,
+    Why.NEW: CardText.WHY_NEW,
+}
 KIND_LINES = {
     Kind.TONIGHT: CardText.KIND_TONIGHT,
     Kind.HABIT: CardText.KIND_HABIT,
@@ -73,6 +84,18 @@ KIND_HEADINGS = {
     Kind.HABIT: CardText.HEADING_HABIT,
     Kind.ASK_DOCTOR: CardText.HEADING_ASK_DOCTOR,
 }
+
+
+def reason_words(reason: Reason) -> str:
+    """`helped you 2 of 3 times`, `advised in guidelines`, ... (stored with the suggestion:
+    the words the person saw)."""
+    if reason.why is Why.HELPED_YOU:
+        return t(CardText.WHY_HELPED_YOU, helped=reason.helped, tried=reason.tried)
+    return t(WHY[reason.why])
+
+
+# The longest reason the chooser gives, for the content check's longest possible card.
+LONGEST_REASON = Reason(why=Why.HELPED_YOU, helped=999, tried=999)
 
 
 def evidence_line(remedy: Remedy, catalog: Catalog) -> str:
@@ -120,7 +143,8 @@ def render_card(remedy: Remedy, catalog: Catalog) -> str:
 
 def every_rendering(remedy: Remedy, catalog: Catalog) -> tuple[str, ...]:
     """Every message this remedy can become (with the longest reason), for the content check."""
-    return (render_suggestion(remedy, catalog, LONGEST_REASON), render_card(remedy, catalog))
+    longest = reason_words(LONGEST_REASON)
+    return (render_suggestion(remedy, catalog, longest), render_card(remedy, catalog))
 
 
 def longest_card_length(remedy: Remedy, catalog: Catalog) -> int:
