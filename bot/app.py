@@ -36,6 +36,7 @@ from bot.transport import TelegramTransport
 log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+SCHEDULER_WAIT_STEPS = 6000  # of 10 ms: at most a minute
 
 BotApp = Application[Any, Ctx, dict[Any, Any], dict[Any, Any], BotData, Any]
 # Placeholder token for the offline console: any well-formed value works with a fake transport.
@@ -152,10 +153,6 @@ async def _post_init(app: BotApp) -> None:
     if settings.webhook_url is not None and app.job_queue is not None:
         # Nothing else calls Telegram while nobody writes: a ping keeps /readyz meaningful.
         app.job_queue.run_repeating(_ping, interval=PING_EVERY, first=PING_EVERY, name="ping")
-    if app.job_queue is not None:
-        # Running before the jobs are rebuilt, the scheduler finds a job by its name at once
-        # (a stopped one searches a list of jobs waiting to be added).
-        await app.job_queue.start()
     services.restored = asyncio.create_task(_restore(app, services.clock()), name="restore")
     services.restored.add_done_callback(_report_restore)
 
@@ -206,10 +203,18 @@ async def _restore(app: BotApp, started: dt.datetime) -> None:
         if found is not None:
             damaged.append(found)
 
+    assert app.job_queue is not None
+    # Application.start() starts the scheduler just after this task begins. A running
+    # scheduler finds a job by its name at once; a stopped one searches the list of jobs
+    # waiting to be added (for 10,000 people, seconds of work instead of milliseconds). Should
+    # it never start, the jobs are booked all the same, only slower.
+    for _ in range(SCHEDULER_WAIT_STEPS):
+        if app.job_queue.scheduler.running:
+            break
+        await asyncio.sleep(0.01)
     await booking.restore_all(services, app.job_queue, started, on_damage=set_aside)
     for user_id, profile in damaged:
         await recovery.apologize(app.bot, user_id, profile)
-    assert app.job_queue is not None
     app.job_queue.run_once(recovery.scan_nights, when=1, name="scan-nights")
 
 

@@ -6,6 +6,7 @@ update and render the typed result it returns (bot/checkins/results.py). No Tele
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from bot.checkins.core import Core, NotSetUp, StaleNight
@@ -62,3 +63,11 @@ class Diary:
     def nights(self, user_id: int) -> list[Night]:
         """Every recorded night, oldest first."""
         return self.core.nights(user_id)
+
+    def night_key(self, person: Person, instant: dt.datetime) -> dt.date:
+        """The night an instant belongs to, for this person."""
+        return self.core.night_key(person, instant)
+
+    def next_evening(self, person: Person, now: dt.datetime) -> dt.date:
+        """The night of the next scheduled check-in (tonight, or tomorrow if it has passed)."""
+        return self.core.next_evening(person, now)

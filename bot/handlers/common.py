@@ -19,7 +19,7 @@ from bot import texts
 from bot.booking import reschedule
 from bot.checkins import Diary
 from bot.context import Ctx, Services
-from bot.errors import BadInput, Problem
+from bot.errors import BadInput
 from bot.models import Person
 from bot.texts import SetupText, t
 
@@ -103,8 +103,6 @@ def not_set_up_text(context: Ctx, user_id: int) -> str:
 
 def bad_input_text(error: BadInput, typed: str) -> str:
     """The correction for a BadInput raised by a use case."""
-    if error.problem is Problem.NEED_TIMEZONE:
-        return t(SetupText.NEED_TIMEZONE_FIRST)
     return texts.bad_input(error.problem, typed)
 
 

@@ -57,7 +57,7 @@ def _today(context: Ctx, user_id: int) -> dt.date | None:
     person = diary(context).person(user_id)
     if person is None or person.tz is None:
         return None
-    return diary(context).core.night_key(person, now(context))
+    return diary(context).night_key(person, now(context))
 
 
 async def cmd_report(update: Update, context: Ctx) -> None:

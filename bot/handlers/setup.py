@@ -214,4 +214,4 @@ def _schedule_text(context: Ctx, person: Person) -> str:
     assert person.tz is not None
     moment = now(context)
     today = schedule.local_date(moment, person.tz)
-    return texts.schedule_set(person, diary(context).core.next_evening(person, moment), today)
+    return texts.schedule_set(person, diary(context).next_evening(person, moment), today)
