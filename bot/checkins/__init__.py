@@ -60,9 +60,9 @@ class Diary:
         """The profile of someone who finished set-up, else NotSetUp."""
         return self.core.require(user_id)
 
-    def nights(self, user_id: int) -> list[Night]:
-        """Every recorded night, oldest first."""
-        return self.core.nights(user_id)
+    def nights(self, user_id: int, since: dt.date | None = None) -> list[Night]:
+        """The recorded nights (from `since` on: only those months are read), oldest first."""
+        return self.core.store.nights(user_id, since=since)
 
     def night_key(self, person: Person, instant: dt.datetime) -> dt.date:
         """The night an instant belongs to, for this person."""

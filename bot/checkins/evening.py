@@ -74,10 +74,10 @@ class Evenings:
         person, pause_ended = self._end_expired_pause(person, key)
         weekly = None
         if source is not PromptSource.SNOOZE and self._claim_weekly(person, key):
-            nights = self.core.nights(user_id)
-            weekly = summarize(
-                nights, self.core.catalog, key - dt.timedelta(WEEK), key - dt.timedelta(1)
-            )
+            start, end = key - dt.timedelta(WEEK), key - dt.timedelta(1)
+            # Only the week's nights count (insights.summarize), so only their months are read.
+            nights = self.core.store.nights(user_id, since=start)
+            weekly = summarize(nights, self.core.catalog, start, end)
         night = self._open(user_id, key, now, source)
         if night is None and weekly is None:
             return None

@@ -70,7 +70,7 @@ async def cmd_report(update: Update, context: Ctx) -> None:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return
     start = end - dt.timedelta(days=REPORT_DAYS - 1)
-    nights = diary(context).nights(who.user_id)
+    nights = diary(context).nights(who.user_id, since=start)  # only the period's months
     catalog = diary(context).catalog
     summary = summarize(nights, catalog, start, end)
     if summary.nights_recorded == 0:
@@ -94,8 +94,9 @@ async def cmd_summary(update: Update, context: Ctx) -> None:
         return
     asked = small_number((context.args or [""])[0])
     days = asked if asked is not None and 7 <= asked <= MAX_SUMMARY_DAYS else SUMMARY_DAYS
-    nights = diary(context).nights(who.user_id)
-    summary = summarize(nights, diary(context).catalog, end - dt.timedelta(days=days - 1), end)
+    start = end - dt.timedelta(days=days - 1)
+    nights = diary(context).nights(who.user_id, since=start)  # only the period's months
+    summary = summarize(nights, diary(context).catalog, start, end)
     if summary.nights_recorded == 0:
         await send(context, who.chat_id, t(ReportText.DOCTOR_EMPTY))
         return
