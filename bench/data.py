@@ -226,7 +226,7 @@ def _generate_chunk(job: tuple[Path, int, int]) -> tuple[int, int]:
                 if "track" in Person.model_fields and hasattr(recommend, "track_record"):
                     # The bot keeps each person's track record on the profile.
                     track = recommend.track_record(nights)
-                    person = person.model_copy(update={"track": track})
+                    person = person.replace(**{"track": track})
                 store.save_person(person)
                 store.replace_nights(person.user_id, nights)
                 continue
@@ -238,7 +238,7 @@ def _generate_chunk(job: tuple[Path, int, int]) -> tuple[int, int]:
             original = store.get_person(source)
             assert original is not None
             if "track" in Person.model_fields:
-                person = person.model_copy(update={"track": original.track})
+                person = person.replace(**{"track": original.track})
             store.save_person(person)
     store.close()  # waits for the background unlinks of replaced files
     return first, end
@@ -403,7 +403,7 @@ def build_data_dir(
                 "wake_time": wake,
                 "doctor_prompt_at": now - dt.timedelta(days=rng.randint(1, 6)),
             }
-            store.save_person(person.model_copy(update=update))
+            store.save_person(person.replace(**update))
     store.close()  # the replaced profiles are unlinked before the bot is measured
     return ids
 

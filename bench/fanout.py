@@ -30,8 +30,8 @@ from zoneinfo import ZoneInfo
 
 from bot import schedule
 from bot.app import build_application, open_services
+from bot.booking import Due, JobKind, booked
 from bot.config import Settings
-from bot.jobs import Due, JobKind, job_name
 from tests.harness import start_held
 
 from bench.data import LAST_NIGHT, Template, build_data_dir, key_file
@@ -84,7 +84,9 @@ async def _fire(data_dir: Path, ids: list[int], server: TimedServer, log: Any) -
         await start_held(app)
         restore_s = time.perf_counter() - t_start
         assert app.job_queue is not None
-        jobs = [services.jobs[job_name(JobKind.EVENING, user_id)] for user_id in ids]
+        found = [booked(app.job_queue, JobKind.EVENING, user_id) for user_id in ids]
+        jobs = [j for j in found if j is not None]
+        assert len(jobs) == len(ids)
         assert all(isinstance(j.data, Due) and j.data.when == due for j in jobs)
         server.server.enforce_rate(RATE, 1.0)
         server.hits.clear()
@@ -113,7 +115,9 @@ async def _fire(data_dir: Path, ids: list[int], server: TimedServer, log: Any) -
         watcher.cancel()
         await asyncio.sleep(0.5)  # anything still in flight
         retries = sorted(
-            name for name in services.jobs if name.startswith(JobKind.CATCH_UP_EVENING.value)
+            str(j.name)
+            for j in app.job_queue.jobs()
+            if str(j.name).startswith(JobKind.CATCH_UP_EVENING.value)
         )
     finally:
         await app.stop()

@@ -151,7 +151,7 @@ def _open_tonight(target: Target, chat: int) -> dt.date:
     diary = target.diary
     person = diary.require(chat)
     now = dt.datetime.now(dt.UTC)
-    key = diary.checkin_night(person, now)
+    key = diary.core.checkin_night(person, now)
     if target.kind == "bot":
         assert person.tz is not None
         diary.store.save_night(chat, Night(night=key, tz=person.tz))

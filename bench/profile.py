@@ -1,7 +1,7 @@
 """Where the time goes: cProfile of the code paths behind the benchmark's rows.
 
-    python -m bench.profile note        # Diary.add_note, a person with a year of nights
-    python -m bench.profile rating      # Diary.rate (first rating of the night: remedy chosen)
+    python -m bench.profile note        # diary.notes.add, a person with a year of nights
+    python -m bench.profile rating      # diary.evening.rate (a first rating: remedy chosen)
     python -m bench.profile evening     # a scheduled check-in's storage work (the fanout job)
     python -m bench.profile startup     # imports, profiles, rebuilding 10,000 people's jobs
 
@@ -60,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             profile.enable()
             from bot.app import build_application, open_services
+            from bot.booking import restore_all
             from bot.config import Settings
-            from bot.jobs import restore_all
 
             from bench.harness import TOKEN
 
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
                 t = time.perf_counter()
                 if profiled:
                     profile.enable()
-                diary.add_note(user_id, rng.choice(NOTES), at)
+                diary.notes.add(user_id, rng.choice(NOTES), at)
             elif args.what == "rating":
                 at = resolve_local(LAST_NIGHT, dt.time(23), zone)
                 diary.store.save_night(
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                 t = time.perf_counter()
                 if profiled:
                     profile.enable()
-                diary.rate(user_id, LAST_NIGHT, 6, at)
+                diary.evening.rate(user_id, LAST_NIGHT, 6, at)
             else:  # what send_evening does before it sends, on a night not yet stored
                 key = tonight + dt.timedelta(days=index // people)
                 at = resolve_local(key, person.checkin_time or dt.time(22), zone)
@@ -127,8 +127,7 @@ def main(argv: list[str] | None = None) -> int:
                 if profiled:
                     profile.enable()
                 diary.person(user_id)
-                diary.claim_weekly(user_id, key)
-                diary.open_evening(user_id, key, at, PromptSource.SCHEDULE)
+                diary.evening.due(user_id, at, PromptSource.SCHEDULE, at)
             profile.disable()
             return (time.perf_counter() - t) * 1000
 

@@ -1,4 +1,4 @@
-"""Red-flag scanning: one note checked against every flag, as `Diary.add_note` does.
+"""Red-flag scanning: one note checked against every flag, as `diary.notes.add` does.
 
     python -m bench.red_flags          # just this row (a few seconds)
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import fanout, flood, latency, red_flags, startup, storage_growth
+from bench import fanout, flood, latency, red_flags, reply_cost, startup, storage_growth
 from bench.data import NIGHTS_PER_PERSON, Template, build_data_dir, build_unencrypted_copy
 from bench.harness import ROOT, CpuWatch, machine_info
 
@@ -61,9 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--only",
-        default="startup,latency,storage,fanout,redflags,flood",
+        default="startup,latency,storage,replycost,fanout,redflags,flood",
         help="comma-separated phases to run (default: all): startup, latency, storage, "
-        "fanout, redflags, flood",
+        "replycost, fanout, redflags, flood",
     )
     parser.add_argument("--quick", action="store_true", help="few samples: a smoke test")
     parser.add_argument("--cache", type=Path, default=HERE / ".cache", help="data cache folder")
@@ -137,7 +137,10 @@ def latency_rows(table: Table, res: dict[str, Any]) -> None:
 
 
 def storage_rows(table: Table, res: dict[str, Any], single: dict[str, Any] | None) -> None:
-    labels = {"note": "record a note (Diary.add_note)", "rating": "record a rating (Diary.rate)"}
+    labels = {
+        "note": "record a note (diary.notes.add)",
+        "rating": "record a rating (diary.evening.rate)",
+    }
     plain = res.get("unencrypted")
     for kind in ("note", "rating"):
         by_size = res[kind]
@@ -187,6 +190,29 @@ def storage_rows(table: Table, res: dict[str, Any], single: dict[str, Any] | Non
             f"~{estimate / 60:.0f} min per write by linear extrapolation",
             "- (comparison)",
         )
+
+
+def reply_cost_rows(table: Table, res: dict[str, Any]) -> None:
+    labels = {
+        "helped": 'a "helped" morning answer (track record updated)',
+        "note": "a note",
+    }
+    cases = res["cases"]
+    for case, label in labels.items():
+        short, long = cases[case]["1 month"]["p50"], cases[case]["3 years"]["p50"]
+        ratio = long / short
+        table.add(
+            f"reply cost, {label}: 1 month vs 3 years of nights stored, median",
+            f"{_ms(short)} vs {_ms(long)} = {ratio:.2f}x",
+            f"<= {reply_cost.RATIO}x",
+            ratio <= reply_cost.RATIO,
+        )
+    recount = cases["recount"]
+    table.add(
+        "  for comparison: recounting the track record from every night (before)",
+        f"{_ms(recount['1 month']['p50'])} vs {_ms(recount['3 years']['p50'])}",
+        "- (comparison)",
+    )
 
 
 def fanout_rows(table: Table, res: dict[str, Any]) -> None:
@@ -387,6 +413,12 @@ def main(argv: list[str] | None = None) -> int:
             else None,
         },
         lambda res: storage_rows(table, res["per_person"], res["single_file"]),
+    )
+    phase(
+        "replycost",
+        f"reply cost against the diary's length ({args.reps} reps)",
+        lambda: reply_cost.run(args.reps, log=log),
+        lambda res: reply_cost_rows(table, res),
     )
     phase(
         "fanout",

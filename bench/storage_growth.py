@@ -1,16 +1,16 @@
 """Storage growth: the cost of recording one reply as the number of stored people grows.
 
-The bot's own use cases (`Diary.add_note`, `Diary.rate`, built by `open_services` exactly as
-the bot builds them) run in this process against DATA_DIRs of 10, 1,000 and 10,000 people,
-each with a year of nights (real copies, not links: replacing a file whose old blocks must be
-freed costs what it costs in production). Each repetition picks a random person in every size
-(sizes in shuffled order), so all sizes share the machine's drift; the clock is fixed on the
-evening of the template's last night, so the note lands on a night that already holds a rating,
-a remedy and notes.
+The bot's own use cases (`diary.notes.add`, `diary.evening.rate`, built by `open_services`
+exactly as the bot builds them) run in this process against DATA_DIRs of 10, 1,000 and 10,000
+people, each with a year of nights (real copies, not links: replacing a file whose old blocks
+must be freed costs what it costs in production). Each repetition picks a random person in
+every size (sizes in shuffled order), so all sizes share the machine's drift; the clock is
+fixed on the evening of the template's last night, so the note lands on a night that already
+holds a rating, a remedy and notes.
 
-- note: `Diary.add_note` (read profile, read nights, red-flag check, atomic write + fsync).
-- rating: `Diary.rate(6)` on a night reset (untimed) to "prompted, not rated": a first rating,
-  which also chooses the remedy from the person's whole history.
+- note: `diary.notes.add` (read profile, read nights, red-flag check, atomic write + fsync).
+- rating: `diary.evening.rate(6)` on a night reset (untimed) to "prompted, not rated": a first
+  rating, which also chooses the remedy from the person's whole history.
 
 What encryption costs: the same operations, for the same people, on an unencrypted copy of the
 1,000-people DATA_DIR (`Store(dir, key=None)`), interleaved in the same loop.
@@ -121,7 +121,7 @@ def per_person(
                 person = diary.require(user_id)
                 now = _evening(person)
                 t = time.perf_counter()
-                diary.add_note(user_id, text, now)
+                diary.notes.add(user_id, text, now)
                 times["note"][label].append((time.perf_counter() - t) * 1000)
 
                 user_id = uid(rated)
@@ -132,7 +132,7 @@ def per_person(
                     user_id, Night(night=LAST_NIGHT, tz=person.tz, prompted_at=now)
                 )
                 t = time.perf_counter()
-                result = diary.rate(user_id, LAST_NIGHT, 6, now)
+                result = diary.evening.rate(user_id, LAST_NIGHT, 6, now)
                 times["rating"][label].append((time.perf_counter() - t) * 1000)
                 assert result.night.rating == 6
         took = time.perf_counter() - started

@@ -17,23 +17,27 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
-from bot import handlers, jobs, recovery, texts
+from bot import booking, handlers, recovery
 from bot.checkins import Diary
 from bot.config import Settings
 from bot.content import load_catalog
 from bot.context import BotData, Clock, Ctx, Services, context_types, system_clock
 from bot.crypto import load_master_key
 from bot.errors import ContentError, DamagedRecord
+from bot.handlers.commands import menu
 from bot.handlers.guard import judge_arrival
-from bot.health import PING_EVERY, HealthServer, TrackedRequest, api_check
+from bot.health import PING_EVERY, HealthServer, api_check
 from bot.ordering import ChatOrderedProcessor
 from bot.ratelimit import FairLimiter
 from bot.red_flags import load_crisis, load_red_flags
 from bot.storage import Store
+from bot.texts import ChatText, t
+from bot.transport import TelegramTransport
 
 log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+SCHEDULER_WAIT_STEPS = 6000  # of 10 ms: at most a minute
 
 BotApp = Application[Any, Ctx, dict[Any, Any], dict[Any, Any], BotData, Any]
 # Placeholder token for the offline console: any well-formed value works with a fake transport.
@@ -129,8 +133,8 @@ def build_application(
             services.last_api_ok = time.monotonic()
 
         builder = builder.request(
-            TrackedRequest(answered, connection_pool_size=256)
-        ).get_updates_request(TrackedRequest(answered))
+            TelegramTransport(answered, connection_pool_size=256)
+        ).get_updates_request(TelegramTransport(answered))
     if rate_limit:
         builder = builder.rate_limiter(FairLimiter())
     app: BotApp = builder.build()
@@ -146,7 +150,7 @@ async def _post_init(app: BotApp) -> None:
     alongside polling lets the bot answer from the first second. Every instant is computed
     from the moment of start-up, so nothing due meanwhile is skipped.
     """
-    await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
+    await app.bot.set_my_commands([BotCommand(name, about) for name, about in menu()])
     await _describe(app)
     services = app.bot_data.services
     settings = services.settings
@@ -157,7 +161,6 @@ async def _post_init(app: BotApp) -> None:
     if settings.webhook_url is not None and app.job_queue is not None:
         # Nothing else calls Telegram while nobody writes: a ping keeps /readyz meaningful.
         app.job_queue.run_repeating(_ping, interval=PING_EVERY, first=PING_EVERY, name="ping")
-    jobs.start_watchdog(app.job_queue)
     services.restored = asyncio.create_task(_restore(app, services.clock()), name="restore")
     services.restored.add_done_callback(_report_restore)
 
@@ -166,8 +169,8 @@ async def _describe(app: BotApp) -> None:
     """What people see before they start the bot: what it does, that it is not medical
     advice, and /privacy. A failure here must not stop the bot (it is set again next start)."""
     try:
-        await app.bot.set_my_description(texts.BOT_DESCRIPTION)
-        await app.bot.set_my_short_description(texts.BOT_SHORT_DESCRIPTION)
+        await app.bot.set_my_description(t(ChatText.BOT_DESCRIPTION))
+        await app.bot.set_my_short_description(t(ChatText.BOT_SHORT_DESCRIPTION))
     except TelegramError as error:
         log.warning("could not set the bot's description (%s)", error.__class__.__name__)
 
@@ -208,10 +211,18 @@ async def _restore(app: BotApp, started: dt.datetime) -> None:
         if found is not None:
             damaged.append(found)
 
-    await jobs.restore_all(services, app.job_queue, started, on_damage=set_aside)
+    assert app.job_queue is not None
+    # Application.start() starts the scheduler just after this task begins. A running
+    # scheduler finds a job by its name at once; a stopped one searches the list of jobs
+    # waiting to be added (for 10,000 people, seconds of work instead of milliseconds). Should
+    # it never start, the jobs are booked all the same, only slower.
+    for _ in range(SCHEDULER_WAIT_STEPS):
+        if app.job_queue.scheduler.running:
+            break
+        await asyncio.sleep(0.01)
+    await booking.restore_all(services, app.job_queue, started, on_damage=set_aside)
     for user_id, profile in damaged:
         await recovery.apologize(app.bot, user_id, profile)
-    assert app.job_queue is not None
     app.job_queue.run_once(recovery.scan_nights, when=1, name="scan-nights")
 
 

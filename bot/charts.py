@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bot.models import Catalog, Helped, Night
-from bot.texts import SLEEP_QUALITY
+from bot.texts import ChartText, sleep_labels, t
 
 FIGSIZE = (8.0, 5.0)
 DPI = 130
@@ -29,7 +29,7 @@ MARKER_ROW = 11.3  # tried-idea markers sit in a strip above the 0-10 scale
 
 @dataclass(frozen=True)
 class _Style:
-    label: str
+    label: ChartText
     marker: str
     color: str
     filled: bool
@@ -38,10 +38,10 @@ class _Style:
 # Okabe-Ito colours (safe for colour-blind readers) and distinct shapes, so the legend also
 # works in black and white.
 TRIED_STYLES: dict[Helped | None, _Style] = {
-    Helped.CLEARLY: _Style("Tried, helped clearly", "^", "#009E73", True),
-    Helped.A_BIT: _Style("Tried, helped a bit", "o", "#56B4E9", True),
-    Helped.NO: _Style("Tried, did not help", "X", "#D55E00", True),
-    None: _Style("Tried, no answer", "o", "#CC79A7", False),
+    Helped.CLEARLY: _Style(ChartText.HELPED_CLEARLY, "^", "#009E73", True),
+    Helped.A_BIT: _Style(ChartText.HELPED_A_BIT, "o", "#56B4E9", True),
+    Helped.NO: _Style(ChartText.DID_NOT_HELP, "X", "#D55E00", True),
+    None: _Style(ChartText.NO_ANSWER, "o", "#CC79A7", False),
 }
 
 
@@ -72,7 +72,8 @@ def report_png(nights: Sequence[Night], catalog: Catalog, end: dt.date, days: in
         2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1.3], "hspace": 0.12}
     )
     fig.subplots_adjust(left=LEFT, right=RIGHT, top=0.80, bottom=0.09)
-    fig.suptitle(f"Your last {days} nights, up to {end.day} {end:%b %Y}", fontsize=13, y=0.98)
+    title = t(ChartText.TITLE, days=days, end=f"{end.day} {end:%b %Y}")
+    fig.suptitle(title, fontsize=13, y=0.98)
 
     # Missing nights are NaN, so the line breaks there instead of bridging the gap.
     nan = float("nan")
@@ -83,18 +84,17 @@ def report_png(nights: Sequence[Night], catalog: Catalog, end: dt.date, days: in
         marker="o",
         markersize=4,
         linewidth=1.8,
-        label="Legs in the evening",
+        label=t(ChartText.LEGS),
     )
     handles: list[Line2D] = [
-        Line2D([], [], color=RATING_COLOR, marker="o", markersize=4, label="Legs in the evening")
+        Line2D([], [], color=RATING_COLOR, marker="o", markersize=4, label=t(ChartText.LEGS))
     ]
     for helped, style in TRIED_STYLES.items():
         marks = [
             x
             for x, d in zip(xs, dates, strict=True)
             if (n := by_day.get(d)) is not None
-            and n.tried is True
-            and n.morning_remedy is not None
+            and n.tried_remedy is not None
             and n.helped == helped
         ]
         if not marks:
@@ -118,18 +118,18 @@ def report_png(nights: Sequence[Night], catalog: Catalog, end: dt.date, days: in
                 markersize=7,
                 markerfacecolor=style.color if style.filled else "none",
                 markeredgecolor=style.color,
-                label=style.label,
+                label=t(style.label),
             )
         )
     top.axhspan(10.6, 12.0, color="#f2f2f2", zorder=0)
     top.set_ylim(-0.5, 12.0)
     top.set_yticks([0, 2, 4, 6, 8, 10, MARKER_ROW])
-    top.set_yticklabels(["0", "2", "4", "6", "8", "10", "Tried"])
-    top.set_ylabel("Legs (0 calm, 10 worst)", fontsize=9)
+    top.set_yticklabels(["0", "2", "4", "6", "8", "10", t(ChartText.TRIED_AXIS)])
+    top.set_ylabel(t(ChartText.LEGS_AXIS), fontsize=9)
     top.grid(axis="y", color="#dddddd", linewidth=0.6)
     if not any(r is not None for r in ratings):
         top.text(
-            (days - 1) / 2, 5, "No ratings in these nights yet", ha="center", va="center",
+            (days - 1) / 2, 5, t(ChartText.NO_RATINGS), ha="center", va="center",
             fontsize=11, color="#777777",
         )  # fmt: skip
     top.legend(
@@ -157,8 +157,9 @@ def report_png(nights: Sequence[Night], catalog: Catalog, end: dt.date, days: in
         )
     bottom.set_ylim(0, 5.4)
     bottom.set_yticks([1, 3, 5])
-    bottom.set_yticklabels([SLEEP_QUALITY[0], SLEEP_QUALITY[2], SLEEP_QUALITY[4]], fontsize=8)
-    bottom.set_ylabel("Sleep", fontsize=9)
+    words = sleep_labels()
+    bottom.set_yticklabels([words[0], words[2], words[4]], fontsize=8)
+    bottom.set_ylabel(t(ChartText.SLEEP_AXIS), fontsize=9)
     bottom.grid(axis="y", color="#dddddd", linewidth=0.6)
 
     ticks = _tick_positions(days)

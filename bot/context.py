@@ -1,4 +1,4 @@
-"""What every handler and job can reach: the diary, the settings, the clock and live jobs."""
+"""What every handler and job can reach: the diary, the settings, the clock and shared state."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.ext import CallbackContext, ContextTypes, ExtBot, Job
+from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.checkins import Diary
 from bot.clock import Clock, system_clock
@@ -25,10 +25,6 @@ class Services:
     settings: Settings
     crisis: CrisisDirectory
     clock: Clock = system_clock
-    # Live scheduler jobs by name ("evening:<uid>"), so rescheduling never scans every job.
-    jobs: dict[str, Job[Any]] = field(default_factory=dict)
-    # People who should have evening and morning jobs (checked by the watchdog).
-    expected: set[int] = field(default_factory=set)
     # /import files checked and waiting for the person's "yes" (never written before that).
     pending_imports: dict[int, bytes] = field(default_factory=dict)
     # The start-up task rebuilding everyone's jobs (None before start-up).

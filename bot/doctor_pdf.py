@@ -17,10 +17,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from bot.insights import NightLine, PeriodSummary, RemedyOutcome
-from bot.texts import ONSET_LABELS, SLEEP_QUALITY, TRIGGER_LABELS
+from bot.texts import PdfText, onset_label, sleep_labels, t, tag_label
 
-TITLE = "Restless legs diary: summary for your doctor"
-FOOTER = "Made by the RLS bedtime companion bot from the person's own entries. Not medical advice."
 FONT = "Helvetica"
 MARGIN = 15.0
 PAGE_HEIGHT = 297.0
@@ -153,20 +151,17 @@ def summary_pdf(
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_title(latin1(TITLE))
-    pdf.set_creator("RLS bedtime companion bot")
+    pdf.set_title(latin1(t(PdfText.TITLE)))
+    pdf.set_creator(t(PdfText.CREATOR))
     pdf.set_creation_date(generated_at)
     pdf.add_page()
     page = _Page(pdf)
 
     local = generated_at.astimezone(ZoneInfo(tz))
-    page.line(TITLE, size=16, style="B", height=9.0)
-    page.line(
-        f"Period: {_date(summary.start)} to {_date(summary.end)} ({summary.days} nights). "
-        f"Time zone: {tz}.",
-        size=9.5,
-    )
-    page.line(f"Made on {_date(local)} at {local:%H:%M}.", size=9.5)
+    page.line(t(PdfText.TITLE), size=16, style="B", height=9.0)
+    start, end = _date(summary.start), _date(summary.end)
+    page.line(t(PdfText.PERIOD, start=start, end=end, days=summary.days, tz=tz), size=9.5)
+    page.line(t(PdfText.MADE_ON, date=_date(local), time=f"{local:%H:%M}"), size=9.5)
 
     _nights_section(page, summary)
     _sleep_section(page, summary)
@@ -177,84 +172,92 @@ def summary_pdf(
     pdf.set_draw_color(150, 150, 150)
     pdf.line(MARGIN, FOOTER_TOP, pdf.w - MARGIN, FOOTER_TOP)
     pdf.set_xy(MARGIN, FOOTER_TOP + 1.0)
-    page.line(FOOTER, size=8, style="I", height=4.5)
+    page.line(t(PdfText.FOOTER), size=8, style="I", height=4.5)
     assert pdf.page_no() == 1
     return bytes(pdf.output())
 
 
 def _nights_section(page: _Page, summary: PeriodSummary) -> None:
-    page.heading("Nights")
+    page.heading(t(PdfText.NIGHTS))
     rated = summary.nights_rated
     if summary.median_rating is not None:
-        rating = (
-            f"median {_number(summary.median_rating)}, "
-            f"range {min(summary.ratings)} to {max(summary.ratings)}"
+        median, low, high = (
+            _number(summary.median_rating),
+            min(summary.ratings),
+            max(summary.ratings),
         )
+        rating = t(PdfText.RATING_SPREAD, median=median, low=low, high=high)
     else:
-        rating = "no ratings in this period"
+        rating = t(PdfText.NO_RATINGS)
     mornings = sum(summary.sleep_quality_counts.values())
+    recorded = t(PdfText.OF, part=summary.nights_recorded, whole=summary.days)
     rows = [
-        ("Nights recorded", f"{summary.nights_recorded} of {summary.days}"),
-        ("Evenings with a rating", str(rated)),
-        ("Nights with symptoms (rating 1 or more)", f"{summary.nights_with_symptoms} of {rated}"),
-        ("Evening rating, 0 (calm) to 10 (worst)", rating),
-        ("Mornings answered (sleep quality)", str(mornings)),
-        ("Evenings skipped", str(summary.skipped)),
-        ("Notes written (their text is not included)", str(summary.notes_count)),
+        (t(PdfText.NIGHTS_RECORDED), recorded),
+        (t(PdfText.RATED_EVENINGS), str(rated)),
+        (t(PdfText.SYMPTOM_NIGHTS), t(PdfText.OF, part=summary.nights_with_symptoms, whole=rated)),
+        (t(PdfText.RATING_SCALE), rating),
+        (t(PdfText.MORNINGS_ANSWERED), str(mornings)),
+        (t(PdfText.EVENINGS_SKIPPED), str(summary.skipped)),
+        (t(PdfText.NOTES_WRITTEN), str(summary.notes_count)),
     ]
     if summary.onset_counts:
         onsets = ", ".join(
-            f"{ONSET_LABELS[onset].lower()} {count}"
+            f"{onset_label(onset).lower()} {count}"
             for onset, count in summary.onset_counts.items()
         )
-        rows.append(("When the urge started (evenings asked)", onsets))
+        rows.append((t(PdfText.ONSETS), onsets))
     for tag in summary.tags:
-        with_avg = "-" if tag.avg_with is None else _number(tag.avg_with)
-        without_avg = "-" if tag.avg_without is None else _number(tag.avg_without)
-        rows.append(
-            (
-                f"Day tag: {TRIGGER_LABELS[tag.trigger].lower()}",
-                f"{tag.with_nights} evenings, rating {with_avg}; without: "
-                f"{tag.without_nights}, rating {without_avg} (association only)",
-            )
+        value = t(
+            PdfText.DAY_TAG_VALUE,
+            with_nights=tag.with_nights,
+            with_avg="-" if tag.avg_with is None else _number(tag.avg_with),
+            without_nights=tag.without_nights,
+            without_avg="-" if tag.avg_without is None else _number(tag.avg_without),
         )
+        rows.append((t(PdfText.DAY_TAG, tag=tag_label(tag.trigger).lower()), value))
     for label, value in rows:
         page.row([label, value], [85.0, page.width - 85.0])
 
 
 def _sleep_section(page: _Page, summary: PeriodSummary) -> None:
-    page.heading("Sleep quality")
-    page.line(
-        'Asked each morning as in the Consensus Sleep Diary: "How would you rate the quality '
-        'of your sleep?"',
-        size=8.5,
-        height=4.5,
-    )
-    width = page.width / len(SLEEP_QUALITY)
-    widths = [width] * len(SLEEP_QUALITY)
-    centre = ["C"] * len(SLEEP_QUALITY)
-    page.row(list(SLEEP_QUALITY), widths, bold=True, fill=True, aligns=centre)
+    page.heading(t(PdfText.SLEEP_QUALITY))
+    page.line(t(PdfText.SLEEP_QUESTION), size=8.5, height=4.5)
+    labels = sleep_labels()
+    width = page.width / len(labels)
+    widths = [width] * len(labels)
+    centre = ["C"] * len(labels)
+    page.row(list(labels), widths, bold=True, fill=True, aligns=centre)
     counts = [str(summary.sleep_quality_counts.get(level, 0)) for level in range(1, 6)]
     page.row(counts, widths, aligns=centre)
     median = summary.median_sleep_quality
     if median is not None:
         low = int(median)
-        word = SLEEP_QUALITY[low - 1]
+        word = labels[low - 1]
         if median != low:
-            word = f"between {word} and {SLEEP_QUALITY[low]}"
-        page.line(f"Median: {word.lower()}.", size=9)
+            word = t(PdfText.SLEEP_BETWEEN, low=word, high=labels[low])
+        page.line(t(PdfText.SLEEP_MEDIAN, word=word.lower()), size=9)
 
 
 def _remedies_section(page: _Page, outcomes: Sequence[RemedyOutcome]) -> None:
-    page.heading('Ideas tried at bedtime, and the person\'s own answer to "Did it help?"')
+    page.heading(t(PdfText.IDEAS_HEADING))
     if not outcomes:
-        page.line("No ideas were marked as tried in this period.", size=9)
+        page.line(t(PdfText.NO_IDEAS), size=9)
         return
     widths = [80.0, 22.0, 18.0, 18.0, 18.0]
     widths.append(page.width - sum(widths))
     numbers = ["L", "C", "C", "C", "C", "C"]
     page.row(
-        ["Idea", "Nights tried", "No", "A bit", "Clearly", "No answer"],
+        [
+            t(key)
+            for key in (
+                PdfText.IDEA,
+                PdfText.NIGHTS_TRIED,
+                PdfText.ANSWER_NO,
+                PdfText.ANSWER_A_BIT,
+                PdfText.ANSWER_CLEARLY,
+                PdfText.NO_ANSWER,
+            )
+        ],
         widths,
         bold=True,
         fill=True,
@@ -277,19 +280,15 @@ def _remedies_section(page: _Page, outcomes: Sequence[RemedyOutcome]) -> None:
             sum(o.clearly for o in hidden),
             sum(o.unanswered for o in hidden),
         ]
-        page.row([f"{len(hidden)} other ideas", *map(str, totals)], widths, aligns=numbers)
-    page.line(
-        "These are the person's reports. They show what was reported alongside each idea, not "
-        "whether the idea is effective.",
-        size=8.5,
-        height=4.5,
-    )
+        others = t(PdfText.OTHER_IDEAS, n=len(hidden))
+        page.row([others, *map(str, totals)], widths, aligns=numbers)
+    page.line(t(PdfText.IDEAS_CAVEAT), size=8.5, height=4.5)
 
 
 def _red_flags_section(page: _Page, summary: PeriodSummary, titles: Mapping[str, str]) -> None:
     if not summary.red_flag_nights:
         return
-    page.heading("Warning signs noted")
+    page.heading(t(PdfText.WARNING_SIGNS))
     lines = summary.red_flag_nights
     shown = list(lines if len(lines) <= MAX_FLAG_LINES else lines[: MAX_FLAG_LINES - 1])
     for night, ids in shown:
@@ -297,11 +296,9 @@ def _red_flags_section(page: _Page, summary: PeriodSummary, titles: Mapping[str,
         page.line(f"{_date(night)}: {names}", size=9, height=4.8)
     if len(shown) < len(lines):
         rest = lines[len(shown) :]
-        page.line(
-            f"...and {len(rest)} more nights, {_date(rest[0][0])} to {_date(rest[-1][0])}.",
-            size=9,
-            height=4.8,
-        )
+        first, last = _date(rest[0][0]), _date(rest[-1][0])
+        more = t(PdfText.MORE_WARNING_NIGHTS, n=len(rest), first=first, last=last)
+        page.line(more, size=9, height=4.8)
 
 
 _Group = tuple[str, list[NightLine]]
@@ -326,10 +323,10 @@ def _aggregate_cells(group: _Group) -> list[str]:
 
 
 def _night_cells(night: NightLine) -> list[str]:
-    rating = "skip" if night.skipped else "-"
+    rating = t(PdfText.SKIP) if night.skipped else "-"
     if night.rating is not None:
         rating = str(night.rating)
-    sleep = "-" if night.sleep_quality is None else SLEEP_QUALITY[night.sleep_quality - 1]
+    sleep = "-" if night.sleep_quality is None else sleep_labels()[night.sleep_quality - 1]
     return [rating, sleep]
 
 
@@ -344,22 +341,23 @@ def _nightly_section(page: _Page, summary: PeriodSummary) -> None:
     day_cells = [[f"{n.night:%a} {_date(n.night)}", *_night_cells(n)] for n in lines]
     weeks = _by(lines, lambda d: d - dt.timedelta(days=d.weekday()), _date)
     months = _by(lines, lambda d: d.replace(day=1), lambda d: f"{d:%b %Y}")
+    aggregate = [t(PdfText.RATED), t(PdfText.MEDIAN), t(PdfText.RANGE)]
     options: list[tuple[str, list[str], list[float], list[list[str]]]] = [
         (
-            "Evening rating (0-10) and sleep, night by night",
-            ["Night", "Rating", "Sleep"],
+            t(PdfText.BY_NIGHT),
+            [t(PdfText.NIGHT), t(PdfText.RATING), t(PdfText.SLEEP)],
             [26.0, 12.0, 18.0],
             day_cells,
         ),
         (
-            "Evening rating (0-10), week by week (weeks start on Monday)",
-            ["Week of", "Rated", "Median", "Range"],
+            t(PdfText.BY_WEEK),
+            [t(PdfText.WEEK_OF), *aggregate],
             [25.0, 11.0, 13.0, 12.0],
             [_aggregate_cells(g) for g in weeks],
         ),
         (
-            "Evening rating (0-10), month by month",
-            ["Month", "Rated", "Median", "Range"],
+            t(PdfText.BY_MONTH),
+            [t(PdfText.MONTH), *aggregate],
             [25.0, 11.0, 13.0, 12.0],
             [_aggregate_cells(g) for g in months],
         ),
@@ -370,8 +368,8 @@ def _nightly_section(page: _Page, summary: PeriodSummary) -> None:
 
     fitting = [o for o in options if len(o[3]) <= rows_fit * columns(o[2])]
     if not fitting:
-        page.heading("Evening ratings")
-        page.line("The table does not fit on this page; the CSV export has every night.", size=9)
+        page.heading(t(PdfText.RATINGS_HEADING))
+        page.line(t(PdfText.TABLE_DOES_NOT_FIT), size=9)
         return
     heading, header, widths, cells = fitting[0]
     groups = columns(widths)

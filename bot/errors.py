@@ -1,5 +1,7 @@
 """Domain exceptions; handlers translate them into friendly messages at the edge."""
 
+from enum import StrEnum
+
 
 class BotError(Exception):
     """Base class for every error this package raises on purpose."""
@@ -28,8 +30,28 @@ class DataKeyError(StartupError):
     """
 
 
+class Problem(StrEnum):
+    """What was wrong with the input; each has its own correction in bot/texts."""
+
+    TIMEZONE = "timezone"
+    ZONE_ABBREVIATION = "zone_abbreviation"  # CET, UTC: a zone that is no place
+    CHECKIN_TIME = "time"
+    WAKE_TIME = "wake"
+    PAUSE = "pause"
+    NEED_TIMEZONE = "need_timezone"
+    RATING = "rating"
+    SLEEP_QUALITY = "quality"
+    SETTING = "setting"
+    WEEKDAY = "weekday"
+
+
 class BadInput(BotError):
-    """The person typed something the bot cannot use; the message says how to fix it."""
+    """The person typed something the bot cannot use; `problem` says what, and the message
+    made from it says how to fix it."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
 
 
 class DamagedRecord(BotError):

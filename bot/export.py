@@ -7,7 +7,7 @@ import io
 from collections.abc import Sequence
 
 from bot.models import Catalog, Night
-from bot.texts import SLEEP_QUALITY
+from bot.texts import sleep_label
 
 # Column order is part of the export format: append new columns, never reorder or rename.
 CSV_COLUMNS = (
@@ -41,7 +41,7 @@ def _flag(value: bool | None) -> str:
 
 def night_row(night: Night, catalog: Catalog) -> dict[str, str]:
     """One CSV row."""
-    current = night.current_suggestion
+    current = night.answer_suggestion
     remedy = catalog.get(current.remedy_id) if current else None
     return {
         "night_date": night.night.isoformat(),
@@ -57,9 +57,7 @@ def night_row(night: Night, catalog: Catalog) -> dict[str, str]:
         "content_version": str(current.content_version) if current else "",
         "remedy_tried": _flag(night.tried),
         "remedy_helped": night.helped.value if night.helped else "",
-        "sleep_quality": (
-            SLEEP_QUALITY[night.sleep_quality - 1].lower() if night.sleep_quality else ""
-        ),
+        "sleep_quality": (sleep_label(night.sleep_quality).lower() if night.sleep_quality else ""),
         "sleep_quality_score": "" if night.sleep_quality is None else str(night.sleep_quality),
         "notes": " | ".join(n.text for n in night.notes),
         "red_flags": ";".join(night.red_flags),

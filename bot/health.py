@@ -14,38 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 import tornado.web
-from telegram.request import HTTPXRequest, RequestData
 from tornado.httpserver import HTTPServer
 
 # The last successful Bot API call must be this recent (polling asks every few seconds; in
 # webhook mode a ping job asks every PING_EVERY).
 API_FRESH = 180.0
 PING_EVERY = 60.0
-
-
-class TrackedRequest(HTTPXRequest):
-    """python-telegram-bot's HTTP transport, telling `on_ok` whenever Telegram answers."""
-
-    def __init__(self, on_ok: Callable[[], None], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.on_ok = on_ok
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        status, payload = await super().do_request(
-            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
-        )
-        if status < 500 and status != 429:  # Telegram answered (a 4xx is an answer too)
-            self.on_ok()
-        return status, payload
 
 
 Checks = Callable[[], dict[str, Any]]

@@ -134,8 +134,8 @@ def remedy_outcomes(nights: Sequence[Night], catalog: Catalog) -> list[RemedyOut
     rated = {day: n.rating for day, n in by_date.items() if n.rating is not None}
     tried_on: dict[str, list[Night]] = {}
     for night in by_date.values():
-        if night.tried is True and night.morning_remedy is not None:
-            tried_on.setdefault(night.morning_remedy, []).append(night)
+        if night.tried_remedy is not None:
+            tried_on.setdefault(night.tried_remedy, []).append(night)
     outcomes = []
     for remedy_id, tried in tried_on.items():
         answers = [n.helped for n in tried]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -20,9 +21,32 @@ RENAMED_FLAGS = {"one_sided_weakness": "stroke"}
 
 
 class Record(BaseModel):
-    """Base for stored records: immutable, strict about unknown fields."""
+    """Base for stored records: immutable, strict about unknown fields.
+
+    A changed record is made with `replace`, which validates it in full: a bad value or a
+    misspelt field name is a bug that fails loudly at the write, never a damaged file at the
+    next read. pydantic's `model_copy(update=...)` validates nothing, so it is refused here.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def replace(self, **changes: Any) -> Self:
+        """This record with `changes`, validated like a record read from disk.
+
+        Raises pydantic's ValidationError (a ValueError) for a bad value or an unknown field.
+        """
+        # Field values as they are (nested records stay records), so validation is cheap.
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self).model_validate({**fields, **changes})
+
+    def model_copy(self, *, update: Any = None, deep: bool = False) -> Self:
+        """Refused with `update` (it would skip validation): use `replace`."""
+        if update:
+            raise TypeError(
+                f"{type(self).__name__}.model_copy(update=...) skips validation; "
+                "use .replace(**changes)"
+            )
+        return super().model_copy(deep=deep)
 
 
 class Evidence(StrEnum):
@@ -157,10 +181,10 @@ class Track(Record):
         """Successes for a Beta belief: "a bit" counts half."""
         return self.a_bit * 0.5 + self.clearly
 
-    def add(self, helped: Helped) -> Track:
-        """This track with one more answered night."""
-        field = {Helped.NO: "no", Helped.A_BIT: "a_bit", Helped.CLEARLY: "clearly"}[helped]
-        return self.model_copy(update={field: getattr(self, field) + 1})
+    def add(self, helped: Helped, count: int = 1) -> Track:
+        """This track with one more answered night (or, with count=-1, one fewer)."""
+        field = helped.value
+        return self.replace(**{field: max(0, getattr(self, field) + count)})
 
 
 class SuggestionRecord(Record):
@@ -222,6 +246,31 @@ class Night(Record):
         if chosen:
             return chosen[-1]
         return self.suggestions[-1] if self.suggestions else None
+
+    @property
+    def answer_remedy(self) -> str | None:
+        """The idea this night's morning answer is about (the one place that decides it).
+
+        Fixed when the morning question is sent or first answered (`morning_remedy`), so a
+        later tap on last night's card does not move an answer to another idea; until then,
+        the idea the person is working with.
+        """
+        if self.morning_remedy is not None:
+            return self.morning_remedy
+        current = self.current_suggestion
+        return current.remedy_id if current is not None else None
+
+    @property
+    def answer_suggestion(self) -> SuggestionRecord | None:
+        """The suggestion record of `answer_remedy` (its response and content version)."""
+        remedy_id = self.answer_remedy
+        matches = [s for s in self.suggestions if s.remedy_id == remedy_id]
+        return matches[-1] if matches else None
+
+    @property
+    def tried_remedy(self) -> str | None:
+        """The idea the person said in the morning they tried, else None."""
+        return self.answer_remedy if self.tried is True else None
 
 
 class Pause(Record):
@@ -303,8 +352,25 @@ class Person(Record):
         return self.ready and self.blocked_at is None
 
 
+class Why(StrEnum):
+    """Why the chooser offered a remedy (bot/texts/cards.py says it in words)."""
+
+    HELPED_YOU = "helped_you"  # the person's own answers: helped `helped` of `tried` times
+    GUIDELINES = "guidelines"
+    TRIALS = "trials"
+    NEW = "new"
+
+
+class Reason(Record):
+    """Why this one: the kind of reason and, for the person's own record, its counts."""
+
+    why: Why
+    helped: int = 0
+    tried: int = 0
+
+
 class Suggestion(Record):
-    """One remedy chosen for tonight and a few words on why this one."""
+    """One remedy chosen for tonight and why this one."""
 
     remedy: Remedy
-    reason: str
+    reason: Reason

@@ -86,7 +86,7 @@ def _tried_helped(night: Night) -> str:
 
 
 def _row(person: str, night: Night, catalog: Catalog) -> list[str]:
-    current = night.current_suggestion
+    current = night.answer_suggestion
     remedy = ""
     if current is not None:
         remedy = _clean(current.remedy_id) + ("" if catalog.get(current.remedy_id) else GONE)

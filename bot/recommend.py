@@ -18,9 +18,11 @@ from bot.models import (
     Kind,
     Night,
     Person,
+    Reason,
     Remedy,
     Suggestion,
     Track,
+    Why,
 )
 
 # Prior (successes, failures) from the evidence grade: a weak nudge, soon outweighed by the
@@ -41,10 +43,26 @@ def track_record(nights: Sequence[Night]) -> dict[str, Track]:
     """Per remedy, the person's answers on the mornings after they tried it."""
     record: dict[str, Track] = {}
     for night in nights:
-        if night.morning_remedy is None or night.tried is not True or night.helped is None:
-            continue
-        record[night.morning_remedy] = record.get(night.morning_remedy, Track()).add(night.helped)
+        record = retrack(record, None, night)
     return record
+
+
+def retrack(
+    record: Mapping[str, Track], before: Night | None, after: Night | None
+) -> dict[str, Track]:
+    """The track record once one night changed from `before` to `after`: that night's old
+    answer taken out, its new one counted. The cost does not grow with the diary."""
+    updated = dict(record)
+    for night, count in ((before, -1), (after, 1)):
+        if night is None or night.tried_remedy is None or night.helped is None:
+            continue
+        remedy_id = night.tried_remedy
+        track = updated.get(remedy_id, Track()).add(night.helped, count)
+        if track.tried:
+            updated[remedy_id] = track
+        else:
+            updated.pop(remedy_id, None)
+    return updated
 
 
 def _shown(night: Night) -> set[str]:
@@ -90,15 +108,15 @@ def eligible(
     return result
 
 
-def reason_for(remedy: Remedy, track: Track) -> str:
-    """A few words on why this one."""
+def reason_for(remedy: Remedy, track: Track) -> Reason:
+    """Why this one: the person's own answers first, else how well it is studied."""
     if track.tried:
-        return f"helped you {track.helped_nights} of {track.tried} times"
+        return Reason(why=Why.HELPED_YOU, helped=track.helped_nights, tried=track.tried)
     if remedy.evidence is Evidence.GUIDELINE:
-        return "advised in guidelines"
+        return Reason(why=Why.GUIDELINES)
     if remedy.evidence is Evidence.TRIALS:
-        return "helped in trials"
-    return "something new to try"
+        return Reason(why=Why.TRIALS)
+    return Reason(why=Why.NEW)
 
 
 def choose(

@@ -17,10 +17,10 @@ from pathlib import Path
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot import texts
+from bot.booking import YIELD_EVERY
 from bot.context import Ctx, Services
 from bot.errors import DamagedRecord
-from bot.jobs import YIELD_EVERY
+from bot.texts import ChatText, t
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def set_aside(services: Services, error: DamagedRecord) -> tuple[int, bool] | No
         return None
     user_id = error.user_id  # folder names are pseudonyms: the store names the person
     if path.name != "profile.json":
-        services.diary.retrack(user_id)  # the set-aside nights no longer count
+        services.diary.morning.retrack(user_id)  # the set-aside nights no longer count
     log.error(
         "user %s: %s was damaged (%s) and was moved aside to %s; they start afresh",
         user_id,
@@ -51,7 +51,7 @@ def set_aside(services: Services, error: DamagedRecord) -> tuple[int, bool] | No
 
 async def apologize(bot: Bot, user_id: int, profile: bool) -> None:
     """Tell the person what happened (in a private chat the chat id is the user id)."""
-    text = texts.DAMAGED_PROFILE if profile else texts.DAMAGED_NIGHTS
+    text = t(ChatText.DAMAGED_PROFILE) if profile else t(ChatText.DAMAGED_NIGHTS)
     try:
         await bot.send_message(user_id, text)
     except TelegramError as exc:

@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.errors import BadInput
+from bot.errors import BadInput, Problem
 
 UTC = dt.UTC
 CATCH_UP_WINDOW = dt.timedelta(hours=2)
@@ -24,15 +24,15 @@ def parse_time(text: str) -> dt.time:
     """Read `22:30`, `22.30`, `9pm`, `21` as a local time of day; raise BadInput otherwise."""
     match = _TIME.match(text)
     if not match:
-        raise BadInput("time")
+        raise BadInput(Problem.CHECKIN_TIME)
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     suffix = (match.group(3) or "").lower().replace(".", "")
     if suffix:
         if not 1 <= hour <= 12:
-            raise BadInput("time")
+            raise BadInput(Problem.CHECKIN_TIME)
         hour = hour % 12 + (12 if suffix == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise BadInput("time")
+        raise BadInput(Problem.CHECKIN_TIME)
     return dt.time(hour, minute)
 
 
@@ -78,7 +78,7 @@ def _zone_index() -> dict[str, str]:
 def parse_timezone(text: str) -> str:
     """An IANA zone name from `Europe/Berlin`, `europe/berlin`, `New York` or `Berlin`.
 
-    BadInput("timezone") when it is not a zone or a zone's city; BadInput("zone_abbreviation")
+    BadInput(TIMEZONE) when it is not a zone or a zone's city; BadInput(ZONE_ABBREVIATION)
     for a zone that is no place (CET, UTC, EST, Etc/GMT+1): it would leave the person's country,
     and with it their crisis lines, unknown. An old alias (US/Eastern, Asia/Calcutta) means
     its canonical zone.
@@ -86,16 +86,16 @@ def parse_timezone(text: str) -> str:
     key = re.sub(r"\s+", "_", text.strip()).lower()
     name = _zone_index().get(key)
     if name is None:
-        raise BadInput("timezone")
+        raise BadInput(Problem.TIMEZONE)
     if name not in zone_countries():
         canonical = _canonical_zones().get(_zone_bytes(name)) if "/" in name else None
         if canonical is None or name.startswith("Etc/"):
-            raise BadInput("zone_abbreviation")
+            raise BadInput(Problem.ZONE_ABBREVIATION)
         name = canonical
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput("timezone") from None
+        raise BadInput(Problem.TIMEZONE) from None
     return name
 
 

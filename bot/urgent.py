@@ -87,5 +87,5 @@ def _keep_for_restart(
         log.error("urgent reply to a person without consent lost at shutdown")
         return
     for text in pending:
-        services.diary.keep_reply(chat_id, text, services.clock())
+        services.diary.people.keep_reply(chat_id, text, services.clock())
     log.warning("urgent reply kept for after the restart (%d messages)", len(pending))

@@ -15,12 +15,12 @@ from pydantic import SecretStr
 from telegram import Update
 
 from bot import throttle
-from bot.app import BotApp, build_application, open_services
+from bot.app import BotApp, open_services
 from bot.config import Settings
 from bot.context import Services
 from bot.errors import DamagedRecord
 from bot.fake_telegram import FakeBotAPI, FakeTelegram, Sent
-from tests.harness import collect_errors, start_held
+from tests.harness import started
 from tests.keys import KEY, KEY_TEXT
 
 __all__ = ["KEY", "KEY_TEXT"]  # re-exported: tests import the key from here
@@ -184,14 +184,10 @@ def api(clock: FakeClock) -> FakeBotAPI:
 
 @pytest.fixture
 async def app(services: Services, api: FakeBotAPI) -> AsyncIterator[BotApp]:
-    application = build_application(services, request=FakeTelegram(api), rate_limit=False)
     # A damaged file surfaces as an error by design: bot.recovery sets it aside and apologises
     # (tests/test_damaged.py). Anything else a handler raises is a bug.
-    errors = collect_errors(application, ignore=(DamagedRecord,))
-    await start_held(application)
-    yield application
-    await application.stop()
-    await application.shutdown()
+    async with started(services, FakeTelegram(api), ignore=(DamagedRecord,)) as (app, errors):
+        yield app
     assert not errors, f"handlers raised: {errors!r}"
 
 

@@ -61,19 +61,19 @@ def set_up(diary: Diary, people: int) -> None:
         person = diary.person(user_id)
         if person is not None and person.ready:
             continue
-        diary.consent(user_id, user_id, None, BASE)
-        diary.set_timezone(user_id, "Europe/Berlin", now=BASE)
-        diary.set_checkin_time(user_id, "22:00", now=BASE)
+        diary.people.consent(user_id, user_id, None, BASE)
+        diary.people.set_timezone(user_id, "Europe/Berlin", now=BASE)
+        diary.people.set_checkin_time(user_id, "22:00", now=BASE)
 
 
 def perform(diary: Diary, step: Op) -> None:
     """Record one reply; returns only once it is stored."""
     if step.kind == "note":
-        diary.add_note(step.user_id, step.text, step.at, message_id=step.index)
+        diary.notes.add(step.user_id, step.text, step.at, message_id=step.index)
         return
     person = diary.store.get_person(step.user_id)
     assert person is not None
-    diary.store.save_person(person.model_copy(update={"language": step.text}))
+    diary.store.save_person(person.replace(**{"language": step.text}))
 
 
 def die_in_replace(n: int) -> None:

@@ -15,17 +15,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import texts
 from bot.checkins import Diary
 from bot.content import load_catalog
 from bot.fake_telegram import html_to_plain
 from bot.storage import Store
+from bot.texts import EveningText, t
 from tests.conftest import CONTENT, KEY
 from tests.fake_bot_api_server import CHAT_METHODS, FakeBotApiServer
 
 REPLY = 10.0
 CONSENT = "I understand, let's start"
-QUESTION = html_to_plain(texts.RATING_QUESTION)
+QUESTION = html_to_plain(t(EveningText.RATING_QUESTION))
 
 
 def prepare(data_dir: Path, *people: int, at: str = "22:00") -> None:
@@ -37,9 +37,9 @@ def prepare(data_dir: Path, *people: int, at: str = "22:00") -> None:
         diary = Diary(store, load_catalog(CONTENT), random.Random(1))
         since = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
         for chat in people:
-            diary.consent(chat, chat, "en", since)
-            diary.set_timezone(chat, "Europe/Berlin", now=since)
-            diary.set_checkin_time(chat, at, now=since)
+            diary.people.consent(chat, chat, "en", since)
+            diary.people.set_timezone(chat, "Europe/Berlin", now=since)
+            diary.people.set_checkin_time(chat, at, now=since)
     finally:
         store.close()
 
@@ -99,7 +99,7 @@ def calm_check_in(server: FakeBotApiServer, chat: int) -> list[float]:
     steps = [
         ("text", "/checkin", QUESTION),
         ("press", "6", "Evidence:"),
-        ("press", texts.TRY_BUTTON, "You'll try it"),
+        ("press", t(EveningText.TRY_BUTTON), "You'll try it"),
         ("text", "tingling calves tonight, took a warm shower", "Saved your note"),
         ("text", "/history", "Your nights"),
     ]

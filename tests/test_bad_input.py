@@ -25,14 +25,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from telegram import Update
 
-from bot import texts
-from bot.app import BotApp, build_application
+from bot.app import BotApp
 from bot.context import Services
 from bot.fake_telegram import FakeBotAPI, FakeTelegram, Sent
+from bot.handlers import commands as handler_commands
 from bot.keyboards import Action
 from bot.storage import TEMP_PREFIX
+from bot.texts import ChatText, SetupText, t
 from tests.conftest import FakeClock
-from tests.harness import start_held
+from tests.harness import started
 
 JSON = dict[str, Any]
 Stage = Literal["new", "started", "checkin_open", "card_shown"]
@@ -40,7 +41,7 @@ STAGES: tuple[Stage, ...] = ("new", "started", "checkin_open", "card_shown")
 BASE = dt.datetime(2026, 11, 26, 19, 0, tzinfo=dt.UTC)  # Thursday 20:00 in Berlin
 NIGHT = dt.date(2026, 11, 26)
 ALICE = 424_242
-CONSENT = texts.CONSENT_BUTTON
+CONSENT = t(SetupText.CONSENT_BUTTON)
 NOT_MODIFIED = "message is not modified"
 SENDS = ("sendMessage", "sendDocument", "sendPhoto")
 # Fresh people per example need fixtures that outlive one example (the Application).
@@ -140,9 +141,12 @@ class Referee:
 
     async def run_jobs(self, user_id: int) -> None:
         """Run the person's booked jobs now; they may write to that person only."""
-        for name in [n for n in self.services.jobs if n.endswith(f":{user_id}")]:
+        assert self.app.job_queue is not None
+        for booked in [
+            j for j in self.app.job_queue.jobs() if str(j.name).endswith(f":{user_id}")
+        ]:
             before = len(self.api.replies)
-            await self.services.jobs[name].run(self.app)
+            await booked.run(self.app)
             self.check(self.api.replies[before:], user_id, None)
 
     def check(self, replies: list[Reply], writes_to: int, query: JSON | None) -> None:
@@ -197,7 +201,7 @@ class Referee:
         """A new person brought to `stage`; the same choices as in every other example."""
         user_id = next(self.ids)
         self.errors.clear()  # each example starts clean; a failure is reported by its own
-        self.services.diary.rng.seed(7)
+        self.services.diary.core.rng.seed(7)
         if stage != "new":
             await self.say(user_id, "/start")
         if stage in ("checkin_open", "card_shown"):
@@ -315,7 +319,7 @@ NASTY = (
     "/start@rls_companion_bot", "/time@other_bot 22:00", "Europe/Berlin", "berlin", "9pm",
     "I keep thinking about suicide", "my left calf is swollen and hot", "I'm pregnant, 30 weeks",
 )  # fmt: skip
-COMMANDS = tuple(name for name, _ in texts.COMMANDS)
+COMMANDS = tuple(command.name for command in handler_commands.COMMANDS)
 ODD = (
     "".join(map(chr, range(32)))
     + "\x7f\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
@@ -558,12 +562,14 @@ async def test_group_chats_get_the_private_only_answer_and_nothing_is_stored(
         before = len(api.history)
         await referee.feed(payload, writes_to=group)
         said = [sent.text for sent in api.history[before:]]
-        assert set(said) <= {texts.PRIVATE_ONLY}, said
+        assert set(said) <= {t(ChatText.PRIVATE_ONLY)}, said
         if "callback_query" in payload:
-            assert api.answered[payload["callback_query"]["id"]]["text"] == texts.PRIVATE_ONLY
+            assert api.answered[payload["callback_query"]["id"]]["text"] == t(
+                ChatText.PRIVATE_ONLY
+            )
     # The opening command is answered; the rest of a few minutes' messages are not (a group
     # gets "private chats only" once in a while, never once per message).
-    assert [sent.text for sent in api.sent_to(group)] == [texts.PRIVATE_ONLY]
+    assert [sent.text for sent in api.sent_to(group)] == [t(ChatText.PRIVATE_ONLY)]
     names = {p.name for p in referee.data_dir.rglob("*")}
     assert str(group) not in names and str(abs(group)) not in names
     if member == "stranger":
@@ -638,11 +644,8 @@ async def test_a_button_under_a_message_the_bot_can_no_longer_reach_still_works(
 async def bare_app(services: Services, api: RecordingAPI) -> AsyncIterator[BotApp]:
     """The Application of the `app` fixture, for tests of known crashes: the referee reports
     them (the `app` fixture would report them again as a teardown error)."""
-    application = build_application(services, request=FakeTelegram(api), rate_limit=False)
-    await start_held(application)
-    yield application
-    await application.stop()
-    await application.shutdown()
+    async with started(services, FakeTelegram(api)) as (application, _errors):
+        yield application
 
 
 @pytest.fixture

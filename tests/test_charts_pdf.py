@@ -16,10 +16,13 @@ from matplotlib.image import imread
 
 from bot.charts import RATING_COLOR, TRIED_STYLES, report_png
 from bot.content import load_catalog
-from bot.doctor_pdf import FOOTER, TITLE, latin1, summary_pdf
+from bot.doctor_pdf import latin1, summary_pdf
 from bot.insights import PeriodSummary, summarize
 from bot.models import Catalog, Helped, Night, Note, Remedy
+from bot.texts import PdfText, t
 
+TITLE = t(PdfText.TITLE)
+FOOTER = t(PdfText.FOOTER)
 CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "content" / "remedies.toml")
 END = dt.date(2026, 11, 29)
 AT = dt.datetime(2026, 11, 1, 21, 0, tzinfo=dt.UTC)
@@ -162,7 +165,7 @@ def pdf_text(pdf: bytes) -> str:
 
 def test_the_doctor_summary_is_one_a4_page_with_the_diary_in_numbers() -> None:
     nights = month()
-    nights[0] = nights[0].model_copy(update={"red_flags": ("chest_pain",)})
+    nights[0] = nights[0].replace(**{"red_flags": ("chest_pain",)})
     pdf = summary_pdf(
         period(nights, 28),
         tz="Europe/Berlin",
@@ -208,7 +211,7 @@ def test_a_year_with_many_ideas_and_warning_signs_still_fits_one_page() -> None:
         )
         for i in range(40)
     )
-    catalog = CATALOG.model_copy(update={"remedies": CATALOG.remedies + extra})
+    catalog = CATALOG.replace(**{"remedies": CATALOG.remedies + extra})
     nights = [
         night(
             END - dt.timedelta(days=i),
@@ -247,7 +250,7 @@ def test_titles_outside_latin1_are_transliterated_instead_of_crashing() -> None:
             "title": "“Cool” ‘pack’… 🧊 on Łódź legs",
         }
     )
-    catalog = CATALOG.model_copy(update={"remedies": (*CATALOG.remedies, odd)})
+    catalog = CATALOG.replace(**{"remedies": (*CATALOG.remedies, odd)})
     nights = [night(END, 5, tried="odd", helped=Helped.CLEARLY, flags=("heart",))]
     pdf = summary_pdf(
         period(nights, 7, catalog),

@@ -7,10 +7,12 @@ import datetime as dt
 import io
 
 from bot.app import BotApp
+from bot.booking import JobKind
 from bot.context import Services
 from bot.fake_telegram import FakeBotAPI
 from bot.models import Response
 from tests.conftest import Chat, FakeClock
+from tests.harness import booked, job, job_names
 
 CONSENT = "I understand, let's start"
 NIGHT = dt.date(2026, 11, 26)
@@ -49,7 +51,7 @@ async def test_set_up_asks_zone_then_time_and_books_the_evening(
     assert "/checkin" in replies[-1].text
     person = services.diary.person(chat.user_id)
     assert person is not None and person.ready
-    evening = services.jobs[f"evening:{chat.user_id}"]
+    evening = job(chat.app, JobKind.EVENING, chat.user_id)
     assert evening.next_t == dt.datetime(2026, 11, 26, 21, 30, tzinfo=dt.UTC)
 
 
@@ -100,7 +102,7 @@ async def test_commands_change_times_and_zone(chat: Chat, services: Services) ->
     person = services.diary.person(chat.user_id)
     assert person is not None
     assert (person.tz, person.wake_time) == ("America/New_York", dt.time(7, 15))
-    evening = services.jobs[f"evening:{chat.user_id}"]
+    evening = job(chat.app, JobKind.EVENING, chat.user_id)
     assert evening.next_t == dt.datetime(2026, 11, 27, 3, 0, tzinfo=dt.UTC)  # 22:00 in New York
 
 
@@ -204,7 +206,7 @@ async def test_snooze_and_skip(chat: Chat, services: Services) -> None:
     [question] = await chat.send("/checkin")
     await chat.press("Snooze 30 min", question)
     assert "ask again at 20:30" in chat.api.messages[(chat.user_id, question.message_id)].text
-    assert f"snooze:{chat.user_id}" in services.jobs
+    assert booked(chat.app, JobKind.SNOOZE, chat.user_id) is not None
     person = services.diary.person(chat.user_id)
     assert person is not None and person.snooze is not None
     [question] = await chat.send("/checkin")
@@ -262,7 +264,7 @@ async def test_morning_follow_up_goes_on_the_same_night(
     [card] = await chat.press("7")
     await chat.press("I'll try it", card)
     clock.set(dt.datetime(2026, 11, 27, 7, 0, tzinfo=dt.UTC))  # 08:00 in Berlin
-    morning = services.jobs[f"morning:{chat.user_id}"]
+    morning = job(chat.app, JobKind.MORNING, chat.user_id)
     assert morning.next_t == clock.now
     await morning.run(app)
     question = chat.last
@@ -320,7 +322,7 @@ async def test_delete_asks_first_then_erases_everything(chat: Chat, services: Se
     assert "erased" in chat.api.messages[(chat.user_id, confirm.message_id)].text
     folder = services.settings.data_dir / "users" / str(chat.user_id)
     assert not folder.exists()
-    assert not any(name.endswith(f":{chat.user_id}") for name in services.jobs)
+    assert not any(name.endswith(f":{chat.user_id}") for name in job_names(chat.app))
     for path in services.settings.data_dir.rglob("*"):
         if path.is_file():
             assert b"a private note" not in path.read_bytes()

@@ -8,16 +8,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from bot import texts
-from bot.app import BotApp, build_application, open_services
+from bot.app import BotApp
+from bot.checkins.people import People
 from bot.config import Settings
 from bot.context import Services
 from bot.fake_telegram import FakeBotAPI, FakeTelegram
 from bot.models import Night, Note, Person
 from bot.storage import Store
+from bot.texts import ChatText, t
 from tests.conftest import KEY, Chat, FakeClock
-from tests.harness import start_held
+from tests.harness import job_names, process, started
 
 NOW = dt.datetime(2026, 11, 26, 19, 0, tzinfo=dt.UTC)
 A, B, C = 101, 102, 103
@@ -69,13 +71,8 @@ async def damaged_app(
     settings: Settings, clock: FakeClock, api: FakeBotAPI
 ) -> AsyncIterator[tuple[BotApp, Services]]:
     prepare(settings.data_dir)
-    services = open_services(settings, clock=clock, seed=1)
-    app = build_application(services, request=FakeTelegram(api), rate_limit=False)
-    await start_held(app)
-    yield app, services
-    await app.stop()
-    await app.shutdown()
-    services.diary.store.close()
+    async with process(settings, clock, FakeTelegram(api), seed=1) as (app, services, _errors):
+        yield app, services
 
 
 async def test_damaged_files_are_set_aside_with_an_apology_and_others_are_served(
@@ -84,12 +81,12 @@ async def test_damaged_files_are_set_aside_with_an_apology_and_others_are_served
     settings: Settings,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    app, services = damaged_app
+    app, _services = damaged_app
     a_folder, b_folder = folder(settings.data_dir, A), folder(settings.data_dir, B)
     # A: the profile was moved aside at start-up, with a log line and an apology.
     assert not (a_folder / "profile.json").exists()
     assert len(list(a_folder.glob("profile.json.damaged-*"))) == 1
-    assert [s.text for s in api.sent_to(A)] == [texts.DAMAGED_PROFILE]
+    assert [s.text for s in api.sent_to(A)] == [t(ChatText.DAMAGED_PROFILE)]
     # B: the nights file is found by the check that runs right after start-up.
     assert app.job_queue is not None
     [scan] = app.job_queue.get_jobs_by_name("scan-nights")
@@ -99,11 +96,11 @@ async def test_damaged_files_are_set_aside_with_an_apology_and_others_are_served
         f"user {B}: nights-2026-11.json was damaged" in r.getMessage() for r in caplog.records
     )
     assert len(list(b_folder.glob("nights-2026-11.json.damaged-*"))) == 1
-    assert [s.text for s in api.sent_to(B)] == [texts.DAMAGED_NIGHTS]
+    assert [s.text for s in api.sent_to(B)] == [t(ChatText.DAMAGED_NIGHTS)]
     # C was never bothered, and everyone can go on.
     assert api.sent_to(C) == []
-    assert f"evening:{C}" in services.jobs and f"evening:{B}" in services.jobs
-    assert f"evening:{A}" not in services.jobs
+    assert {f"evening:{C}", f"evening:{B}"} <= job_names(app)
+    assert f"evening:{A}" not in job_names(app)
     a, b, c = (Chat(app, api, uid) for uid in (A, B, C))
     [welcome] = await a.send("/start")
     assert welcome.buttons, "A starts afresh with the welcome and consent button"
@@ -121,7 +118,7 @@ async def test_a_file_damaged_while_running_is_set_aside_not_a_crash(
     nights = folder(services.settings.data_dir, chat.user_id) / "nights-2026-11.json"
     nights.write_text('{"nights": {"1": ')
     replies = await chat.send("/history")
-    assert [r.text for r in replies] == [texts.DAMAGED_NIGHTS]
+    assert [r.text for r in replies] == [t(ChatText.DAMAGED_NIGHTS)]
     [history] = await chat.send("/history")
     assert "No nights recorded yet" in history.text
     [saved] = await chat.send("another note")
@@ -136,9 +133,38 @@ async def test_a_flipped_byte_in_a_file_is_damage_set_aside_with_an_apology_not_
     person_folder = folder(services.settings.data_dir, chat.user_id)
     flip_a_byte(person_folder / "nights-2026-11.json")
     replies = await chat.send("/history")
-    assert [r.text for r in replies] == [texts.DAMAGED_NIGHTS]
+    assert [r.text for r in replies] == [t(ChatText.DAMAGED_NIGHTS)]
     assert len(list(person_folder.glob("nights-2026-11.json.damaged-*"))) == 1
     [history] = await chat.send("/history")
     assert "No nights recorded yet" in history.text
     [saved] = await chat.send("another note")
     assert "Saved your note" in saved.text
+
+
+async def test_a_bug_that_writes_a_bad_value_fails_at_the_write_and_nothing_is_set_aside(
+    services: Services, api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once, `weekly_day=99` was saved unvalidated; the next read raised DamagedRecord and the
+    whole profile was set aside with an apology. Now the write itself refuses it."""
+
+    def forgot_the_range_check(self: People, user_id: int, weekday: int | None) -> Person:
+        return self.core.change(self.core.consented(user_id), weekly_day=99)
+
+    monkeypatch.setattr(People, "set_weekly_day", forgot_the_range_check)
+    async with started(services, FakeTelegram(api)) as (app, errors):
+        chat = Chat(app, api, 501)
+        await chat.onboard()
+        await chat.send("a note to keep")
+        [settings] = await chat.send("/settings")
+        [days] = await chat.press("Weekly summary…", settings)
+        await chat.press("Thu", days)
+        assert len(errors) == 1 and isinstance(errors[0], ValidationError), errors
+        [welcome] = await chat.send("/start")
+        [history] = await chat.send("/history")
+    assert "Welcome back" in welcome.text
+    assert "a note to keep" in history.text
+    said = [s.text for s in api.sent_to(chat.user_id)]
+    assert t(ChatText.DAMAGED_PROFILE) not in said and t(ChatText.DAMAGED_NIGHTS) not in said
+    assert not list(services.settings.data_dir.rglob("*.damaged-*"))
+    person = services.diary.person(chat.user_id)
+    assert person is not None and person.weekly_day is None

@@ -63,7 +63,7 @@ def test_onset_answers_are_counted_in_the_summary_and_shown_in_the_pdf() -> None
 
 
 def test_report_text_lists_tags_with_and_without_never_as_a_cause() -> None:
-    from bot.texts.review import report_summary
+    from bot.texts import report_summary
 
     nights = [
         night(0, 8, Trigger.ALCOHOL, onset=Onset.EVENING),

@@ -1,7 +1,6 @@
 """Scheduled messages when Telegram misbehaves: never lost when surely unsent, never doubled.
 
-Also the watchdog that rebooks a person's daily jobs if they ever go missing, and how /pause
-counts nights.
+Also that a failed evening never ends the reminders, and how /pause counts nights.
 """
 
 from __future__ import annotations
@@ -12,28 +11,18 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-from telegram.ext import Job
 
-from bot import jobs
-from bot.app import BotApp, build_application, open_services
+from bot import delivery
+from bot.app import BotApp
+from bot.booking import JobKind
 from bot.config import Settings
 from bot.context import Services
 from bot.fake_telegram import ApiError, FakeBotAPI, FakeTelegram
-from bot.jobs import JobKind, job_name
 from tests.conftest import Chat, FakeClock
-from tests.harness import collect_errors, start_held
+from tests.harness import booked, fire, job, process
 
 NIGHT = dt.date(2026, 11, 26)
 EVENING = dt.datetime(2026, 11, 26, 21, 0, tzinfo=dt.UTC)  # 22:00 in Berlin
-
-
-async def run_job(app: BotApp, clock: FakeClock, job: Job[Any]) -> None:
-    """Run a booked job as the scheduler would, at its run time."""
-    assert job.next_t is not None
-    clock.set(max(clock(), job.next_t))
-    with contextlib.suppress(LookupError):
-        job.job.remove()
-    await job.run(app)
 
 
 @contextlib.asynccontextmanager
@@ -41,16 +30,8 @@ async def running_app(
     settings: Settings, clock: FakeClock, api: FakeBotAPI
 ) -> AsyncIterator[tuple[BotApp, Services]]:
     """A whole bot process on `settings.data_dir`: start, use, shut down."""
-    services = open_services(settings, clock=clock, seed=7)
-    app = build_application(services, request=FakeTelegram(api), rate_limit=False)
-    errors = collect_errors(app)
-    await start_held(app)
-    try:
+    async with process(settings, clock, FakeTelegram(api), seed=7) as (app, services, errors):
         yield app, services
-    finally:
-        await app.stop()
-        await app.shutdown()
-        services.diary.store.close()
     assert not errors, errors
 
 
@@ -77,13 +58,13 @@ async def test_a_check_in_refused_with_a_5xx_is_sent_again_and_arrives_once(
     await chat.onboard()
     before = check_ins(api, chat)
     fail_sends(api, ApiError(502, "Bad Gateway"), times=1)
-    await run_job(app, clock, services.jobs[job_name(JobKind.EVENING, chat.user_id)])
+    await fire(app, clock, job(app, JobKind.EVENING, chat.user_id))
     assert check_ins(api, chat) == before
     night = services.diary.store.get_night(chat.user_id, NIGHT)
     assert night is not None and night.prompted_at is None, "the failed send is not recorded"
-    retry = services.jobs[job_name(JobKind.CATCH_UP_EVENING, chat.user_id)]
+    retry = job(app, JobKind.CATCH_UP_EVENING, chat.user_id)
     assert retry.next_t == EVENING + dt.timedelta(seconds=2)  # such errors mostly last seconds
-    await run_job(app, clock, retry)
+    await fire(app, clock, retry)
     assert check_ins(api, chat) == before + 1
     night = services.diary.store.get_night(chat.user_id, NIGHT)
     assert night is not None and night.prompted_at is not None
@@ -97,12 +78,12 @@ async def test_connection_errors_and_rate_limits_are_retried_until_it_arrives(
     errors = [httpx.ConnectError("refused"), ApiError(429, "Too Many Requests", retry_after=3)]
     for error in errors:
         fail_sends(api, error, times=1)
-        job = services.jobs.get(job_name(JobKind.CATCH_UP_EVENING, chat.user_id))
-        await run_job(app, clock, job or services.jobs[job_name(JobKind.EVENING, chat.user_id)])
+        retry = booked(app, JobKind.CATCH_UP_EVENING, chat.user_id)
+        await fire(app, clock, retry or job(app, JobKind.EVENING, chat.user_id))
     api.before_call = None
-    await run_job(app, clock, services.jobs[job_name(JobKind.CATCH_UP_EVENING, chat.user_id)])
+    await fire(app, clock, job(app, JobKind.CATCH_UP_EVENING, chat.user_id))
     assert check_ins(api, chat) == before + 1
-    assert job_name(JobKind.CATCH_UP_EVENING, chat.user_id) not in services.jobs
+    assert booked(app, JobKind.CATCH_UP_EVENING, chat.user_id) is None
 
 
 async def test_a_timeout_after_sending_is_not_retried_to_avoid_a_duplicate(
@@ -110,8 +91,8 @@ async def test_a_timeout_after_sending_is_not_retried_to_avoid_a_duplicate(
 ) -> None:
     await chat.onboard()
     fail_sends(api, httpx.ReadTimeout("no answer"), times=1)
-    await run_job(app, clock, services.jobs[job_name(JobKind.EVENING, chat.user_id)])
-    assert job_name(JobKind.CATCH_UP_EVENING, chat.user_id) not in services.jobs
+    await fire(app, clock, job(app, JobKind.EVENING, chat.user_id))
+    assert booked(app, JobKind.CATCH_UP_EVENING, chat.user_id) is None
     night = services.diary.store.get_night(chat.user_id, NIGHT)
     assert night is not None and night.prompted_at is not None
 
@@ -122,27 +103,29 @@ async def test_retries_stop_when_the_catch_up_window_closes(
     await chat.onboard()
     before = check_ins(api, chat)
     failures = fail_sends(api, ApiError(503, "Service Unavailable"), times=100)
-    await run_job(app, clock, services.jobs[job_name(JobKind.EVENING, chat.user_id)])
-    while (job := services.jobs.get(job_name(JobKind.CATCH_UP_EVENING, chat.user_id))) is not None:
-        await run_job(app, clock, job)
-    assert failures[0] == 1 + len(jobs.RETRY_DELAYS)
+    await fire(app, clock, job(app, JobKind.EVENING, chat.user_id))
+    while (retry := booked(app, JobKind.CATCH_UP_EVENING, chat.user_id)) is not None:
+        await fire(app, clock, retry)
+    assert failures[0] == 1 + len(delivery.RETRY_DELAYS)
     assert clock() - EVENING <= dt.timedelta(hours=2)
     assert check_ins(api, chat) == before
     # Tomorrow's check-in is still booked: one bad evening never ends the reminders.
-    evening = services.jobs[job_name(JobKind.EVENING, chat.user_id)]
+    evening = job(app, JobKind.EVENING, chat.user_id)
     assert evening.next_t == EVENING + dt.timedelta(days=1)
 
 
-async def test_the_watchdog_rebooks_daily_jobs_that_went_missing(
-    chat: Chat, app: BotApp, services: Services, clock: FakeClock
+async def test_an_evening_whose_send_telegram_refuses_still_leaves_tomorrows_booked(
+    chat: Chat, app: BotApp, clock: FakeClock, api: FakeBotAPI
 ) -> None:
     await chat.onboard()
-    evening = services.jobs[job_name(JobKind.EVENING, chat.user_id)]
-    evening.job.remove()  # gone from the scheduler without our callback running
-    [watchdog] = [j for j in app.job_queue.jobs() if j.name == "watchdog"]  # type: ignore[union-attr]
-    await watchdog.run(app)
-    rebooked = services.jobs[job_name(JobKind.EVENING, chat.user_id)]
-    assert rebooked is not evening and rebooked.next_t == EVENING
+    before = check_ins(api, chat)
+    fail_sends(api, ApiError(400, "Bad Request: message is too long"), times=1)
+    await fire(app, clock, job(app, JobKind.EVENING, chat.user_id))
+    assert check_ins(api, chat) == before
+    assert booked(app, JobKind.CATCH_UP_EVENING, chat.user_id) is None  # it would fail again
+    # The JobQueue alone knows which jobs exist: tomorrow's is there, once.
+    assert job(app, JobKind.EVENING, chat.user_id).next_t == EVENING + dt.timedelta(days=1)
+    assert len(app.job_queue.get_jobs_by_name(f"evening:{chat.user_id}")) == 1  # type: ignore[union-attr]
 
 
 async def test_pause_counts_nights_from_the_next_check_in(
@@ -184,14 +167,14 @@ async def test_a_saved_reply_lost_to_an_outage_is_sent_once_when_telegram_is_bac
     assert night is not None and [n.text for n in night.notes] == [
         "fizzy calves during the outage"
     ]
-    retry = services.jobs[job_name(JobKind.REPLY, chat.user_id)]
+    retry = job(app, JobKind.REPLY, chat.user_id)
     assert retry.next_t == clock() + dt.timedelta(seconds=2)
-    await run_job(app, clock, retry)  # Telegram still down: tried again a little later
+    await fire(app, clock, retry)  # Telegram still down: tried again a little later
     assert failures == [2] and saved_replies(api, chat) == 0
-    retry = services.jobs[job_name(JobKind.REPLY, chat.user_id)]
-    await run_job(app, clock, retry)
+    retry = job(app, JobKind.REPLY, chat.user_id)
+    await fire(app, clock, retry)
     assert saved_replies(api, chat) == 1
-    assert job_name(JobKind.REPLY, chat.user_id) not in services.jobs
+    assert booked(app, JobKind.REPLY, chat.user_id) is None
     person = services.diary.person(chat.user_id)
     assert person is not None and person.pending_replies == ()
 
@@ -204,7 +187,7 @@ async def test_saved_replies_wait_in_order_and_a_maybe_sent_one_is_not_repeated(
     await chat.send("first note")
     assert await chat.send("second note") == [], "it queues behind the first"
     fail_sends(api, httpx.ReadTimeout("no answer"), times=1)  # the first may have arrived
-    await run_job(app, clock, services.jobs[job_name(JobKind.REPLY, chat.user_id)])
+    await fire(app, clock, job(app, JobKind.REPLY, chat.user_id))
     assert saved_replies(api, chat) == 1  # only the second: the first is never sent twice
     person = services.diary.person(chat.user_id)
     assert person is not None and person.pending_replies == ()
@@ -213,12 +196,12 @@ async def test_saved_replies_wait_in_order_and_a_maybe_sent_one_is_not_repeated(
 async def test_a_kept_reply_survives_a_restart(
     settings: Settings, clock: FakeClock, api: FakeBotAPI
 ) -> None:
-    async with running_app(settings, clock, api) as (app, services):
+    async with running_app(settings, clock, api) as (app, _services):
         talk = Chat(app, api, 501)
         await talk.onboard()
         fail_sends(api, httpx.ConnectError("refused"), times=1)
         await talk.send("a note written just before a restart")
-    async with running_app(settings, clock, api) as (app, services):
-        retry = services.jobs[job_name(JobKind.REPLY, 501)]
-        await run_job(app, clock, retry)
+    async with running_app(settings, clock, api) as (app, _services):
+        retry = job(app, JobKind.REPLY, 501)
+        await fire(app, clock, retry)
     assert sum("Saved your note" in s.text for s in api.sent_to(501)) == 1

@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
-from bot import texts
 from bot.fake_telegram import FakeBotAPI
 from bot.health import API_FRESH, api_check
+from bot.texts import ChatText, t
 from tests.conftest import ROOT, Chat
 from tests.fake_bot_api_server import FakeBotApiServer
 from tests.test_process import STARTUP, TOKEN, BotProcess, bot_env, one_line, run_once
@@ -143,8 +143,8 @@ def test_health_endpoints_answer_in_polling_mode_without_anything_personal(
         # The description people see before they start the bot.
         described = server.call(lambda api: dict(api.descriptions))
         assert described == {
-            "description": texts.BOT_DESCRIPTION,
-            "short_description": texts.BOT_SHORT_DESCRIPTION,
+            "description": t(ChatText.BOT_DESCRIPTION),
+            "short_description": t(ChatText.BOT_SHORT_DESCRIPTION),
         }
         assert bot.stop(signal.SIGTERM) == 0, bot.stderr
     finally:
@@ -158,7 +158,7 @@ def test_readiness_fails_when_telegram_has_not_answered_recently() -> None:
 
 
 async def test_the_bot_describes_itself_at_start_up(chat: Chat, api: FakeBotAPI) -> None:
-    assert api.descriptions["description"] == texts.BOT_DESCRIPTION
+    assert api.descriptions["description"] == t(ChatText.BOT_DESCRIPTION)
     assert "not a medical service" in api.descriptions["description"]
     assert "/privacy" in api.descriptions["short_description"]
     assert len(api.descriptions["description"]) <= 512

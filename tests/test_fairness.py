@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import texts
 from bot.fake_telegram import html_to_plain
 from bot.storage import Store
+from bot.texts import ChatText, t
 from tests.conftest import KEY
 from tests.fake_bot_api_server import CHAT_METHODS, FakeBotApiServer
 from tests.flood import QUESTION, Flood, calm_check_in, p95, prepare, step
@@ -29,8 +29,8 @@ pytestmark = pytest.mark.slow
 
 CALM, FLOODER, OTHER = 5001, 5002, 5003
 GROUP, GROUP_MEMBER = -880_001, 7777
-SLOW_DOWN = html_to_plain(texts.SLOW_DOWN)
-PRIVATE_ONLY = html_to_plain(texts.PRIVATE_ONLY)
+SLOW_DOWN = html_to_plain(t(ChatText.SLOW_DOWN))
+PRIVATE_ONLY = html_to_plain(t(ChatText.PRIVATE_ONLY))
 EXIT = 5.0
 
 

@@ -20,11 +20,12 @@ from pathlib import Path
 import pytest
 from telegram.constants import FloodLimit
 
-from bot.app import build_application, open_services
-from bot.jobs import JobKind, job_name
+from bot.booking import JobKind
+from bot.context import Services
 from bot.models import Person
 from tests.conftest import FakeClock
 from tests.fake_bot_api_server import FakeBotApiServer
+from tests.harness import job, job_names, process
 from tests.test_faults import (
     BERLIN,
     EVENING,
@@ -33,7 +34,6 @@ from tests.test_faults import (
     TOKEN,
     http_request,
     http_settings,
-    start_paused,
 )
 
 # Over real HTTP or in subprocesses: run by `make test`, skipped by `make test-fast`.
@@ -57,36 +57,36 @@ async def test_a_thousand_check_ins_due_at_once_each_arrive_once_without_a_strea
     with FakeBotApiServer(token=TOKEN) as server:
         server.enforce_rate(RATE, 1.0)
         clock = FakeClock(NOON)
-        services = open_services(http_settings(tmp_path, server), clock=clock, seed=11)
         people = range(FIRST_UID, FIRST_UID + PEOPLE)
-        for uid in people:
-            services.diary.store.save_person(
-                Person(
-                    user_id=uid,
-                    chat_id=uid,
-                    created_at=NOON,
-                    consented_at=NOON,
-                    tz=BERLIN,
-                    checkin_time=dt.time(22, 0),
+
+        def store_people(services: Services) -> None:
+            for uid in people:
+                services.diary.store.save_person(
+                    Person(
+                        user_id=uid,
+                        chat_id=uid,
+                        created_at=NOON,
+                        consented_at=NOON,
+                        tz=BERLIN,
+                        checkin_time=dt.time(22, 0),
+                    )
                 )
-            )
-        app = build_application(services, request=http_request())
-        errors = await start_paused(app)
-        try:
-            due = [services.jobs[job_name(JobKind.EVENING, uid)] for uid in people]
-            assert {job.next_t for job in due} == {EVENING}
+
+        settings = http_settings(tmp_path, server)
+        running = process(
+            settings, clock, http_request(), seed=11, rate_limit=True, before_start=store_people
+        )
+        async with running as (app, _services, errors):
+            due = [job(app, JobKind.EVENING, uid) for uid in people]
+            assert {j.next_t for j in due} == {EVENING}
             clock.set(EVENING)
-            for job in due:
-                job.job.remove()  # APScheduler takes each one-off job off the queue as it fires
+            for due_job in due:
+                due_job.job.remove()  # APScheduler takes a one-off job off the queue as it fires
             before = len(server.requests())
             started = time.monotonic()
-            await asyncio.wait_for(asyncio.gather(*(job.run(app) for job in due)), RUN_TIMEOUT)
+            await asyncio.wait_for(asyncio.gather(*(j.run(app) for j in due)), RUN_TIMEOUT)
             elapsed = time.monotonic() - started
-            retries = [name for name in services.jobs if name.startswith("catchup-")]
-        finally:
-            await app.stop()
-            await app.shutdown()
-            services.diary.store.close()
+            retries = [name for name in job_names(app) if name.startswith("catchup-")]
 
         sends = [r for r in server.requests()[before:] if r.method == "sendMessage"]
         check_ins = collections.Counter(

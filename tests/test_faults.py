@@ -1,12 +1,12 @@
 """Telegram misbehaving around a scheduled check-in, over real HTTP.
 
-The real Application, with python-telegram-bot's own `HTTPXRequest` (httpx, form encoding,
-short timeouts) and the production rate limiter, talks to `FakeBotApiServer`, which injects
-the faults. The scheduler is started paused: a test fires a job the way APScheduler would (the
-FakeClock at its due instant, the one-off job taken off the queue, `job.run(app)`) and fires
-a retry job the same way at its `next_t`. For every fault: the check-in reaches the fake
-exactly once, no error escapes a job, and the number of requests is bounded (retries are jobs
-booked minutes ahead, never a loop).
+The real Application, with the bot's own transport (python-telegram-bot's `HTTPXRequest`:
+httpx, form encoding; here with short timeouts) and the production rate limiter, talks to
+`FakeBotApiServer`, which injects the faults. The scheduler is started paused: a test fires a
+job the way APScheduler would (the FakeClock at its due instant, the one-off job taken off the
+queue, `job.run(app)`) and fires a retry job the same way at its `next_t`. For every fault:
+the check-in reaches the fake exactly once, no error escapes a job, and the number of requests
+is bounded (retries are jobs booked minutes ahead, never a loop).
 """
 
 from __future__ import annotations
@@ -21,19 +21,20 @@ from typing import Any, TypeVar
 
 import pytest
 from telegram.ext import Job
-from telegram.request import HTTPXRequest
 
-from bot import jobs, texts
+from bot import delivery
 from bot.__main__ import ALLOWED_UPDATES
-from bot.app import BotApp, build_application, open_services
+from bot.app import BotApp
+from bot.booking import JobKind
 from bot.config import Settings
 from bot.context import Services
 from bot.fake_telegram import html_to_plain
-from bot.jobs import JobKind, job_name
 from bot.ratelimit import RATE_LIMIT_RETRIES
+from bot.texts import EveningText, t
+from bot.transport import TelegramTransport
 from tests.conftest import CONTENT, KEY_TEXT, FakeClock
 from tests.fake_bot_api_server import FakeBotApiServer
-from tests.harness import collect_errors, start_held
+from tests.harness import booked, process
 
 # Over real HTTP or in subprocesses: run by `make test`, skipped by `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -46,7 +47,7 @@ BERLIN = "Europe/Berlin"
 NOON = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 EVENING = dt.datetime(2026, 11, 26, 21, 0, tzinfo=dt.UTC)  # 22:00 in Berlin
 NIGHT = dt.date(2026, 11, 26)
-QUESTION = html_to_plain(texts.RATING_QUESTION)
+QUESTION = html_to_plain(t(EveningText.RATING_QUESTION))
 # Short client timeouts keep the tests fast; a local fake answers in milliseconds.
 READ_TIMEOUT = 1.0
 SLOW_ANSWER = 2.0  # longer than READ_TIMEOUT: the client gives up, the fake still sends
@@ -67,21 +68,14 @@ def http_settings(tmp_path: Path, server: FakeBotApiServer) -> Settings:
     )
 
 
-def http_request() -> HTTPXRequest:
-    """python-telegram-bot's own transport with short timeouts."""
-    return HTTPXRequest(
+def http_request() -> TelegramTransport:
+    """The bot's own transport (bot/transport.py) with short timeouts."""
+    return TelegramTransport(
         connect_timeout=READ_TIMEOUT,
         read_timeout=READ_TIMEOUT,
         write_timeout=READ_TIMEOUT,
         pool_timeout=READ_TIMEOUT,
     )
-
-
-async def start_paused(app: BotApp) -> list[BaseException]:
-    """Start the Application with the scheduler held; returns the errors handlers report."""
-    errors = collect_errors(app)
-    await start_held(app)
-    return errors
 
 
 async def off_loop(wait: Callable[[], T]) -> T:
@@ -100,7 +94,7 @@ class Bot:
     errors: list[BaseException]
 
     def job(self, kind: JobKind) -> Job[Any] | None:
-        return self.services.jobs.get(job_name(kind, UID))
+        return booked(self.app, kind, UID)
 
     async def fire(self, kind: JobKind) -> dt.datetime:
         """Run the booked job of this kind as the scheduler would; returns when it was due."""
@@ -136,19 +130,19 @@ def server() -> Iterator[FakeBotApiServer]:
 async def bot(tmp_path: Path, server: FakeBotApiServer) -> AsyncIterator[Bot]:
     """A person set up for 22:00 in Berlin, and the bot at noon that day, over HTTP."""
     clock = FakeClock(NOON)
-    services = open_services(http_settings(tmp_path, server), clock=clock, seed=7)
-    diary = services.diary
-    diary.consent(UID, UID, "en", clock())
-    diary.set_timezone(UID, BERLIN, now=clock())
-    diary.set_checkin_time(UID, "22:00", now=clock())
-    app = build_application(services, request=http_request())
-    errors = await start_paused(app)
-    try:
+
+    def set_up(services: Services) -> None:
+        people = services.diary.people
+        people.consent(UID, UID, "en", clock())
+        people.set_timezone(UID, BERLIN, now=clock())
+        people.set_checkin_time(UID, "22:00", now=clock())
+
+    settings = http_settings(tmp_path, server)
+    running = process(
+        settings, clock, http_request(), seed=7, rate_limit=True, before_start=set_up
+    )
+    async with running as (app, services, errors):
         yield Bot(app, services, clock, server, errors)
-    finally:
-        await app.stop()
-        await app.shutdown()
-        services.diary.store.close()
     assert errors == [], f"jobs or handlers raised: {errors!r}"
 
 
@@ -191,7 +185,7 @@ async def test_a_rate_limit_that_outlasts_the_limiters_retries_is_tried_again_a_
     assert bot.check_ins() == 0
     assert bot.sends() == [429] * tries
     assert not bot.prompted(), "a send that surely failed is not recorded as sent"
-    assert booked_at(bot, JobKind.CATCH_UP_EVENING) == EVENING + jobs.RETRY_DELAYS[0]
+    assert booked_at(bot, JobKind.CATCH_UP_EVENING) == EVENING + delivery.RETRY_DELAYS[0]
 
     await bot.fire(JobKind.CATCH_UP_EVENING)
     assert bot.check_ins() == 1
@@ -212,7 +206,7 @@ async def test_a_server_error_is_tried_again_a_minute_later_and_the_check_in_arr
     await bot.fire(JobKind.EVENING)
     assert bot.check_ins() == 0
     assert bot.sends() == [status]
-    assert booked_at(bot, JobKind.CATCH_UP_EVENING) == EVENING + jobs.RETRY_DELAYS[0]
+    assert booked_at(bot, JobKind.CATCH_UP_EVENING) == EVENING + delivery.RETRY_DELAYS[0]
 
     await bot.fire(JobKind.CATCH_UP_EVENING)
     assert bot.check_ins() == 1
@@ -228,7 +222,7 @@ async def test_an_error_page_from_a_proxy_in_front_of_telegram_is_tried_again(
     bot.server.fail_page("sendMessage", status)
     await bot.fire(JobKind.EVENING)
     assert bot.sends() == [status]
-    assert booked_at(bot, JobKind.CATCH_UP_EVENING) == EVENING + jobs.RETRY_DELAYS[0]
+    assert booked_at(bot, JobKind.CATCH_UP_EVENING) == EVENING + delivery.RETRY_DELAYS[0]
 
     await bot.fire(JobKind.CATCH_UP_EVENING)
     assert bot.check_ins() == 1
@@ -271,7 +265,7 @@ async def test_a_connection_dropped_before_any_answer_is_tried_again_and_arrives
     assert bot.check_ins() == 0
     assert bot.sends() == [0]
     assert not bot.prompted()
-    assert booked_at(bot, JobKind.CATCH_UP_EVENING) == EVENING + jobs.RETRY_DELAYS[0]
+    assert booked_at(bot, JobKind.CATCH_UP_EVENING) == EVENING + delivery.RETRY_DELAYS[0]
 
     await bot.fire(JobKind.CATCH_UP_EVENING)
     assert bot.check_ins() == 1
@@ -289,8 +283,8 @@ async def test_telegram_down_all_evening_gets_a_few_tries_minutes_apart_and_no_m
             break
         fired.append(await bot.fire(JobKind.CATCH_UP_EVENING))
     gaps = [later - earlier for earlier, later in itertools.pairwise(fired)]
-    assert gaps == list(jobs.RETRY_DELAYS)
-    assert bot.sends() == [503] * (1 + len(jobs.RETRY_DELAYS))
+    assert gaps == list(delivery.RETRY_DELAYS)
+    assert bot.sends() == [503] * (1 + len(delivery.RETRY_DELAYS))
     assert bot.check_ins() == 0
     assert not bot.prompted()
     # Tomorrow's check-in is still booked: one bad evening never ends the reminders.

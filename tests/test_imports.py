@@ -44,3 +44,33 @@ def test_each_module_can_be_imported_first() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"cannot be imported first: {result.stdout}"
+
+
+MAX_LINES = 400
+
+
+def test_no_module_of_the_bot_is_longer_than_one_sitting() -> None:
+    folder = ROOT / "bot"
+    lengths = {
+        str(path.relative_to(folder)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in folder.rglob("*.py")
+    }
+    too_long = {
+        name: lines
+        for name, lines in lengths.items()
+        if lines > MAX_LINES
+    }
+    assert too_long == {}
+
+
+def test_no_record_is_changed_without_validation() -> None:
+    """`model_copy(update=...)` skips pydantic's validation; records change through
+    `Record.replace`, which validates (and `Record.model_copy` refuses an update)."""
+    folder = ROOT / "bot"
+    users = [
+        str(path.relative_to(ROOT))
+        for path in folder.rglob("*.py")
+        if "model_copy(update" in path.read_text(encoding="utf-8")
+        and path.name not in {"models.py", "console.py"}  # the guard; Settings, not a record
+    ]
+    assert users == []

@@ -17,15 +17,19 @@ from bot.insights import (
     summarize,
 )
 from bot.models import Catalog, Helped, Night, Note, Remedy
-from bot.texts import MAX_MESSAGE_LENGTH
-from bot.texts.review import (
-    REPORT_EMPTY,
-    TOO_FEW,
-    WEEKLY_EMPTY,
+from bot.texts import (
+    MAX_MESSAGE_LENGTH,
+    ReportText,
+    TriedText,
     report_summary,
+    t,
     weekly_summary,
     what_helped,
 )
+
+REPORT_EMPTY = t(ReportText.REPORT_EMPTY)
+TOO_FEW = t(TriedText.TOO_FEW)
+WEEKLY_EMPTY = t(ReportText.WEEKLY_EMPTY)
 
 CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "content" / "remedies.toml")
 START = dt.date(2026, 11, 2)  # a Monday
@@ -79,7 +83,7 @@ def outcome(tried: int, **fields_: object) -> RemedyOutcome:
 
 
 def catalog_with(*remedies: Remedy) -> Catalog:
-    return CATALOG.model_copy(update={"remedies": (*CATALOG.remedies, *remedies)})
+    return CATALOG.replace(**{"remedies": (*CATALOG.remedies, *remedies)})
 
 
 # -- remedy outcomes ------------------------------------------------------------------------

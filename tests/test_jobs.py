@@ -19,25 +19,26 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.ext import Job
 
-from bot import keyboards, schedule, texts
-from bot.app import BotApp, build_application, open_services
+from bot import keyboards, schedule
+from bot.app import BotApp
+from bot.booking import Due, JobKind
 from bot.config import Settings
 from bot.context import Services
 from bot.fake_telegram import Event, FakeBotAPI, FakeTelegram, html_to_plain
-from bot.jobs import Due, JobKind, job_name
 from bot.models import Person, PromptSource
+from bot.texts import EveningText, MorningText, SettingsText, SetupText, t
 from tests.conftest import Chat, FakeClock
-from tests.harness import collect_errors, start_held
+from tests.harness import booked, job, job_names, process
 
 UTC = dt.UTC
 UID = 501
 BERLIN = "Europe/Berlin"
 NEW_YORK = "America/New_York"
 SYDNEY = "Australia/Sydney"
-QUESTION = html_to_plain(texts.RATING_QUESTION)
-LATE = html_to_plain(texts.CATCH_UP_PREFIX)
-WELCOME_BACK = html_to_plain(texts.WELCOME_BACK_PAUSE).strip()
-MORNING = html_to_plain(texts.MORNING_QUESTION)
+QUESTION = html_to_plain(t(EveningText.RATING_QUESTION))
+LATE = html_to_plain(t(EveningText.CATCH_UP, question=""))
+WELCOME_BACK = html_to_plain(t(EveningText.WELCOME_BACK_PAUSE, question="")).strip()
+MORNING = html_to_plain(t(MorningText.QUESTION))
 
 
 def utc(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -72,7 +73,7 @@ class Outbox:
         if event.kind != "message" or sent is None:
             return
         presses = (keyboards.parse(data) for _, data in sent.buttons)
-        nights = frozenset(p.night for p in presses if p is not None and p.night is not None)
+        nights = frozenset(n for p in presses if (n := getattr(p, "night", None)) is not None)
         self.messages.append(Delivered(sent.chat_id, sent.text, nights))
 
     def check_ins(self) -> list[Delivered]:
@@ -93,7 +94,7 @@ class Scene:
     chat: Chat
 
     def job(self, kind: JobKind) -> Job[Any]:
-        return self.services.jobs[job_name(kind, UID)]
+        return job(self.app, kind, UID)
 
     def due(self, kind: JobKind) -> dt.datetime:
         data = self.job(kind).data
@@ -101,7 +102,7 @@ class Scene:
         return data.when
 
     def booked(self) -> set[JobKind]:
-        return {kind for kind in JobKind if job_name(kind, UID) in self.services.jobs}
+        return {kind for kind in JobKind if booked(self.app, kind, UID) is not None}
 
     def person(self) -> Person:
         person = self.services.diary.person(UID)
@@ -153,16 +154,8 @@ async def running(
     settings: Settings, clock: FakeClock, api: FakeBotAPI, outbox: Outbox
 ) -> AsyncIterator[Scene]:
     """A whole bot process on `settings.data_dir`: start (restoring jobs), use, shut down."""
-    services = open_services(settings, clock=clock, seed=1234)
-    app = build_application(services, request=FakeTelegram(api), rate_limit=False)
-    errors = collect_errors(app)
-    await start_held(app)
-    try:
+    async with process(settings, clock, FakeTelegram(api), seed=1234) as (app, services, errors):
         yield Scene(app, services, clock, outbox, Chat(app, api, UID))
-    finally:
-        await app.stop()
-        await app.shutdown()
-        services.diary.store.close()
     assert not errors, f"handlers or jobs raised: {errors!r}"
 
 
@@ -384,7 +377,7 @@ async def test_a_snooze_survives_a_restart_and_asks_again_once(
         await first.chat.onboard(tz=BERLIN, at="22:00")
         await first.fire(JobKind.EVENING)
         clock.advance(minutes=5)
-        await first.chat.press(texts.SNOOZE_BUTTON)
+        await first.chat.press(t(EveningText.SNOOZE_BUTTON))
         assert "22:35" in first.chat.last.text  # the edited check-in says when it comes back
         assert first.due(JobKind.SNOOZE) == utc(11, 26, 21, 35)
 
@@ -411,7 +404,7 @@ async def test_a_snooze_that_came_due_while_down_is_sent_right_after_the_restart
     async with running(settings, clock, api, outbox) as first:
         await first.chat.onboard(tz=BERLIN, at="22:00")
         await first.fire(JobKind.EVENING)
-        await first.chat.press(texts.SNOOZE_BUTTON)  # due again at 21:30Z
+        await first.chat.press(t(EveningText.SNOOZE_BUTTON))  # due again at 21:30Z
 
     clock.set(utc(11, 26, 21, 50))  # back 20 minutes after the snooze was due
     async with running(settings, clock, api, outbox) as second:
@@ -437,12 +430,12 @@ async def test_a_person_who_blocked_the_bot_gets_no_reminders_until_the_next_sta
     assert scene.person().blocked_at == utc(11, 26, 21)
     assert scene.booked() == set()
     assert scene.app.job_queue is not None
-    assert {j.name for j in scene.app.job_queue.jobs()} == {"watchdog", "scan-nights"}
+    assert {j.name for j in scene.app.job_queue.jobs()} == {"scan-nights"}
 
     api.blocked.discard(UID)
     scene.clock.set(utc(11, 27, 9))
     replies = await scene.chat.send("/start")
-    assert html_to_plain(texts.REMINDERS_BACK_ON) in [r.text for r in replies]
+    assert html_to_plain(t(SetupText.REMINDERS_BACK_ON)) in [r.text for r in replies]
     assert scene.person().blocked_at is None
     assert scene.due(JobKind.EVENING) == utc(11, 27, 21)
     assert scene.due(JobKind.MORNING) == utc(11, 28, 7)
@@ -468,7 +461,7 @@ async def test_a_snoozed_check_in_is_dropped_when_the_person_has_blocked_the_bot
 ) -> None:
     await scene.chat.onboard(tz=BERLIN, at="22:00")
     await scene.fire(JobKind.EVENING)
-    await scene.chat.press(texts.SNOOZE_BUTTON)
+    await scene.chat.press(t(EveningText.SNOOZE_BUTTON))
     snooze = scene.job(JobKind.SNOOZE)
     api.blocked.add(UID)
 
@@ -499,7 +492,7 @@ async def test_the_morning_follow_up_goes_once_and_only_after_a_rated_night(
 
     # Night 3: skipped: no morning message.
     await scene.fire(JobKind.EVENING)
-    await scene.chat.press(texts.SKIP_BUTTON)
+    await scene.chat.press(t(EveningText.SKIP_BUTTON))
     assert await scene.fire(JobKind.MORNING) == []
 
     # Night 4: rated 0 (calm legs) still counts as a check-in.
@@ -547,7 +540,7 @@ async def test_pause_until_resume_holds_check_ins_and_resume_brings_them_back(
 
     scene.clock.set(utc(11, 29, 12))
     replies = await scene.chat.send("/resume")
-    assert html_to_plain(texts.RESUMED) in [r.text for r in replies]
+    assert html_to_plain(t(SettingsText.RESUMED)) in [r.text for r in replies]
     assert scene.due(JobKind.EVENING) == utc(11, 29, 21)
     sent = await scene.fire(JobKind.EVENING)
     assert [m.nights for m in sent if m.is_check_in] == [{dt.date(2026, 11, 29)}]
@@ -557,7 +550,7 @@ async def test_pause_until_resume_holds_check_ins_and_resume_brings_them_back(
 async def test_pause_drops_a_pending_snooze(scene: Scene) -> None:
     await scene.chat.onboard(tz=BERLIN, at="22:00")
     await scene.fire(JobKind.EVENING)
-    await scene.chat.press(texts.SNOOZE_BUTTON)
+    await scene.chat.press(t(EveningText.SNOOZE_BUTTON))
     snooze = scene.job(JobKind.SNOOZE)
 
     await scene.chat.send("/pause 1")
@@ -631,7 +624,7 @@ async def test_a_restart_books_reminders_only_for_people_who_finished_set_up(
         await other.press("I understand, let's start")  # consented, no zone or time yet
 
     async with running(settings, clock, api, outbox) as second:
-        assert set(second.services.jobs) == {"evening:501", "morning:501"}
+        assert {n for n in job_names(second.app) if ":" in n} == {"evening:501", "morning:501"}
         assert second.services.diary.person(777) is not None  # kept, just not reminded
         data = second.job(JobKind.EVENING).data
         assert isinstance(data, Due) and data.source is PromptSource.SCHEDULE

@@ -38,7 +38,7 @@ def night(day: int, rating: int | None, remedy: str | None = None, **fields: obj
         night=SINCE + dt.timedelta(days=day), tz="Europe/Berlin", rating=rating,
         suggestions=suggestions,
     )  # fmt: skip
-    return base.model_copy(update=fields)
+    return base.replace(**fields)
 
 
 @pytest.fixture

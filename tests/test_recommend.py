@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from bot.checkins.results import Card
 from bot.content import load_catalog
 from bot.context import Services
 from bot.models import (
@@ -14,11 +15,11 @@ from bot.models import (
     Kind,
     Night,
     Person,
-    PromptSource,
     SuggestionRecord,
     Track,
 )
 from bot.recommend import choose, eligible, reason_for, track_record
+from bot.texts import reason_words
 from tests.conftest import CONTENT
 
 CATALOG = load_catalog(CONTENT)
@@ -27,7 +28,7 @@ AT = dt.datetime(2026, 11, 1, 21, 0, tzinfo=dt.UTC)
 
 
 def person(**update: object) -> Person:
-    return Person(user_id=1, chat_id=1, created_at=AT, tz="UTC").model_copy(update=update)
+    return Person(user_id=1, chat_id=1, created_at=AT, tz="UTC").replace(**update)
 
 
 def night(day: int, *shown: str, helped: Helped | None = None, tried: bool | None = None) -> Night:
@@ -102,9 +103,9 @@ def test_the_reason_says_why_this_one() -> None:
     yoga = CATALOG.get("yoga")
     walking = CATALOG.get("walking")
     assert massage is not None and yoga is not None and walking is not None
-    assert reason_for(massage, track) == "helped you 2 of 3 times"
-    assert reason_for(yoga, Track()) == "helped in trials"
-    assert reason_for(walking, Track()) == "something new to try"
+    assert reason_words(reason_for(massage, track)) == "helped you 2 of 3 times"
+    assert reason_words(reason_for(yoga, Track())) == "helped in trials"
+    assert reason_words(reason_for(walking, Track())) == "something new to try"
 
 
 def simulate(nights: int, seed: int, works: str) -> tuple[list[Night], Person]:
@@ -121,11 +122,14 @@ def simulate(nights: int, seed: int, works: str) -> tuple[list[Night], Person]:
         odds = (0.05, 0.15, 0.8) if remedy_id == works else (0.7, 0.25, 0.05)
         helped = rng.choices(list(Helped), weights=odds)[0]
         history.append(
-            tonight.model_copy(
-                update={
+            tonight.replace(
+                **{
                     "suggestions": (
                         SuggestionRecord(
-                            remedy_id=remedy_id, content_version=1, at=AT, reason=suggestion.reason
+                            remedy_id=remedy_id,
+                            content_version=1,
+                            at=AT,
+                            reason=reason_words(suggestion.reason),
                         ),
                     ),
                     "morning_remedy": remedy_id,
@@ -189,17 +193,16 @@ def test_the_stored_track_record_always_matches_the_nights(services: Services) -
     for day in range(40):
         key = START + dt.timedelta(days=day)
         now = when + dt.timedelta(days=day)
-        diary.open_evening(7, key, now, PromptSource.MANUAL)
-        result = diary.rate(7, key, rng.randint(1, 9), now)
-        if result.suggestion is None:
+        result = diary.evening.rate(7, key, rng.randint(1, 9), now)
+        if not isinstance(result.reply, Card):
             continue
         morning = now + dt.timedelta(hours=10)
-        diary.open_morning(7, key, morning)
-        diary.record_sleep(7, key, 3, morning)
+        diary.morning.due(7, morning, morning)
+        diary.morning.record_sleep(7, key, 3, morning)
         if rng.random() < 0.8:
-            diary.record_helped(7, key, rng.choice(list(Helped)), morning)
+            diary.morning.record_helped(7, key, rng.choice(list(Helped)), morning)
             if rng.random() < 0.3:  # the person changes their answer
-                diary.record_tried(7, key, False, morning)
+                diary.morning.record_tried(7, key, False, morning)
         stored = diary.person(7)
         assert stored is not None
         assert stored.track == track_record(diary.nights(7)), f"drift on day {day}"

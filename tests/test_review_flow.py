@@ -12,17 +12,17 @@ import zlib
 from pathlib import Path
 
 from bot.app import BotApp
+from bot.booking import JobKind
 from bot.context import Services
 from bot.fake_telegram import FakeBotAPI
-from bot.jobs import JobKind, job_name
 from tests.conftest import CONTENT, KEY_TEXT, ROOT, Chat, FakeClock
+from tests.harness import job
 
 NIGHT = dt.date(2026, 11, 26)
 
 
 async def record_nights(chat: Chat, clock: FakeClock, ratings: list[int]) -> None:
     """One check-in per evening at 20:00, trying the idea, a note, and the morning answers."""
-    services = chat.app.bot_data.services
     for rating in ratings:
         evening = clock()
         await chat.send("/checkin")
@@ -30,7 +30,7 @@ async def record_nights(chat: Chat, clock: FakeClock, ratings: list[int]) -> Non
         if rating:
             await chat.press("I'll try it", replies[0])
         await chat.send(f"note for a {rating}")
-        morning = services.jobs[job_name(JobKind.MORNING, chat.user_id)]
+        morning = job(chat.app, JobKind.MORNING, chat.user_id)
         assert morning.next_t is not None
         clock.set(morning.next_t)
         await morning.run(chat.app)
@@ -110,7 +110,7 @@ async def test_export_sends_csv_and_json_and_import_restores_it_for_another_acco
     person = services.diary.person(777)
     assert person is not None and person.user_id == 777 and person.chat_id == 777
     assert person.checkin_time == dt.time(22, 0)  # the file's settings came along
-    assert services.jobs[job_name(JobKind.EVENING, 777)].next_t is not None
+    assert job(chat.app, JobKind.EVENING, 777).next_t is not None
 
 
 async def test_a_bad_import_file_is_refused_with_a_reason_and_changes_nothing(
@@ -143,7 +143,7 @@ async def test_the_weekly_summary_comes_once_on_the_chosen_day(
     [settings] = await chat.send("/settings")
     [days] = await chat.press("Weekly summary…", settings)
     await chat.press("Thu", days)  # 26 November 2026 is a Thursday
-    evening = services.jobs[job_name(JobKind.EVENING, chat.user_id)]
+    evening = job(chat.app, JobKind.EVENING, chat.user_id)
     clock.set(dt.datetime(2026, 11, 26, 21, 0, tzinfo=dt.UTC))
     before = len(api.history)
     await evening.run(app)

@@ -22,8 +22,9 @@ from bot.models import (
     Snooze,
     SuggestionRecord,
 )
-from bot.texts.review import import_rejected
-from bot.transfer import NOT_AN_EXPORT, ImportRejected, export_json, parse_import
+from bot.texts import TransferText, import_rejected, t
+from bot.texts.transfer import reason
+from bot.transfer import ImportRejected, export_json, parse_import
 
 AT = dt.datetime(2026, 11, 3, 20, 0, tzinfo=dt.UTC)
 EXPORTED = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
@@ -45,7 +46,7 @@ def person(**update: object) -> Person:
         adult_topics=True,
         weekly_day=6,
     )
-    return base.model_copy(update=update)
+    return base.replace(**update)
 
 
 def nights() -> list[Night]:
@@ -102,12 +103,17 @@ def document() -> Doc:
     return loaded
 
 
-def rejection(data: bytes, **kwargs: int) -> str:
+def refused(data: bytes, **kwargs: int) -> ImportRejected:
     with pytest.raises(ImportRejected) as caught:
         parse_import(data, user_id=9, chat_id=10, **kwargs)
     assert isinstance(caught.value, BotError)
-    assert str(caught.value) == caught.value.reason
-    return caught.value.reason
+    assert str(caught.value) == caught.value.rejection.value  # logs name the kind, no content
+    return caught.value
+
+
+def rejection(data: bytes, **kwargs: int) -> str:
+    """The reason a person is shown for refusing this file."""
+    return reason(refused(data, **kwargs))
 
 
 def edited(change: Callable[[Doc], object]) -> bytes:
@@ -128,7 +134,7 @@ def test_the_export_holds_everything_with_its_format_marks() -> None:
 
 def test_an_export_imports_back_as_equal_records_bound_to_the_importing_account() -> None:
     imported, imported_nights = parse_import(exported(), user_id=777, chat_id=778)
-    assert imported == person().model_copy(update={"user_id": 777, "chat_id": 778})
+    assert imported == person().replace(**{"user_id": 777, "chat_id": 778})
     assert imported_nights == sorted(nights(), key=lambda n: n.night)
 
 
@@ -172,12 +178,12 @@ def first_night(d: Doc) -> Doc:
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"\xff\xfe\x00garbage", NOT_AN_EXPORT),
-        (b"{not json", NOT_AN_EXPORT),
-        (b"[1, 2, 3]", NOT_AN_EXPORT),
-        (b"[" * 100_000, NOT_AN_EXPORT),
-        (b"night_date,timezone\r\n2026-11-03,UTC\r\n", NOT_AN_EXPORT),
-        (edited(lambda d: d.update(format="daylio")), NOT_AN_EXPORT),
+        (b"\xff\xfe\x00garbage", t(TransferText.NOT_AN_EXPORT)),
+        (b"{not json", t(TransferText.NOT_AN_EXPORT)),
+        (b"[1, 2, 3]", t(TransferText.NOT_AN_EXPORT)),
+        (b"[" * 100_000, t(TransferText.NOT_AN_EXPORT)),
+        (b"night_date,timezone\r\n2026-11-03,UTC\r\n", t(TransferText.NOT_AN_EXPORT)),
+        (edited(lambda d: d.update(format="daylio")), t(TransferText.NOT_AN_EXPORT)),
         (
             edited(lambda d: d.update(format_version=2)),
             "This diary export is in a format this bot does not know (version 2); it may come "
@@ -271,8 +277,8 @@ def test_more_than_5000_nights_are_refused() -> None:
 
 
 def test_the_refusal_message_escapes_the_reason_and_says_nothing_changed() -> None:
-    reason = rejection(edited(night_edit(2, tz="<b>Mars</b>")))
-    assert import_rejected(reason) == (
+    rejected = refused(edited(night_edit(2, tz="<b>Mars</b>")))
+    assert import_rejected(rejected) == (
         "I couldn't use that file. Night 2026-11-05 is not valid: unknown time zone "
         "'&lt;b&gt;Mars&lt;/b&gt;'. Nothing was changed."
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -18,59 +18,40 @@ from telegram.ext import (
     filters,
 )
 
-from bot import keyboards, recovery, texts
+from bot import keyboards, recovery
+from bot.booking import cancel
 from bot.checkins import NotSetUp, StaleNight
 from bot.context import Ctx
 from bot.errors import BadInput, DamagedRecord
-from bot.handlers import evening, guard, morning, reports, review, setup
+from bot.handlers import evening, guard, morning, reports, review, settings, setup
+from bot.handlers.commands import COMMANDS
 from bot.handlers.common import not_set_up_text, send, sender, services
-from bot.jobs import cancel
-from bot.keyboards import Action, Press
+from bot.keyboards import presses
+from bot.texts import ChatText, t
 
 log = logging.getLogger(__name__)
 
-ButtonHandler = Callable[[Update, Ctx, Press], Awaitable[None]]
+# Each typed press (bot/keyboards/presses.py) and the handler that takes it.
+ButtonHandler = Callable[[Update, Ctx, Any], Awaitable[None]]
 
-BUTTONS: dict[Action, ButtonHandler] = {
-    Action.CONSENT: setup.on_consent,
-    Action.CHECKIN_TIME: setup.on_time_button,
-    Action.WAKE_TIME: setup.on_time_button,
-    Action.SETTINGS: setup.on_settings_button,
-    Action.DELETE: setup.on_delete_button,
-    Action.RATE: evening.on_rating_button,
-    Action.SNOOZE: evening.on_snooze_button,
-    Action.SKIP: evening.on_skip_button,
-    Action.RESPOND: evening.on_respond_button,
-    Action.SLEEP: morning.on_sleep_button,
-    Action.TRIED: morning.on_tried_button,
-    Action.HELPED: morning.on_helped_button,
-    Action.REMEDY: review.on_remedy_button,
-    Action.ONSET: evening.on_onset_button,
-    Action.TRIGGER: evening.on_trigger_button,
-    Action.ABOUT_DONE: evening.on_about_done,
-    Action.WEEKLY: setup.on_weekly_button,
-    Action.IMPORT: reports.on_import_button,
-}
-
-COMMANDS: dict[str, Callable[[Update, Ctx], Coroutine[Any, Any, None]]] = {
-    "start": setup.cmd_start,
-    "help": setup.cmd_help,
-    "privacy": setup.cmd_privacy,
-    "crisis": setup.cmd_crisis,
-    "settings": setup.cmd_settings,
-    "timezone": setup.cmd_timezone,
-    "time": setup.cmd_time,
-    "wake": setup.cmd_wake,
-    "pause": setup.cmd_pause,
-    "resume": setup.cmd_resume,
-    "delete": setup.cmd_delete,
-    "checkin": evening.cmd_checkin,
-    "history": review.cmd_history,
-    "export": review.cmd_export,
-    "remedies": review.cmd_remedies,
-    "report": reports.cmd_report,
-    "summary": reports.cmd_summary,
-    "import": reports.cmd_import,
+BUTTONS: dict[type[presses.Press], ButtonHandler] = {
+    presses.Consent: setup.on_consent,
+    presses.PickTime: setup.on_time_button,
+    presses.SettingsPress: settings.on_settings_button,
+    presses.DeleteAnswer: settings.on_delete_button,
+    presses.Rate: evening.on_rating_button,
+    presses.AskLater: evening.on_snooze_button,
+    presses.SkipTonight: evening.on_skip_button,
+    presses.CardAnswer: evening.on_respond_button,
+    presses.SleepAnswer: morning.on_sleep_button,
+    presses.TriedAnswer: morning.on_tried_button,
+    presses.HelpedAnswer: morning.on_helped_button,
+    presses.RemedyPress: review.on_remedy_button,
+    presses.OnsetAnswer: evening.on_onset_button,
+    presses.TagToggle: evening.on_trigger_button,
+    presses.AboutDone: evening.on_about_done,
+    presses.WeeklyDay: settings.on_weekly_button,
+    presses.ImportAnswer: reports.on_import_button,
 }
 
 
@@ -82,19 +63,19 @@ async def on_button(update: Update, context: Ctx) -> None:
     press = keyboards.parse(query.data)
     who = sender(update)
     if who is None:
-        await query.answer(texts.PRIVATE_ONLY, show_alert=True)
+        await query.answer(t(ChatText.PRIVATE_ONLY), show_alert=True)
         return
     if press is None:
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(t(ChatText.STALE_BUTTON))
         return
     # The answer (it stops the button's spinner) goes out first and travels while the action
     # does its work: the reply comes one round trip sooner.
     answered = asyncio.create_task(query.answer())
     try:
-        await BUTTONS[press.action](update, context, press)
+        await BUTTONS[type(press)](update, context, press)
     except (StaleNight, BadInput):
         # Buttons only carry values the bot made; anything else is old or forged.
-        await send(context, who.chat_id, texts.STALE_BUTTON)
+        await send(context, who.chat_id, t(ChatText.STALE_BUTTON))
     except NotSetUp:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
     finally:
@@ -105,7 +86,7 @@ async def on_unknown_command(update: Update, context: Ctx) -> None:
     """A command the bot does not have."""
     who = sender(update)
     if who is not None:
-        await send(context, who.chat_id, texts.UNKNOWN_COMMAND)
+        await send(context, who.chat_id, t(ChatText.UNKNOWN_COMMAND))
 
 
 async def on_error(update: object, context: Ctx) -> None:
@@ -123,8 +104,8 @@ async def on_error(update: object, context: Ctx) -> None:
         who = sender(update)
         if who is not None:
             svc = services(context)
-            svc.diary.mark_blocked(who.user_id, svc.clock())
-            cancel(svc, who.user_id)
+            svc.diary.people.mark_blocked(who.user_id, svc.clock())
+            cancel(context.job_queue, who.user_id)
         return
     log.error(
         "error while handling update %s: %s",
@@ -134,7 +115,7 @@ async def on_error(update: object, context: Ctx) -> None:
     )
     if isinstance(update, Update) and (who := sender(update)) is not None:
         try:
-            await send(context, who.chat_id, texts.SOMETHING_WENT_WRONG)
+            await send(context, who.chat_id, t(ChatText.SOMETHING_WENT_WRONG))
         except Exception:  # the apology itself failed; already logged above
             log.warning("could not send the apology for update %s", update_id)
 
@@ -146,8 +127,8 @@ def register(app: Application[Any, Ctx, Any, Any, Any, Any]) -> None:
     app.add_handler(MessageHandler(~private, guard.on_group_message))
     app.add_handler(CallbackQueryHandler(on_button))
     new_private = private & filters.UpdateType.MESSAGE
-    for name, callback in COMMANDS.items():
-        app.add_handler(CommandHandler(name, callback, filters=new_private))
+    for command in COMMANDS:
+        app.add_handler(CommandHandler(command.name, command.run, filters=new_private))
     app.add_handler(MessageHandler(new_private & filters.COMMAND, on_unknown_command))
     app.add_handler(
         MessageHandler(

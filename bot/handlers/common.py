@@ -16,11 +16,12 @@ from telegram import (
 from telegram.error import BadRequest
 
 from bot import texts
+from bot.booking import reschedule
 from bot.checkins import Diary
 from bot.context import Ctx, Services
 from bot.errors import BadInput
-from bot.jobs import reschedule
 from bot.models import Person
+from bot.texts import SetupText, t
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
@@ -66,7 +67,7 @@ async def send(context: Ctx, chat_id: int, text: str, markup: Markup = None) -> 
 
 def apply_schedule(context: Ctx, person: Person) -> None:
     """After a settings change: make the person's jobs match storage."""
-    reschedule(services(context), context.job_queue, person, now(context))
+    reschedule(context.job_queue, person, now(context))
 
 
 async def consented(update: Update, context: Ctx) -> tuple[Sender, Person] | None:
@@ -93,15 +94,16 @@ async def _known(update: Update, context: Ctx, *, ready: bool) -> tuple[Sender, 
 def not_set_up_text(context: Ctx, user_id: int) -> str:
     """Why a command cannot run yet: consent missing, or zone/time missing."""
     person = diary(context).person(user_id)
-    return texts.CONSENT_NEEDED if person is None or not person.consented else texts.SETUP_FIRST
+    return (
+        t(SetupText.CONSENT_NEEDED)
+        if person is None or not person.consented
+        else t(SetupText.SETUP_FIRST)
+    )
 
 
 def bad_input_text(error: BadInput, typed: str) -> str:
     """The correction for a BadInput raised by a use case."""
-    kind = str(error.args[0]) if error.args else ""
-    if kind == "need_timezone":
-        return texts.NEED_TIMEZONE_FIRST
-    return texts.bad_input(kind, typed)
+    return texts.bad_input(error.problem, typed)
 
 
 async def edit_pressed(

@@ -9,26 +9,36 @@ import re
 from telegram import CallbackQuery, Update
 
 from bot import keyboards, texts
-from bot.checkins import NotSetUp, RatingResult, StaleNight
-from bot.context import Ctx
-from bot.handlers.common import (
-    diary,
-    edit_pressed,
-    not_set_up_text,
-    now,
-    send,
-    sender,
-    set_up,
-    small_number,
+from bot.booking import book_snooze, send_saved
+from bot.checkins import NotSetUp
+from bot.checkins.results import (
+    CalmNight,
+    Card,
+    DayAnswer,
+    FlagBlocksIdea,
+    NextIdea,
+    NoMoreIdeas,
+    Rated,
+    RatingChanged,
+    RatingReply,
 )
+from bot.context import Ctx
+from bot.handlers.common import diary, edit_pressed, not_set_up_text, now, send, sender, set_up
 from bot.handlers.flags import check_caption, check_text, reply_to_flags
 from bot.handlers.setup import accept_typed, ask_for
-from bot.jobs import book_snooze, send_saved
-from bot.keyboards import Press
-from bot.models import Awaiting, Night, Onset, PromptSource, Response, Suggestion, Trigger
+from bot.keyboards import (
+    AboutDone,
+    AskLater,
+    CardAnswer,
+    OnsetAnswer,
+    Rate,
+    SkipTonight,
+    TagToggle,
+)
+from bot.models import Awaiting, Night, Response, Suggestion
+from bot.texts import ChatText, EveningText, SafetyText, SetupText, check_in, t
 
 _TYPED_RATING = re.compile(r"^\s*(\d{1,2})\s*(?:/\s*10)?\s*$")
-NEW_MEDICINE_FLAG = "new_medicine"
 
 
 async def cmd_checkin(update: Update, context: Ctx) -> None:
@@ -36,56 +46,63 @@ async def cmd_checkin(update: Update, context: Ctx) -> None:
     found = await set_up(update, context)
     if found is None:
         return
-    who, person = found
-    key = diary(context).checkin_night(person, now(context))
-    night = diary(context).open_evening(who.user_id, key, now(context), PromptSource.MANUAL)
-    if night is None:
+    who, _person = found
+    try:
+        night = diary(context).evening.ask_now(who.user_id, now(context))
+    except NotSetUp:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return
-    question = texts.CHECKIN_QUESTION
+    question = check_in()
     if night.rating is not None:
         question = texts.already_rated(night.rating)
-    await send(context, who.chat_id, question, keyboards.rating(key))
+    await send(context, who.chat_id, question, keyboards.rating(night.night))
 
 
-async def on_rating_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_rating_button(update: Update, context: Ctx, press: Rate) -> None:
     """A 0-10 button."""
     who, query = sender(update), update.callback_query
-    rating = small_number(press.arg)
-    if who is None or query is None or press.night is None or rating is None:
+    if who is None or query is None:
         return
-    result = diary(context).rate(who.user_id, press.night, rating, now(context))
+    rated = diary(context).evening.rate(who.user_id, press.night, press.rating, now(context))
     # The question shows the answer while the card is on its way: two requests at once.
     await asyncio.gather(
-        edit_pressed(query, texts.rating_noted(rating)),
-        after_rating(context, who.user_id, who.chat_id, result),
+        edit_pressed(query, texts.rating_noted(press.rating)),
+        after_rating(context, who.chat_id, rated),
     )
 
 
-async def after_rating(context: Ctx, user_id: int, chat_id: int, result: RatingResult) -> None:
-    """Good night for a 0, else tonight's one remedy (or word that the rating changed)."""
-    night = result.night
-    assert night.rating is not None
-    if result.replaced and result.suggestion is None:
-        await send(context, chat_id, texts.rating_updated(night.rating))
-    elif night.rating >= 1 and diary(context).remedy_blocked(night):
-        await send(context, chat_id, texts.NO_REMEDY_AFTER_FLAG)
-    elif night.rating == 0:
-        await send(context, chat_id, texts.GOOD_NIGHT_CALM)
-    elif result.suggestion is not None:
-        await send_suggestion(context, chat_id, night.night, result.suggestion)
-    else:
-        await send(context, chat_id, texts.NO_MORE_IDEAS)
-    if result.ask_about_day:
-        onset, tags = _about_day_parts(context, user_id, night)
+async def after_rating(context: Ctx, chat_id: int, rated: Rated) -> None:
+    """The reply the rating decided, then the optional about-today question and a doctor
+    prompt, as the use case said."""
+    night = rated.night
+    await send_reply(context, chat_id, night.night, rated.reply)
+    if rated.about_day is not None:
+        onset, tags = rated.about_day.onset, rated.about_day.tags
         await send(
             context,
             chat_id,
             texts.about_day(night, onset, tags),
             keyboards.about_day(night, onset, tags),
         )
-    if result.doctor is not None:
-        await send(context, chat_id, texts.doctor_prompt(result.doctor))
+    if rated.doctor is not None:
+        await send(context, chat_id, texts.doctor_prompt(rated.doctor))
+
+
+async def send_reply(
+    context: Ctx, chat_id: int, night: dt.date, reply: RatingReply, lead: str = ""
+) -> None:
+    """One reply to a rating or a card's button."""
+    match reply:
+        case Card(suggestion):
+            await send_suggestion(context, chat_id, night, suggestion, lead)
+        case RatingChanged(rating):
+            await send(context, chat_id, texts.rating_updated(rating))
+        case FlagBlocksIdea():
+            await send(context, chat_id, t(SafetyText.NO_REMEDY_AFTER_FLAG))
+        case CalmNight():
+            await send(context, chat_id, t(EveningText.GOOD_NIGHT_CALM))
+        case NoMoreIdeas():
+            await send(context, chat_id, t(EveningText.NO_MORE_IDEAS))
 
 
 async def send_suggestion(
@@ -93,7 +110,8 @@ async def send_suggestion(
 ) -> None:
     """The remedy card with its three buttons."""
     catalog = diary(context).catalog
-    text = texts.render_suggestion(suggestion.remedy, catalog, suggestion.reason)
+    reason = texts.reason_words(suggestion.reason)
+    text = texts.render_suggestion(suggestion.remedy, catalog, reason)
     await send(
         context,
         chat_id,
@@ -102,61 +120,49 @@ async def send_suggestion(
     )
 
 
-async def on_respond_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_respond_button(update: Update, context: Ctx, press: CardAnswer) -> None:
     """I'll try it / Another idea / Not for me."""
     who, query = sender(update), update.callback_query
-    if who is None or query is None or press.night is None or ":" not in press.arg:
+    if who is None or query is None:
         return
-    raw_response, remedy_id = press.arg.split(":", 1)
-    try:
-        response = Response(raw_response)
-    except ValueError:
-        return
-    night, nxt = diary(context).respond(
-        who.user_id, press.night, remedy_id, response, now(context)
+    responded = diary(context).evening.respond(
+        who.user_id, press.night, press.remedy_id, press.response, now(context)
     )
-    await edit_pressed(query, _card_with_response(context, night, remedy_id, response))
-    if response is Response.TRY:
+    await edit_pressed(query, _card_with_response(context, responded.night, press))
+    following: NextIdea | None = responded.next
+    if following is None:
         return
-    if nxt is None:
-        blocked = diary(context).remedy_blocked(night)
-        await send(
-            context, who.chat_id, texts.NO_REMEDY_AFTER_FLAG if blocked else texts.NO_MORE_IDEAS
-        )
-        return
-    lead = texts.NOT_FOR_ME_NEXT if response is Response.NOT_FOR_ME else ""
-    await send_suggestion(context, who.chat_id, press.night, nxt, lead)
+    lead = t(EveningText.NOT_FOR_ME_NEXT) if press.response is Response.NOT_FOR_ME else ""
+    await send_reply(context, who.chat_id, press.night, following, lead)
 
 
-def _card_with_response(context: Ctx, night: Night, remedy_id: str, response: Response) -> str:
+def _card_with_response(context: Ctx, night: Night, press: CardAnswer) -> str:
     catalog = diary(context).catalog
-    remedy = catalog.get(remedy_id)
-    record = next(s for s in night.suggestions if s.remedy_id == remedy_id)
+    remedy = catalog.get(press.remedy_id)
+    record = next(s for s in night.suggestions if s.remedy_id == press.remedy_id)
     if remedy is None:
-        return texts.response_noted(response, remedy_id).strip()
+        return texts.response_noted(press.response, press.remedy_id).strip()
     card = texts.render_suggestion(remedy, catalog, record.reason)
-    return card + texts.response_noted(response, remedy.title)
+    return card + texts.response_noted(press.response, remedy.title)
 
 
-async def on_snooze_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_snooze_button(update: Update, context: Ctx, press: AskLater) -> None:
     """Ask again in 30 minutes (survives a restart)."""
     who, query = sender(update), update.callback_query
-    if who is None or query is None or press.night is None:
+    if who is None or query is None:
         return
-    snooze = diary(context).snooze(who.user_id, press.night, now(context))
-    book_snooze(context.bot_data.services, context.job_queue, who.user_id, snooze.due)
-    person = diary(context).require(who.user_id)
-    assert person.tz is not None
-    await edit_pressed(query, texts.snoozed(snooze.due, person.tz))
+    snoozed = diary(context).evening.snooze(who.user_id, press.night, now(context))
+    book_snooze(context.job_queue, who.user_id, snoozed.due)
+    await edit_pressed(query, texts.snoozed(snoozed.due, snoozed.tz))
 
 
-async def on_skip_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_skip_button(update: Update, context: Ctx, press: SkipTonight) -> None:
     """No check-in tonight."""
     who, query = sender(update), update.callback_query
-    if who is None or query is None or press.night is None:
+    if who is None or query is None:
         return
-    diary(context).skip(who.user_id, press.night, now(context))
-    await edit_pressed(query, texts.SKIPPED)
+    diary(context).evening.skip(who.user_id, press.night, now(context))
+    await edit_pressed(query, t(EveningText.SKIPPED))
 
 
 async def on_text(update: Update, context: Ctx) -> None:
@@ -170,10 +176,11 @@ async def on_text(update: Update, context: Ctx) -> None:
     if person is None or not person.consented:
         # Nothing is stored before consent, but a crisis is answered all the same.
         if not (await check_text(context, who, text)).urgent:
-            await send(context, who.chat_id, texts.CONSENT_NEEDED)
+            await send(context, who.chat_id, t(SetupText.CONSENT_NEEDED))
         return
     if person.awaiting is Awaiting.IMPORT_FILE:
-        person = diary(context).expect(who.user_id, None)  # typing instead: carry on as usual
+        # Typing instead: carry on as usual.
+        person = diary(context).people.expect(who.user_id, None)
     elif person.awaiting is not None:
         flagged = await check_text(context, who, text)
         if not flagged.flags:
@@ -183,25 +190,26 @@ async def on_text(update: Update, context: Ctx) -> None:
         return
     if not person.ready:
         if not (await check_text(context, who, text)).urgent:
-            await send(context, who.chat_id, texts.SETUP_FIRST)
+            await send(context, who.chat_id, t(SetupText.SETUP_FIRST))
         return
+    evening = diary(context).evening
     match = _TYPED_RATING.match(text)
     if match and int(match.group(1)) <= 10:
-        key = diary(context).awaiting_rating(who.user_id, now(context))
+        key = evening.awaiting_rating(who.user_id, now(context))
         if key is not None:
             rating = int(match.group(1))
-            result = diary(context).rate(who.user_id, key, rating, now(context))
+            rated = evening.rate(who.user_id, key, rating, now(context))
             await send_saved(context, person, texts.rating_noted(rating))
-            await after_rating(context, who.user_id, who.chat_id, result)
+            await after_rating(context, who.chat_id, rated)
             return
     try:
-        note = diary(context).add_note(who.user_id, text, now(context), message.message_id)
+        note = diary(context).notes.add(who.user_id, text, now(context), message.message_id)
     except NotSetUp:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return
     if (await reply_to_flags(context, who, person.tz, note.flags, note_kept=True)).urgent:
         return  # the crisis or urgent reply said the note was kept
-    reply = texts.NOTE_INSTEAD_OF_RATING if match else texts.note_saved(note.night)
+    reply = t(EveningText.NOTE_INSTEAD_OF_RATING) if match else texts.note_saved(note.night)
     await send_saved(context, person, reply)
 
 
@@ -214,7 +222,7 @@ async def on_edited_text(update: Update, context: Ctx) -> None:
     person = diary(context).person(who.user_id)
     note = None
     if person is not None and person.ready:
-        note = diary(context).edit_note(
+        note = diary(context).notes.edit(
             who.user_id, message.message_id, message.text, now(context)
         )
     if note is None:
@@ -230,53 +238,45 @@ async def on_other_message(update: Update, context: Ctx) -> None:
     caption for red flags)."""
     who = sender(update)
     if who is not None and not await check_caption(update, context):
-        await send(context, who.chat_id, texts.NOT_TEXT)
+        await send(context, who.chat_id, t(ChatText.NOT_TEXT))
 
 
-def _about_day_parts(context: Ctx, user_id: int, night: Night) -> tuple[bool, bool]:
-    """Which parts of the about-today question this person gets for this night."""
-    person = diary(context).require(user_id)
-    return person.ask_onset and (night.rating or 0) >= 1, person.ask_triggers
-
-
-async def on_onset_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_onset_button(update: Update, context: Ctx, press: OnsetAnswer) -> None:
     """When the urge started today."""
     who, query = sender(update), update.callback_query
-    if who is None or query is None or press.night is None or press.arg not in set(Onset):
-        raise StaleNight(press.arg)
-    night = diary(context).set_onset(who.user_id, press.night, Onset(press.arg), now(context))
-    await _refresh_about_day(context, who.user_id, night, query)
+    if who is None or query is None:
+        return
+    answer = diary(context).evening.set_onset(who.user_id, press.night, press.onset, now(context))
+    await _refresh_about_day(query, answer)
 
 
-async def on_trigger_button(update: Update, context: Ctx, press: Press) -> None:
-    """Mark or unmark one tag about the day."""
+async def on_trigger_button(update: Update, context: Ctx, press: TagToggle) -> None:
+    """Mark or unmark one tag about the day; the New medicine tag shows its message once."""
     who, query = sender(update), update.callback_query
-    if who is None or query is None or press.night is None or press.arg not in set(Trigger):
-        raise StaleNight(press.arg)
-    trigger = Trigger(press.arg)
-    night = diary(context).toggle_trigger(who.user_id, press.night, trigger, now(context))
-    await _refresh_about_day(context, who.user_id, night, query)
-    if trigger is Trigger.NEW_MEDICINE and trigger in night.triggers:
-        flag = diary(context).flag_night(who.user_id, press.night, NEW_MEDICINE_FLAG)
-        if flag is not None:  # once per night: only when the flag was not there yet
-            person = diary(context).require(who.user_id)
-            await reply_to_flags(context, who, person.tz, [flag], note_kept=False)
+    if who is None or query is None:
+        return
+    answer = diary(context).evening.toggle_trigger(
+        who.user_id, press.night, press.trigger, now(context)
+    )
+    await _refresh_about_day(query, answer)
+    if answer.flag is not None:
+        person = diary(context).require(who.user_id)
+        await reply_to_flags(context, who, person.tz, [answer.flag], note_kept=False)
 
 
-async def _refresh_about_day(
-    context: Ctx, user_id: int, night: Night, query: CallbackQuery
-) -> None:
-    onset, tags = _about_day_parts(context, user_id, night)
+async def _refresh_about_day(query: CallbackQuery, answer: DayAnswer) -> None:
+    night, about = answer.night, answer.about
     await edit_pressed(
-        query, texts.about_day(night, onset, tags), keyboards.about_day(night, onset, tags)
+        query,
+        texts.about_day(night, about.onset, about.tags),
+        keyboards.about_day(night, about.onset, about.tags),
     )
 
 
-async def on_about_done(update: Update, context: Ctx, press: Press) -> None:
+async def on_about_done(update: Update, context: Ctx, press: AboutDone) -> None:
     """Close the about-today question."""
     who, query = sender(update), update.callback_query
-    if who is None or query is None or press.night is None:
+    if who is None or query is None:
         return
-    person = diary(context).require(who.user_id)
-    night = diary(context).night(person, press.night)
-    await edit_pressed(query, texts.about_day_done(night))
+    answer = diary(context).evening.about_day(who.user_id, press.night)
+    await edit_pressed(query, texts.about_day_done(answer.night))

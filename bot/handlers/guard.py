@@ -16,10 +16,10 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot import texts
+from bot.booking import send_saved
 from bot.context import Ctx, Services
 from bot.handlers.common import diary, now, sender, services
-from bot.jobs import send_saved
+from bot.texts import ChatText, t
 from bot.throttle import Verdict
 
 log = logging.getLogger(__name__)
@@ -67,14 +67,14 @@ async def guard_flood(update: Update, context: Ctx) -> None:
     ready = person is not None and person.ready
     if person is not None and ready and message is not None and text:
         if update.edited_message is not None:
-            diary(context).edit_note(who.user_id, message.message_id, text, now(context))
+            diary(context).notes.edit(who.user_id, message.message_id, text, now(context))
         else:
-            diary(context).add_note(who.user_id, text, now(context), message.message_id)
+            diary(context).notes.add(who.user_id, text, now(context), message.message_id)
     if verdict is Verdict.WARN:
         if person is not None and ready:
-            await send_saved(context, person, texts.SLOW_DOWN)
+            await send_saved(context, person, t(ChatText.SLOW_DOWN))
         else:
-            await context.bot.send_message(who.chat_id, texts.SLOW_DOWN_NOT_SET_UP)
+            await context.bot.send_message(who.chat_id, t(ChatText.SLOW_DOWN_NOT_SET_UP))
     raise ApplicationHandlerStop
 
 
@@ -90,6 +90,6 @@ async def on_group_message(update: Update, context: Ctx) -> None:
             log.info("left a group that kept sending bursts")
             await context.bot.leave_chat(chat.id)
         elif action.reply:
-            await context.bot.send_message(chat.id, texts.PRIVATE_ONLY)
+            await context.bot.send_message(chat.id, t(ChatText.PRIVATE_ONLY))
     except TelegramError as error:
         log.info("a message to a group failed (%s); not retried", error.__class__.__name__)

@@ -5,62 +5,52 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import keyboards, texts
+from bot.checkins.results import MorningAnswered, MorningNext
 from bot.context import Ctx
 from bot.handlers.common import diary, edit_pressed, now, sender
-from bot.keyboards import Press
-from bot.models import Helped, Night
-
-SLEEP_ANSWERS = ("1", "2", "3", "4", "5")
+from bot.keyboards import HelpedAnswer, SleepAnswer, TriedAnswer
 
 
-def _title(context: Ctx, night: Night) -> str | None:
-    if night.morning_remedy is None:
-        return None
-    remedy = diary(context).catalog.get(night.morning_remedy)
-    return remedy.title if remedy else night.morning_remedy
+async def _show(update: Update, answered: MorningAnswered) -> None:
+    """The morning message with the answers so far and the next question, if any."""
+    query = update.callback_query
+    assert query is not None
+    night = answered.night
+    text = texts.morning_step(night, answered.title, answered.next.value)
+    if answered.next is MorningNext.ASK_TRIED and answered.title is not None:
+        await edit_pressed(query, text, keyboards.tried(night.night))
+    elif answered.next is MorningNext.ASK_HELPED:
+        await edit_pressed(query, text, keyboards.helped(night.night))
+    else:
+        await edit_pressed(query, text)
 
 
-async def on_sleep_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_sleep_button(update: Update, context: Ctx, press: SleepAnswer) -> None:
     """Sleep quality 1-5; then ask about the remedy if there was one."""
-    who, query = sender(update), update.callback_query
-    if who is None or query is None or press.night is None or press.arg not in SLEEP_ANSWERS:
+    who = sender(update)
+    if who is None or update.callback_query is None:
         return
-    night = diary(context).record_sleep(who.user_id, press.night, int(press.arg), now(context))
-    title = _title(context, night)
-    summary = texts.morning_summary(night, title)
-    if title is None:
-        await edit_pressed(query, f"{summary}\n\n{texts.MORNING_THANKS}")
-        return
-    await edit_pressed(
-        query, f"{summary}\n\n{texts.ask_tried(title)}", keyboards.tried(night.night)
+    morning = diary(context).morning
+    await _show(
+        update, morning.record_sleep(who.user_id, press.night, press.quality, now(context))
     )
 
 
-async def on_tried_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_tried_button(update: Update, context: Ctx, press: TriedAnswer) -> None:
     """Tried it? Yes asks whether it helped; No ends the follow-up."""
-    who, query = sender(update), update.callback_query
-    if who is None or query is None or press.night is None or press.arg not in ("0", "1"):
+    who = sender(update)
+    if who is None or update.callback_query is None:
         return
-    tried = press.arg == "1"
-    night = diary(context).record_tried(who.user_id, press.night, tried, now(context))
-    summary = texts.morning_summary(night, _title(context, night))
-    if tried:
-        await edit_pressed(
-            query, f"{summary}\n\n{texts.ASK_HELPED}", keyboards.helped(night.night)
-        )
-    else:
-        await edit_pressed(query, f"{summary}\n\n{texts.MORNING_THANKS}")
+    morning = diary(context).morning
+    await _show(update, morning.record_tried(who.user_id, press.night, press.tried, now(context)))
 
 
-async def on_helped_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_helped_button(update: Update, context: Ctx, press: HelpedAnswer) -> None:
     """Did it help: no / a bit / clearly."""
-    who, query = sender(update), update.callback_query
-    if who is None or query is None or press.night is None:
+    who = sender(update)
+    if who is None or update.callback_query is None:
         return
-    try:
-        helped = Helped(press.arg)
-    except ValueError:
-        return
-    night = diary(context).record_helped(who.user_id, press.night, helped, now(context))
-    summary = texts.morning_summary(night, _title(context, night))
-    await edit_pressed(query, f"{summary}\n\n{texts.MORNING_THANKS}")
+    morning = diary(context).morning
+    await _show(
+        update, morning.record_helped(who.user_id, press.night, press.helped, now(context))
+    )

@@ -23,10 +23,10 @@ from bot.handlers.common import (
 )
 from bot.handlers.flags import check_caption
 from bot.insights import PeriodSummary, summarize
-from bot.keyboards import Press
+from bot.keyboards import ImportAnswer
 from bot.models import Awaiting, Catalog, Night
-from bot.texts import review as review_texts
-from bot.transfer import ImportRejected, parse_import
+from bot.texts import ChatText, ReportText, TransferText, t
+from bot.transfer import ImportRejected, Rejection, parse_import
 
 REPORT_DAYS = 28
 SUMMARY_DAYS = 28
@@ -70,18 +70,16 @@ async def cmd_report(update: Update, context: Ctx) -> None:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return
     start = end - dt.timedelta(days=REPORT_DAYS - 1)
-    nights = diary(context).nights(who.user_id)
+    nights = diary(context).nights(who.user_id, since=start)  # only the period's months
     catalog = diary(context).catalog
     summary = summarize(nights, catalog, start, end)
     if summary.nights_recorded == 0:
-        await send(context, who.chat_id, review_texts.REPORT_EMPTY)
+        await send(context, who.chat_id, t(ReportText.REPORT_EMPTY))
         return
     png = await asyncio.to_thread(_chart, nights, catalog, end)
-    await context.bot.send_photo(
-        who.chat_id, photo=png, caption=review_texts.chart_caption(REPORT_DAYS)
-    )
+    await context.bot.send_photo(who.chat_id, photo=png, caption=texts.chart_caption(REPORT_DAYS))
     titles = diary(context).red_flags.titles()
-    await send(context, who.chat_id, review_texts.report_summary(summary, red_flag_titles=titles))
+    await send(context, who.chat_id, texts.report_summary(summary, red_flag_titles=titles))
 
 
 async def cmd_summary(update: Update, context: Ctx) -> None:
@@ -96,10 +94,11 @@ async def cmd_summary(update: Update, context: Ctx) -> None:
         return
     asked = small_number((context.args or [""])[0])
     days = asked if asked is not None and 7 <= asked <= MAX_SUMMARY_DAYS else SUMMARY_DAYS
-    nights = diary(context).nights(who.user_id)
-    summary = summarize(nights, diary(context).catalog, end - dt.timedelta(days=days - 1), end)
+    start = end - dt.timedelta(days=days - 1)
+    nights = diary(context).nights(who.user_id, since=start)  # only the period's months
+    summary = summarize(nights, diary(context).catalog, start, end)
     if summary.nights_recorded == 0:
-        await send(context, who.chat_id, review_texts.DOCTOR_EMPTY)
+        await send(context, who.chat_id, t(ReportText.DOCTOR_EMPTY))
         return
     pdf = await asyncio.to_thread(
         _pdf, summary, person.tz or "UTC", now(context), diary(context).red_flags.titles()
@@ -108,7 +107,7 @@ async def cmd_summary(update: Update, context: Ctx) -> None:
         who.chat_id,
         document=pdf,
         filename=f"rls-summary-{end:%Y-%m-%d}.pdf",
-        caption=review_texts.DOCTOR_PDF_CAPTION,
+        caption=t(ReportText.DOCTOR_PDF_CAPTION),
     )
 
 
@@ -118,8 +117,8 @@ async def cmd_import(update: Update, context: Ctx) -> None:
     if found is None:
         return
     who, _person = found
-    diary(context).expect(who.user_id, Awaiting.IMPORT_FILE)
-    await send(context, who.chat_id, review_texts.IMPORT_ASK)
+    diary(context).people.expect(who.user_id, Awaiting.IMPORT_FILE)
+    await send(context, who.chat_id, t(TransferText.IMPORT_ASK))
 
 
 async def on_document(update: Update, context: Ctx) -> None:
@@ -131,42 +130,41 @@ async def on_document(update: Update, context: Ctx) -> None:
         return  # a crisis or urgent reply is the only answer
     person = diary(context).person(who.user_id)
     if person is None or person.awaiting is not Awaiting.IMPORT_FILE:
-        await send(context, who.chat_id, texts.NOT_TEXT + "\n" + texts.IMPORT_HINT)
+        await send(context, who.chat_id, t(ChatText.NOT_TEXT) + "\n" + t(TransferText.IMPORT_HINT))
         return
     size = message.document.file_size or 0
     if size > MAX_IMPORT_BYTES:
-        await send(context, who.chat_id, review_texts.import_rejected("The file is too large."))
+        rejected = ImportRejected(Rejection.FILE_TOO_LARGE)
+        await send(context, who.chat_id, texts.import_rejected(rejected))
         return
     file = await message.document.get_file()
     data = bytes(await file.download_as_bytearray())
     try:
         _, nights = parse_import(data, user_id=who.user_id, chat_id=who.chat_id)
     except ImportRejected as rejected:
-        await send(context, who.chat_id, review_texts.import_rejected(rejected.reason))
+        await send(context, who.chat_id, texts.import_rejected(rejected))
         return
     services(context).pending_imports[who.user_id] = data
     current = len(diary(context).nights(who.user_id))
     await send(
         context,
         who.chat_id,
-        review_texts.import_confirm(len(nights), current),
+        texts.import_confirm(len(nights), current),
         keyboards.import_confirm(),
     )
 
 
-async def on_import_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_import_button(update: Update, context: Ctx, press: ImportAnswer) -> None:
     """Replace the diary with the checked file (yes) or leave everything (no)."""
     who, query = sender(update), update.callback_query
     if who is None or query is None:
         return
     data = services(context).pending_imports.pop(who.user_id, None)
-    diary(context).expect(who.user_id, None)
-    if press.arg != "yes" or data is None:
-        await edit_pressed(query, review_texts.IMPORT_CANCELLED)
+    diary(context).people.expect(who.user_id, None)
+    if not press.replace or data is None:
+        await edit_pressed(query, t(TransferText.CANCELLED))
         return
     person, nights = parse_import(data, user_id=who.user_id, chat_id=who.chat_id)
-    diary(context).replace_all(who.user_id, person, nights)
-    stored = diary(context).person(who.user_id)
-    if stored is not None:
-        apply_schedule(context, stored)
-    await edit_pressed(query, review_texts.import_done(len(nights)))
+    stored = diary(context).people.replace_all(who.user_id, person, nights)
+    apply_schedule(context, stored)
+    await edit_pressed(query, texts.import_done(len(nights)))

@@ -8,9 +8,9 @@ from bot import keyboards, texts
 from bot.context import Ctx
 from bot.export import nights_csv
 from bot.handlers.common import diary, now, send, sender, small_number
-from bot.keyboards import Press
+from bot.keyboards import RemedyPress
 from bot.models import Flag
-from bot.texts import review as review_texts
+from bot.texts import CardText, ChatText, ReviewText, t
 from bot.transfer import export_json
 
 DEFAULT_HISTORY = 14
@@ -45,7 +45,7 @@ async def cmd_export(update: Update, context: Ctx) -> None:
     person = diary(context).person(who.user_id)
     nights = diary(context).nights(who.user_id)
     if person is None or not nights:
-        await send(context, who.chat_id, texts.EXPORT_EMPTY)
+        await send(context, who.chat_id, t(ReviewText.EXPORT_EMPTY))
         return
     moment = now(context)
     catalog = diary(context).catalog
@@ -53,14 +53,14 @@ async def cmd_export(update: Update, context: Ctx) -> None:
         who.chat_id,
         document=nights_csv(nights, catalog),
         filename=f"rls-nights-{moment:%Y-%m-%d}.csv",
-        caption=texts.EXPORT_CAPTION,
+        caption=t(ReviewText.EXPORT_CAPTION),
     )
     everything = export_json(person, nights, content_version=catalog.version, exported_at=moment)
     await context.bot.send_document(
         who.chat_id,
         document=everything,
         filename=f"rls-diary-{moment:%Y-%m-%d}.json",
-        caption=review_texts.EXPORT_JSON_CAPTION,
+        caption=t(ReviewText.EXPORT_JSON_CAPTION),
     )
 
 
@@ -80,18 +80,18 @@ async def cmd_remedies(update: Update, context: Ctx) -> None:
     )
 
 
-async def on_remedy_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_remedy_button(update: Update, context: Ctx, press: RemedyPress) -> None:
     """The full card of one remedy, with its sources."""
     who = sender(update)
     if who is None:
         return
     catalog = diary(context).catalog
-    remedy = catalog.get(press.arg)
+    remedy = catalog.get(press.remedy_id)
     if remedy is None:
-        await send(context, who.chat_id, texts.STALE_BUTTON)
+        await send(context, who.chat_id, t(ChatText.STALE_BUTTON))
         return
     person = diary(context).person(who.user_id)
     if Flag.ADULTS_ONLY in remedy.flags and (person is None or not person.adult_topics):
-        await send(context, who.chat_id, texts.ADULT_HIDDEN)
+        await send(context, who.chat_id, t(CardText.ADULT_HIDDEN))
         return
     await send(context, who.chat_id, texts.render_card(remedy, catalog))

@@ -1,35 +1,33 @@
-"""Welcome, consent, time zone and times, settings, pause/resume, privacy, help and /delete;
-plus what every handler module uses to edit a pressed button's message and read a number."""
+"""Set-up: /start, consent, the time zone (typed, tapped or from a location) and the two daily
+times, as commands, buttons or typed answers."""
 
 from __future__ import annotations
 
 from telegram import ReplyKeyboardRemove, Update
 
 from bot import keyboards, schedule, texts
-from bot.checkins import NotSetUp
 from bot.context import Ctx
-from bot.errors import BadInput
+from bot.errors import BadInput, Problem
 from bot.handlers.common import (
     apply_schedule,
     bad_input_text,
     consented,
     diary,
     edit_pressed,
-    not_set_up_text,
     now,
     send,
     sender,
     services,
-    set_up,
-    small_number,
 )
 from bot.handlers.flags import check_text
-from bot.jobs import cancel
-from bot.keyboards import Action, Press, SettingsChoice
+from bot.keyboards import (
+    Action,
+    Consent,
+    PickTime,
+)
 from bot.models import Awaiting, Person
 from bot.places import find_place
-
-SETTINGS_PAUSE_NIGHTS = 7
+from bot.texts import SetupText, t
 
 
 async def cmd_start(update: Update, context: Ctx) -> None:
@@ -37,13 +35,13 @@ async def cmd_start(update: Update, context: Ctx) -> None:
     who = sender(update)
     if who is None:
         return
-    person, was_blocked = diary(context).start(who.user_id, who.chat_id)
+    person, was_blocked = diary(context).people.start(who.user_id, who.chat_id)
     if person is None or not person.consented:
-        await send(context, who.chat_id, texts.WELCOME, keyboards.consent())
+        await send(context, who.chat_id, t(SetupText.WELCOME), keyboards.consent())
         return
     if was_blocked:
         apply_schedule(context, person)
-        await send(context, who.chat_id, texts.REMINDERS_BACK_ON)
+        await send(context, who.chat_id, t(SetupText.REMINDERS_BACK_ON))
     if not person.ready:
         await ask_next(context, person)
         return
@@ -51,13 +49,13 @@ async def cmd_start(update: Update, context: Ctx) -> None:
     await send(context, who.chat_id, texts.welcome_back(person, nights))
 
 
-async def on_consent(update: Update, context: Ctx, press: Press) -> None:
+async def on_consent(update: Update, context: Ctx, press: Consent) -> None:
     """Consent button: create the profile and continue with the time zone."""
     who = sender(update)
     query = update.callback_query
     if who is None or query is None:
         return
-    person = diary(context).consent(who.user_id, who.chat_id, who.language, now(context))
+    person = diary(context).people.consent(who.user_id, who.chat_id, who.language, now(context))
     await edit_pressed(query, None)
     await ask_next(context, person)
 
@@ -67,21 +65,24 @@ async def ask_next(context: Ctx, person: Person) -> None:
     if person.tz is None:
         await ask_timezone(context, person)
     elif person.checkin_time is None:
-        diary(context).expect(person.user_id, Awaiting.CHECKIN_TIME)
+        diary(context).people.expect(person.user_id, Awaiting.CHECKIN_TIME)
         await send(
-            context, person.chat_id, texts.ASK_CHECKIN_TIME, keyboards.times(Action.CHECKIN_TIME)
+            context,
+            person.chat_id,
+            t(SetupText.ASK_CHECKIN_TIME),
+            keyboards.times(Action.CHECKIN_TIME),
         )
     else:
-        await send(context, person.chat_id, texts.READY)
+        await send(context, person.chat_id, t(SetupText.READY))
 
 
 async def ask_timezone(context: Ctx, person: Person) -> None:
     """Zone question with a reply keyboard: share location or tap a common zone."""
-    diary(context).expect(person.user_id, Awaiting.TIMEZONE)
+    diary(context).people.expect(person.user_id, Awaiting.TIMEZONE)
     await send(
         context,
         person.chat_id,
-        texts.ASK_TIMEZONE,
+        t(SetupText.ASK_TIMEZONE),
         keyboards.timezone_reply(services(context).settings.default_timezone),
     )
 
@@ -91,14 +92,16 @@ async def accept_timezone(context: Ctx, person: Person, typed: str, *, located: 
     was_ready = person.ready
     place = None
     try:
-        person = diary(context).set_timezone(person.user_id, typed, now=now(context))
+        person = diary(context).people.set_timezone(person.user_id, typed, now=now(context))
     except BadInput as error:
         # Not a zone or a zone's city: perhaps another city ("Munich", "Boston").
-        place = await find_place(typed) if error.args == ("timezone",) and typed else None
+        place = await find_place(typed) if error.problem is Problem.TIMEZONE and typed else None
         if place is None:
             await send(context, person.chat_id, bad_input_text(error, typed))
             return
-        person = diary(context).set_timezone(person.user_id, place.timezone, now=now(context))
+        person = diary(context).people.set_timezone(
+            person.user_id, place.timezone, now=now(context)
+        )
     assert person.tz is not None
     if located:
         text = texts.timezone_from_location(person.tz, now(context))
@@ -112,14 +115,15 @@ async def accept_timezone(context: Ctx, person: Person, typed: str, *, located: 
         await ask_next(context, person)
 
 
-async def accept_time(context: Ctx, person: Person, action: Action, typed: str) -> Person | None:
-    """Set the check-in or wake time; returns the person, or None after a correction."""
+async def accept_time(context: Ctx, person: Person, wake: bool, typed: str) -> Person | None:
+    """Set the check-in (or wake-up) time; returns the person, or None after a correction."""
     was_ready = person.ready
+    people = diary(context).people
     try:
-        if action is Action.WAKE_TIME:
-            person = diary(context).set_wake_time(person.user_id, typed)
+        if wake:
+            person = people.set_wake_time(person.user_id, typed)
         else:
-            person = diary(context).set_checkin_time(person.user_id, typed, now=now(context))
+            person = people.set_checkin_time(person.user_id, typed, now=now(context))
     except BadInput as error:
         await send(context, person.chat_id, bad_input_text(error, typed))
         return None
@@ -127,7 +131,7 @@ async def accept_time(context: Ctx, person: Person, action: Action, typed: str) 
     if person.ready:
         await send(context, person.chat_id, _schedule_text(context, person))
         if not was_ready:
-            await send(context, person.chat_id, texts.READY)
+            await send(context, person.chat_id, t(SetupText.READY))
     return person
 
 
@@ -181,8 +185,7 @@ async def accept_typed(context: Ctx, person: Person, what: Awaiting, typed: str)
     if what is Awaiting.TIMEZONE:
         await accept_timezone(context, person, typed, located=False)
     else:
-        action = Action.WAKE_TIME if what is Awaiting.WAKE_TIME else Action.CHECKIN_TIME
-        await accept_time(context, person, action, typed)
+        await accept_time(context, person, what is Awaiting.WAKE_TIME, typed)
 
 
 async def ask_for(context: Ctx, person: Person, what: Awaiting) -> None:
@@ -190,211 +193,29 @@ async def ask_for(context: Ctx, person: Person, what: Awaiting) -> None:
     if what is Awaiting.TIMEZONE:
         await ask_timezone(context, person)
         return
-    diary(context).expect(person.user_id, what)
+    diary(context).people.expect(person.user_id, what)
     if what is Awaiting.WAKE_TIME:
-        await send(context, person.chat_id, texts.ASK_WAKE_TIME, keyboards.times(Action.WAKE_TIME))
+        await send(
+            context, person.chat_id, t(SetupText.ASK_WAKE_TIME), keyboards.times(Action.WAKE_TIME)
+        )
     else:
         await send(
-            context, person.chat_id, texts.ASK_CHECKIN_TIME, keyboards.times(Action.CHECKIN_TIME)
+            context,
+            person.chat_id,
+            t(SetupText.ASK_CHECKIN_TIME),
+            keyboards.times(Action.CHECKIN_TIME),
         )
 
 
-async def on_time_button(update: Update, context: Ctx, press: Press) -> None:
+async def on_time_button(update: Update, context: Ctx, press: PickTime) -> None:
     """A check-in or wake-time button."""
     query = update.callback_query
     found = await consented(update, context)
     if found is None or query is None:
         return
     _, person = found
-    typed = f"{press.arg[:2]}:{press.arg[2:]}"
-    if await accept_time(context, person, press.action, typed) is not None:
+    if await accept_time(context, person, press.wake, press.at) is not None:
         await edit_pressed(query, None)
-
-
-async def cmd_settings(update: Update, context: Ctx) -> None:
-    """Everything current, with buttons to change it."""
-    found = await consented(update, context)
-    if found is None:
-        return
-    who, person = found
-    await send(
-        context,
-        who.chat_id,
-        texts.settings(person, now(context)),
-        keyboards.settings(person),
-    )
-
-
-async def on_settings_button(update: Update, context: Ctx, press: Press) -> None:
-    """A button under /settings."""
-    found = await consented(update, context)
-    if found is None:
-        return
-    who, person = found
-    choice = press.arg
-    if choice == SettingsChoice.TIMEZONE:
-        await ask_for(context, person, Awaiting.TIMEZONE)
-    elif choice == SettingsChoice.CHECKIN:
-        await ask_for(context, person, Awaiting.CHECKIN_TIME)
-    elif choice == SettingsChoice.WAKE:
-        await ask_for(context, person, Awaiting.WAKE_TIME)
-    elif choice == SettingsChoice.PAUSE:
-        await _pause(context, person, SETTINGS_PAUSE_NIGHTS)
-    elif choice == SettingsChoice.RESUME:
-        await _resume(context, person)
-    elif choice in ADULT_CHOICES:
-        await _adult_topics(update, context, person, choice)
-    elif choice in (SettingsChoice.ONSET, SettingsChoice.TRIGGERS):
-        setting = "ask_onset" if choice == SettingsChoice.ONSET else "ask_triggers"
-        person = diary(context).toggle(who.user_id, setting)
-        await send(context, who.chat_id, texts.toggled(setting, getattr(person, setting)))
-    elif choice == SettingsChoice.WEEKLY:
-        await send(context, who.chat_id, texts.ASK_WEEKLY_DAY, keyboards.weekdays())
-
-
-ADULT_CHOICES = frozenset(
-    {
-        SettingsChoice.ADULT,
-        SettingsChoice.ADULT_ON,
-        SettingsChoice.ADULT_OFF,
-        SettingsChoice.ADULT_CONFIRM,
-        SettingsChoice.ADULT_CANCEL,
-    }
-)
-
-
-async def _adult_topics(update: Update, context: Ctx, person: Person, choice: str) -> None:
-    """Switching adult topics on asks the person to confirm they are 18 or over; off does not.
-
-    The old one-button toggle (`adult`) still works from messages sent before: it turns the
-    topics off, or asks the same question.
-    """
-    query = update.callback_query
-    turn_off = choice == SettingsChoice.ADULT_OFF or (
-        choice == SettingsChoice.ADULT and person.adult_topics
-    )
-    if turn_off:
-        person = diary(context).set_adult_topics(person.user_id, False)
-        await send(context, person.chat_id, texts.adult_topics_set(False))
-    elif choice == SettingsChoice.ADULT_CONFIRM:
-        person = diary(context).set_adult_topics(person.user_id, True)
-        if query is not None:
-            await edit_pressed(query, texts.adult_topics_set(True))
-    elif choice == SettingsChoice.ADULT_CANCEL:
-        if query is not None:
-            await edit_pressed(query, texts.ADULT_CANCELLED)
-    elif person.adult_topics:
-        await send(context, person.chat_id, texts.adult_topics_set(True))
-    else:
-        await send(context, person.chat_id, texts.ADULT_CONFIRM, keyboards.adult_confirm())
-
-
-async def on_weekly_button(update: Update, context: Ctx, press: Press) -> None:
-    """Weekday for the weekly summary, or off."""
-    who, query = sender(update), update.callback_query
-    if who is None or query is None:
-        return
-    weekday = None if press.arg == "off" else small_number(press.arg)
-    if weekday is None and press.arg != "off":
-        raise BadInput("weekday")
-    person = diary(context).set_weekly_day(who.user_id, weekday)
-    await edit_pressed(query, texts.weekly_set(person))
-
-
-async def cmd_pause(update: Update, context: Ctx) -> None:
-    """/pause (until /resume) or /pause N (N nights, then back by themselves)."""
-    found = await set_up(update, context)
-    if found is None:
-        return
-    who, person = found
-    typed = " ".join(context.args or []).strip()
-    nights = small_number(typed)
-    if typed and nights is None:
-        await send(context, who.chat_id, texts.bad_input("pause", typed))
-        return
-    await _pause(context, person, nights)
-
-
-async def _pause(context: Ctx, person: Person, nights: int | None) -> None:
-    try:
-        person = diary(context).pause(person.user_id, nights, now(context))
-    except BadInput:
-        await send(context, person.chat_id, texts.bad_input("pause", str(nights)))
-        return
-    except NotSetUp:
-        await send(context, person.chat_id, not_set_up_text(context, person.user_id))
-        return
-    apply_schedule(context, person)
-    assert person.pause is not None
-    await send(context, person.chat_id, texts.paused(person.pause.until, person))
-
-
-async def cmd_resume(update: Update, context: Ctx) -> None:
-    """/resume: reminders back on."""
-    found = await set_up(update, context)
-    if found is None:
-        return
-    _who, person = found
-    await _resume(context, person)
-
-
-async def _resume(context: Ctx, person: Person) -> None:
-    person, was_paused = diary(context).resume(person.user_id)
-    apply_schedule(context, person)
-    await send(context, person.chat_id, texts.RESUMED if was_paused else texts.NOT_PAUSED)
-
-
-async def cmd_privacy(update: Update, context: Ctx) -> None:
-    """What is stored, where, and who can see it."""
-    who = sender(update)
-    if who is not None:
-        await send(context, who.chat_id, texts.PRIVACY)
-
-
-async def cmd_help(update: Update, context: Ctx) -> None:
-    """Every command."""
-    who = sender(update)
-    if who is not None:
-        await send(context, who.chat_id, texts.help_text())
-
-
-async def cmd_delete(update: Update, context: Ctx) -> None:
-    """Ask for confirmation before erasing everything."""
-    who = sender(update)
-    if who is None:
-        return
-    if diary(context).person(who.user_id) is None:
-        await send(context, who.chat_id, texts.NOTHING_STORED)
-        return
-    nights = len(diary(context).nights(who.user_id))
-    await send(context, who.chat_id, texts.delete_confirm(nights), keyboards.delete_confirm())
-
-
-async def on_delete_button(update: Update, context: Ctx, press: Press) -> None:
-    """Erase everything (yes) or nothing (no)."""
-    who = sender(update)
-    query = update.callback_query
-    if who is None or query is None:
-        return
-    if press.arg != "yes":
-        await edit_pressed(query, texts.DELETE_CANCELLED)
-        return
-    cancel(services(context), who.user_id)
-    # A checked /import file waits in memory for its "yes": it is their diary too.
-    services(context).pending_imports.pop(who.user_id, None)
-    erased = diary(context).forget(who.user_id)
-    await edit_pressed(query, texts.DELETED if erased else texts.NOTHING_STORED)
-
-
-async def cmd_crisis(update: Update, context: Ctx) -> None:
-    """Crisis lines for the person's country (works before set-up too)."""
-    who = sender(update)
-    if who is None:
-        return
-    person = diary(context).person(who.user_id)
-    directory = services(context).crisis
-    entry = directory.for_person(person.tz if person else None, who.language)
-    await send(context, who.chat_id, texts.crisis_command(entry, directory.international))
 
 
 def _schedule_text(context: Ctx, person: Person) -> str:

@@ -1,7 +1,7 @@
 """Red flags in what people write (rules in content/red_flags.toml, measured on the corpus in
 content/red_flags_corpus/) and crisis lines by country (content/crisis.toml)."""
 
-from bot.red_flags.book import RedFlag, RedFlagBook, Severity, load_red_flags, titles_for
+from bot.red_flags.book import RedFlag, RedFlagBook, Severity, titles_for
 from bot.red_flags.crisis import (
     STALE_AFTER_MONTHS,
     CrisisDirectory,
@@ -10,6 +10,7 @@ from bot.red_flags.crisis import (
     load_crisis,
     stale_entries,
 )
+from bot.red_flags.loading import load_red_flags
 from bot.red_flags.text import normalize
 
 __all__ = [

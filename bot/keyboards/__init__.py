@@ -1,14 +1,9 @@
-"""Inline keyboards and their callback data: `1|action|night|arg`, at most 64 bytes.
-
-`parse` is the only reader of callback data; anything it cannot read (stale formats, forged
-data) becomes None and gets a polite answer instead of an exception.
-"""
+"""Inline and reply keyboards: every button the bot shows, with its callback data made by
+bot/keyboards/presses.py (which also reads it back into typed presses)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from enum import StrEnum
 
 from telegram import (
     InlineKeyboardButton,
@@ -18,66 +13,57 @@ from telegram import (
 )
 
 from bot import texts
-from bot.models import Catalog, Flag, Helped, Kind, Night, Person, Response
-from bot.texts import review as review_texts
+from bot.keyboards.presses import (
+    AboutDone,
+    Action,
+    AskLater,
+    CardAnswer,
+    Consent,
+    DeleteAnswer,
+    HelpedAnswer,
+    ImportAnswer,
+    OnsetAnswer,
+    PickTime,
+    Press,
+    Rate,
+    RemedyPress,
+    SettingsChoice,
+    SettingsPress,
+    SkipTonight,
+    SleepAnswer,
+    TagToggle,
+    TriedAnswer,
+    WeeklyDay,
+    encode,
+    parse,
+)
+from bot.models import Catalog, Flag, Helped, Kind, Night, Onset, Person, Response, Trigger
+from bot.texts import EveningText, MorningText, SettingsText, SetupText, TransferText, t
 
-VERSION = "1"
-MAX_CALLBACK_BYTES = 64
-
-
-class Action(StrEnum):
-    """What a button does."""
-
-    CONSENT = "c"
-    CHECKIN_TIME = "tm"
-    WAKE_TIME = "wk"
-    RATE = "r"
-    SNOOZE = "sz"
-    SKIP = "sk"
-    RESPOND = "s"
-    SLEEP = "q"
-    TRIED = "t"
-    HELPED = "h"
-    SETTINGS = "set"
-    DELETE = "del"
-    REMEDY = "rm"
-    ONSET = "on"
-    TRIGGER = "tg"
-    ABOUT_DONE = "ad"
-    WEEKLY = "wd"
-    IMPORT = "im"
-
-
-@dataclass(frozen=True)
-class Press:
-    """A parsed button press."""
-
-    action: Action
-    night: dt.date | None
-    arg: str
-
-
-def encode(action: Action, night: dt.date | None = None, arg: str = "") -> str:
-    """Build callback data; raises ValueError if it would not fit Telegram's limit."""
-    data = "|".join((VERSION, action.value, night.strftime("%Y%m%d") if night else "", arg))
-    if len(data.encode()) > MAX_CALLBACK_BYTES:
-        raise ValueError(f"callback data too long: {len(data.encode())} bytes")
-    return data
-
-
-def parse(data: str | None) -> Press | None:
-    """Read callback data; None for anything malformed or from an unknown version."""
-    if not data:
-        return None
-    parts = data.split("|")
-    if len(parts) != 4 or parts[0] != VERSION:
-        return None
-    try:
-        action = Action(parts[1])
-        night = dt.datetime.strptime(parts[2], "%Y%m%d").date() if parts[2] else None  # noqa: DTZ007
-    except ValueError:
-        return None
-    return Press(action=action, night=night, arg=parts[3])
+__all__ = [
+    "AboutDone",
+    "Action",
+    "AskLater",
+    "CardAnswer",
+    "Consent",
+    "DeleteAnswer",
+    "HelpedAnswer",
+    "ImportAnswer",
+    "OnsetAnswer",
+    "PickTime",
+    "Press",
+    "Rate",
+    "RemedyPress",
+    "SettingsChoice",
+    "SettingsPress",
+    "SkipTonight",
+    "SleepAnswer",
+    "TagToggle",
+    "TriedAnswer",
+    "WeeklyDay",
+    "encode",
+    "parse",
+]
 
 
 def _button(
@@ -88,7 +74,7 @@ def _button(
 
 def consent() -> InlineKeyboardMarkup:
     """The single consent button under the welcome."""
-    return InlineKeyboardMarkup([[_button(texts.CONSENT_BUTTON, Action.CONSENT)]])
+    return InlineKeyboardMarkup([[_button(t(SetupText.CONSENT_BUTTON), Action.CONSENT)]])
 
 
 COMMON_ZONES = (
@@ -106,13 +92,13 @@ COMMON_ZONES = (
 def timezone_reply(default: str) -> ReplyKeyboardMarkup:
     """A one-time reply keyboard: share location, or tap a common zone (sent as text)."""
     zones = [default, *(z for z in COMMON_ZONES if z != default)][:8]
-    rows = [[KeyboardButton(texts.SHARE_LOCATION_BUTTON, request_location=True)]]
+    rows = [[KeyboardButton(t(SetupText.SHARE_LOCATION_BUTTON), request_location=True)]]
     rows += [[KeyboardButton(z) for z in zones[i : i + 2]] for i in range(0, len(zones), 2)]
     return ReplyKeyboardMarkup(
         rows,
         resize_keyboard=True,
         one_time_keyboard=True,
-        input_field_placeholder="Area/City, e.g. Europe/Berlin",
+        input_field_placeholder=t(SetupText.ZONE_PLACEHOLDER),
     )
 
 
@@ -124,7 +110,7 @@ def times(action: Action) -> InlineKeyboardMarkup:
     """Common evening or morning times, four to a row."""
     options = WAKE_TIMES if action is Action.WAKE_TIME else EVENING_TIMES
     rows = [
-        [_button(t, action, arg=t.replace(":", "")) for t in options[i : i + 4]]
+        [_button(at, action, arg=at.replace(":", "")) for at in options[i : i + 4]]
         for i in range(0, len(options), 4)
     ]
     return InlineKeyboardMarkup(rows)
@@ -138,8 +124,8 @@ def rating(night: dt.date) -> InlineKeyboardMarkup:
             numbers[:6],
             numbers[6:],
             [
-                _button(texts.SNOOZE_BUTTON, Action.SNOOZE, night),
-                _button(texts.SKIP_BUTTON, Action.SKIP, night),
+                _button(t(EveningText.SNOOZE_BUTTON), Action.SNOOZE, night),
+                _button(t(EveningText.SKIP_BUTTON), Action.SKIP, night),
             ],
         ]
     )
@@ -151,10 +137,13 @@ def suggestion(night: dt.date, remedy_id: str) -> InlineKeyboardMarkup:
         [
             [
                 _button(
-                    texts.TRY_BUTTON, Action.RESPOND, night, f"{Response.TRY.value}:{remedy_id}"
+                    t(EveningText.TRY_BUTTON),
+                    Action.RESPOND,
+                    night,
+                    f"{Response.TRY.value}:{remedy_id}",
                 ),
                 _button(
-                    texts.ANOTHER_BUTTON,
+                    t(EveningText.ANOTHER_BUTTON),
                     Action.RESPOND,
                     night,
                     f"{Response.ANOTHER.value}:{remedy_id}",
@@ -162,7 +151,7 @@ def suggestion(night: dt.date, remedy_id: str) -> InlineKeyboardMarkup:
             ],
             [
                 _button(
-                    texts.NOT_FOR_ME_BUTTON,
+                    t(EveningText.NOT_FOR_ME_BUTTON),
                     Action.RESPOND,
                     night,
                     f"{Response.NOT_FOR_ME.value}:{remedy_id}",
@@ -176,7 +165,7 @@ def sleep_quality(night: dt.date) -> InlineKeyboardMarkup:
     """Very poor … very good, values 1-5."""
     buttons = [
         _button(label, Action.SLEEP, night, str(i))
-        for i, label in enumerate(texts.SLEEP_QUALITY, 1)
+        for i, label in enumerate(texts.sleep_labels(), 1)
     ]
     return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
 
@@ -186,8 +175,8 @@ def tried(night: dt.date) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _button(texts.YES, Action.TRIED, night, "1"),
-                _button(texts.NO, Action.TRIED, night, "0"),
+                _button(t(MorningText.YES), Action.TRIED, night, "1"),
+                _button(t(MorningText.NO), Action.TRIED, night, "0"),
             ]
         ]
     )
@@ -196,61 +185,63 @@ def tried(night: dt.date) -> InlineKeyboardMarkup:
 def helped(night: dt.date) -> InlineKeyboardMarkup:
     """No / A bit / Clearly."""
     return InlineKeyboardMarkup(
-        [[_button(texts.HELPED_LABELS[h], Action.HELPED, night, h.value) for h in Helped]]
+        [[_button(texts.helped_label(h), Action.HELPED, night, h.value) for h in Helped]]
     )
-
-
-class SettingsChoice(StrEnum):
-    """Buttons under /settings."""
-
-    TIMEZONE = "tz"
-    CHECKIN = "tm"
-    WAKE = "wk"
-    PAUSE = "pause"
-    RESUME = "resume"
-    # "adult" was the old on/off toggle; buttons already in chats still send it.
-    ADULT = "adult"
-    ADULT_ON = "adult_on"
-    ADULT_OFF = "adult_off"
-    ADULT_CONFIRM = "adult_18"
-    ADULT_CANCEL = "adult_no"
-    ONSET = "onset"
-    TRIGGERS = "triggers"
-    WEEKLY = "weekly"
 
 
 def settings(person: Person) -> InlineKeyboardMarkup:
     """Change buttons under the settings summary."""
     paused, adult_topics = person.pause is not None, person.adult_topics
     toggle = (
-        _button(texts.RESUME_BUTTON, Action.SETTINGS, arg=SettingsChoice.RESUME)
+        _button(t(SettingsText.RESUME_BUTTON), Action.SETTINGS, arg=SettingsChoice.RESUME)
         if paused
-        else _button(texts.PAUSE_BUTTON, Action.SETTINGS, arg=SettingsChoice.PAUSE)
+        else _button(t(SettingsText.PAUSE_BUTTON), Action.SETTINGS, arg=SettingsChoice.PAUSE)
     )
     return InlineKeyboardMarkup(
         [
-            [_button(texts.CHANGE_TZ_BUTTON, Action.SETTINGS, arg=SettingsChoice.TIMEZONE)],
-            [
-                _button(texts.CHANGE_CHECKIN_BUTTON, Action.SETTINGS, arg=SettingsChoice.CHECKIN),
-                _button(texts.CHANGE_WAKE_BUTTON, Action.SETTINGS, arg=SettingsChoice.WAKE),
-            ],
-            [toggle, _button(texts.WEEKLY_BUTTON, Action.SETTINGS, arg=SettingsChoice.WEEKLY)],
             [
                 _button(
-                    texts.ONSET_OFF_BUTTON if person.ask_onset else texts.ONSET_ON_BUTTON,
+                    t(SettingsText.CHANGE_TZ_BUTTON), Action.SETTINGS, arg=SettingsChoice.TIMEZONE
+                )
+            ],
+            [
+                _button(
+                    t(SettingsText.CHANGE_CHECKIN_BUTTON),
+                    Action.SETTINGS,
+                    arg=SettingsChoice.CHECKIN,
+                ),
+                _button(
+                    t(SettingsText.CHANGE_WAKE_BUTTON), Action.SETTINGS, arg=SettingsChoice.WAKE
+                ),
+            ],
+            [
+                toggle,
+                _button(t(SettingsText.WEEKLY_BUTTON), Action.SETTINGS, arg=SettingsChoice.WEEKLY),
+            ],
+            [
+                _button(
+                    t(SettingsText.ONSET_OFF_BUTTON)
+                    if person.ask_onset
+                    else t(SettingsText.ONSET_ON_BUTTON),
                     Action.SETTINGS,
                     arg=SettingsChoice.ONSET,
                 ),
                 _button(
-                    texts.TRIGGERS_OFF_BUTTON if person.ask_triggers else texts.TRIGGERS_ON_BUTTON,
+                    t(SettingsText.TRIGGERS_OFF_BUTTON)
+                    if person.ask_triggers
+                    else t(SettingsText.TRIGGERS_ON_BUTTON),
                     Action.SETTINGS,
                     arg=SettingsChoice.TRIGGERS,
                 ),
             ],
             [
-                _button(texts.ADULT_OFF_BUTTON, Action.SETTINGS, arg=SettingsChoice.ADULT_OFF)
+                _button(
+                    t(SettingsText.ADULT_OFF_BUTTON), Action.SETTINGS, arg=SettingsChoice.ADULT_OFF
+                )
                 if adult_topics
-                else _button(texts.ADULT_ON_BUTTON, Action.SETTINGS, arg=SettingsChoice.ADULT_ON)
+                else _button(
+                    t(SettingsText.ADULT_ON_BUTTON), Action.SETTINGS, arg=SettingsChoice.ADULT_ON
+                )
             ],
         ]
     )
@@ -262,19 +253,31 @@ def adult_confirm() -> InlineKeyboardMarkup:
         [
             [
                 _button(
-                    texts.ADULT_CONFIRM_BUTTON, Action.SETTINGS, arg=SettingsChoice.ADULT_CONFIRM
+                    t(SettingsText.ADULT_CONFIRM_BUTTON),
+                    Action.SETTINGS,
+                    arg=SettingsChoice.ADULT_CONFIRM,
                 )
             ],
-            [_button(texts.ADULT_CANCEL_BUTTON, Action.SETTINGS, arg=SettingsChoice.ADULT_CANCEL)],
+            [
+                _button(
+                    t(SettingsText.ADULT_CANCEL_BUTTON),
+                    Action.SETTINGS,
+                    arg=SettingsChoice.ADULT_CANCEL,
+                )
+            ],
         ]
     )
 
 
 def weekdays() -> InlineKeyboardMarkup:
     """Monday ... Sunday, and off."""
-    days = [_button(day[:3], Action.WEEKLY, arg=str(i)) for i, day in enumerate(texts.WEEKDAYS)]
+    days = [_button(texts.weekday(i)[:3], Action.WEEKLY, arg=str(i)) for i in range(7)]
     return InlineKeyboardMarkup(
-        [days[:4], days[4:], [_button(texts.WEEKLY_OFF_BUTTON, Action.WEEKLY, arg="off")]]
+        [
+            days[:4],
+            days[4:],
+            [_button(t(SettingsText.WEEKLY_OFF_BUTTON), Action.WEEKLY, arg="off")],
+        ]
     )
 
 
@@ -283,19 +286,27 @@ def about_day(night: Night, ask_onset: bool, ask_triggers: bool) -> InlineKeyboa
     rows: list[list[InlineKeyboardButton]] = []
     if ask_onset:
         onset = [
-            _button(("✓ " if night.onset is o else "") + label, Action.ONSET, night.night, o.value)
-            for o, label in texts.ONSET_LABELS.items()
+            _button(
+                ("✓ " if night.onset is o else "") + texts.onset_label(o),
+                Action.ONSET,
+                night.night,
+                o.value,
+            )
+            for o in Onset
         ]
         rows += [onset[:2], onset[2:]]
     if ask_triggers:
         tags = [
             _button(
-                ("✓ " if t in night.triggers else "") + label, Action.TRIGGER, night.night, t.value
+                ("✓ " if tag in night.triggers else "") + texts.tag_label(tag),
+                Action.TRIGGER,
+                night.night,
+                tag.value,
             )
-            for t, label in texts.TRIGGER_LABELS.items()
+            for tag in Trigger
         ]
         rows += [tags[i : i + 2] for i in range(0, len(tags), 2)]
-    rows.append([_button(texts.ABOUT_DONE_BUTTON, Action.ABOUT_DONE, night.night)])
+    rows.append([_button(t(EveningText.ABOUT_DONE_BUTTON), Action.ABOUT_DONE, night.night)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -316,8 +327,8 @@ def delete_confirm() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _button(texts.DELETE_YES, Action.DELETE, arg="yes"),
-                _button(texts.DELETE_NO, Action.DELETE, arg="no"),
+                _button(t(SettingsText.DELETE_YES), Action.DELETE, arg="yes"),
+                _button(t(SettingsText.DELETE_NO), Action.DELETE, arg="no"),
             ]
         ]
     )
@@ -328,8 +339,8 @@ def import_confirm() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _button(review_texts.IMPORT_CONFIRM_BUTTON, Action.IMPORT, arg="yes"),
-                _button(review_texts.IMPORT_CANCEL_BUTTON, Action.IMPORT, arg="no"),
+                _button(t(TransferText.CONFIRM_BUTTON), Action.IMPORT, arg="yes"),
+                _button(t(TransferText.CANCEL_BUTTON), Action.IMPORT, arg="no"),
             ]
         ]
     )

@@ -1,130 +1,31 @@
-"""An in-process stand-in for the Telegram Bot API, used by the console mode and the tests.
-
-`FakeBotAPI` keeps chats, messages and pending updates and answers the Bot API methods the bot
-uses, including the errors real Telegram gives (bad HTML, over-long text, callback data over
-64 bytes, editing a missing message, a blocked bot). `FakeTelegram` plugs it into
-python-telegram-bot as a `BaseRequest`, so the real Application, handlers and JobQueue run
-unchanged. The user side (`send_text`, `press`, ...) builds real Bot API update payloads.
-"""
+"""The fake Bot API's state machine: chats, messages and pending updates, the Bot API methods
+the bot uses (with the errors real Telegram gives), and the person's side, which builds real
+update payloads (`send_text`, `press`, ...)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
 
-from telegram.request import BaseRequest, RequestData
-
 from bot.clock import Clock, system_clock
-
-JSON = dict[str, Any]
-BOT_USER: JSON = {
-    "id": 1000,
-    "is_bot": True,
-    "first_name": "RLS companion",
-    "username": "rls_companion_bot",
-    "can_join_groups": False,
-    "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
-}
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
-MAX_CALLBACK_DATA = 64
-_ALLOWED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",
-    "tg-spoiler", "span", "blockquote", "tg-emoji",
-}  # fmt: skip
-
-
-class ApiError(Exception):
-    """A Bot API error answer: HTTP status and Telegram's description."""
-
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.retry_after = retry_after
-
-
-class _TelegramHTML(HTMLParser):
-    """Checks text the way Telegram's HTML parse mode does and collects the visible text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.plain: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in _ALLOWED_TAGS:
-            raise ApiError(
-                400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"'
-            )
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            raise ApiError(400, f'Bad Request: can\'t parse entities: Unmatched end tag "{tag}"')
-        self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        self.plain.append(data)
-
-
-def html_to_plain(text: str) -> str:
-    """Validate Telegram HTML and return what the person would see; ApiError if invalid."""
-    if re.search(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)", text):
-        raise ApiError(400, "Bad Request: can't parse entities: unescaped '&'")
-    if re.search(r"<(?![a-zA-Z/])", text):
-        raise ApiError(400, "Bad Request: can't parse entities: unescaped '<'")
-    parser = _TelegramHTML()
-    parser.feed(text)
-    parser.close()
-    if parser.stack:
-        raise ApiError(400, "Bad Request: can't parse entities: unclosed tag")
-    return "".join(parser.plain)
-
-
-@dataclass
-class Sent:
-    """A message the bot sent (its current state after edits)."""
-
-    chat_id: int
-    message_id: int
-    html: str
-    text: str
-    reply_markup: JSON | None
-    document: tuple[str, bytes] | None = None
-    caption: str | None = None
-    edits: int = 0
-
-    @property
-    def buttons(self) -> list[tuple[str, str]]:
-        """(label, callback_data) of inline buttons, row by row."""
-        rows = (self.reply_markup or {}).get("inline_keyboard", [])
-        return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
-
-    @property
-    def reply_buttons(self) -> list[str]:
-        """Labels of a reply keyboard, if the message carries one."""
-        rows = (self.reply_markup or {}).get("keyboard", [])
-        return [b["text"] if isinstance(b, dict) else str(b) for row in rows for b in row]
-
-
-@dataclass
-class Event:
-    """What the console prints: a new message, an edit, a document or a toast."""
-
-    kind: str
-    sent: Sent | None = None
-    text: str = ""
-
-
-Hook = Callable[[str, JSON], Awaitable[None]]
+from bot.fake_telegram.wire import (
+    BOT_USER,
+    JSON,
+    MAX_CAPTION,
+    ApiError,
+    Event,
+    Hook,
+    Sent,
+    chat_json,
+    markup_of,
+    obj,
+    text_of,
+    user_json,
+)
 
 
 @dataclass
@@ -181,7 +82,7 @@ class FakeBotAPI:
         return self.bot
 
     async def api_setMyCommands(self, commands: Any, **_: Any) -> bool:
-        self.commands = _obj(commands)
+        self.commands = obj(commands)
         return True
 
     async def api_getMyCommands(self, **_: Any) -> list[JSON]:
@@ -237,9 +138,9 @@ class FakeBotAPI:
         self, chat_id: Any, text: Any, reply_markup: Any = None, parse_mode: Any = None, **_: Any
     ) -> JSON:
         chat = int(chat_id)
-        self._check_chat(chat)
-        html, plain = self._text(str(text), parse_mode)
-        markup = self._markup(reply_markup)
+        self._checkchat_json(chat)
+        html, plain = text_of(str(text), parse_mode)
+        markup = markup_of(reply_markup)
         sent = Sent(chat, self._message_id(chat), html, plain, markup)
         self._store(sent, "message")
         return self._message_json(sent)
@@ -248,12 +149,12 @@ class FakeBotAPI:
         self, chat_id: Any, document: Any = None, caption: Any = None, **kwargs: Any
     ) -> JSON:
         chat = int(chat_id)
-        self._check_chat(chat)
+        self._checkchat_json(chat)
         files = kwargs.get("_files") or {}
         if not files:
             raise ApiError(400, "Bad Request: there is no document in the request")
         name, data = next(iter(files.values()))
-        html, plain = self._text(str(caption or ""), kwargs.get("parse_mode"), limit=MAX_CAPTION)
+        html, plain = text_of(str(caption or ""), kwargs.get("parse_mode"), limit=MAX_CAPTION)
         sent = Sent(chat, self._message_id(chat), html, plain, None, (name, data), plain)
         self._store(sent, "document")
         result = self._message_json(sent)
@@ -269,12 +170,12 @@ class FakeBotAPI:
         self, chat_id: Any, photo: Any = None, caption: Any = None, **kwargs: Any
     ) -> JSON:
         chat = int(chat_id)
-        self._check_chat(chat)
+        self._checkchat_json(chat)
         files = kwargs.get("_files") or {}
         if not files:
             raise ApiError(400, "Bad Request: there is no photo in the request")
         name, data = next(iter(files.values()))
-        html, plain = self._text(str(caption or ""), kwargs.get("parse_mode"), limit=MAX_CAPTION)
+        html, plain = text_of(str(caption or ""), kwargs.get("parse_mode"), limit=MAX_CAPTION)
         sent = Sent(chat, self._message_id(chat), html, plain, None, (name, data), plain)
         self._store(sent, "document")
         result = self._message_json(sent)
@@ -310,8 +211,8 @@ class FakeBotAPI:
         **_: Any,
     ) -> JSON:
         sent = self._existing(int(chat_id), int(message_id))
-        html, plain = self._text(str(text), parse_mode)
-        markup = self._markup(reply_markup)
+        html, plain = text_of(str(text), parse_mode)
+        markup = markup_of(reply_markup)
         if html == sent.html and markup == sent.reply_markup:
             raise ApiError(400, "Bad Request: message is not modified")
         sent.html, sent.text, sent.reply_markup = html, plain, markup
@@ -323,7 +224,7 @@ class FakeBotAPI:
         self, chat_id: Any, message_id: Any, reply_markup: Any = None, **_: Any
     ) -> JSON:
         sent = self._existing(int(chat_id), int(message_id))
-        markup = self._markup(reply_markup)
+        markup = markup_of(reply_markup)
         if markup == sent.reply_markup:
             raise ApiError(400, "Bad Request: message is not modified")
         sent.reply_markup = markup
@@ -396,7 +297,7 @@ class FakeBotAPI:
         """The person taps an inline button under a bot message."""
         query: JSON = {
             "id": str(self._next_query),
-            "from": _user(user_id or sent.chat_id),
+            "from": user_json(user_id or sent.chat_id),
             "message": self._message_json(sent),
             "chat_instance": f"ci{sent.chat_id}",
             "data": data,
@@ -447,45 +348,24 @@ class FakeBotAPI:
         self.history.append(sent)
         self._emit(Event(kind, sent))
 
-    def _check_chat(self, chat_id: int) -> None:
+    def _checkchat_json(self, chat_id: int) -> None:
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if chat_id in self.left:
             raise ApiError(403, "Forbidden: bot is not a member of the group chat")
 
     def _existing(self, chat_id: int, message_id: int) -> Sent:
-        self._check_chat(chat_id)
+        self._checkchat_json(chat_id)
         sent = self.messages.get((chat_id, message_id))
         if sent is None:
             raise ApiError(400, "Bad Request: message to edit not found")
         return sent
 
-    @staticmethod
-    def _text(text: str, parse_mode: Any, limit: int = MAX_TEXT) -> tuple[str, str]:
-        plain = html_to_plain(text) if parse_mode == "HTML" else text
-        if not plain.strip() and limit == MAX_TEXT:
-            raise ApiError(400, "Bad Request: message text is empty")
-        if len(plain) > limit:
-            raise ApiError(400, "Bad Request: message is too long")
-        return text, plain
-
-    @staticmethod
-    def _markup(reply_markup: Any) -> JSON | None:
-        markup = _obj(reply_markup)
-        for row in (markup or {}).get("inline_keyboard", []):
-            for button in row:
-                data = button.get("callback_data")
-                if data is not None and len(str(data).encode()) > MAX_CALLBACK_DATA:
-                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-        if markup is not None and "inline_keyboard" not in markup:
-            return markup if "keyboard" in markup else None  # reply keyboards, removals
-        return markup
-
     def _message_json(self, sent: Sent) -> JSON:
         message: JSON = {
             "message_id": sent.message_id,
             "date": self._now(),
-            "chat": _chat(sent.chat_id, self.chat_types.get(sent.chat_id, "private")),
+            "chat": chat_json(sent.chat_id, self.chat_types.get(sent.chat_id, "private")),
             "from": self.bot,
         }
         if sent.document is None:
@@ -499,67 +379,12 @@ class FakeBotAPI:
     def _user_message(self, chat_id: int, user: JSON, **fields: Any) -> JSON:
         chat_type = user.pop("chat_type", "private")
         self.chat_types[chat_id] = chat_type
-        sender = _user(int(user.pop("user_id", chat_id)), **user)
+        sender = user_json(int(user.pop("user_id", chat_id)), **user)
         self._next_message[chat_id] = self._next_message.get(chat_id, 0) + 1
         return {
             "message_id": self._next_message[chat_id] * 2 - 1,
             "date": self._now(),
-            "chat": _chat(chat_id, chat_type),
+            "chat": chat_json(chat_id, chat_type),
             "from": sender,
             **fields,
         }
-
-
-def _obj(value: Any) -> Any:
-    """Parameters arrive as Python objects in-process and as JSON strings over HTTP."""
-    if isinstance(value, str) and value[:1] in "[{":
-        return json.loads(value)
-    return value
-
-
-def _user(user_id: int, **extra: Any) -> JSON:
-    return {"id": user_id, "is_bot": False, "first_name": f"Person {user_id}", **extra}
-
-
-def _chat(chat_id: int, chat_type: str = "private") -> JSON:
-    if chat_type == "private":
-        return {"id": chat_id, "type": "private", "first_name": f"Person {chat_id}"}
-    return {"id": chat_id, "type": chat_type, "title": f"Group {chat_id}"}
-
-
-class FakeTelegram(BaseRequest):
-    """Plugs a FakeBotAPI into python-telegram-bot in place of HTTP."""
-
-    def __init__(self, api: FakeBotAPI | None = None) -> None:
-        self.api = api or FakeBotAPI()
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 5.0
-
-    async def initialize(self) -> None:
-        """Nothing to open."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        if method == "GET" and "/file/" in url:
-            return self.api.download(url)
-        api_method = url.rsplit("/", 1)[-1]
-        params: JSON = dict(request_data.parameters) if request_data else {}
-        if request_data is not None and request_data.contains_files:
-            params["_files"] = {
-                key: (value[0], value[1]) for key, value in request_data.multipart_data.items()
-            }
-        status, body = await self.api.call(api_method, params)
-        return status, json.dumps(body).encode()

@@ -1,0 +1,316 @@
+"""The evening: the check-in (scheduled, snoozed or asked for), the rating, one idea and the
+answers to its card, skip, and the optional about-today question."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from bot import recommend, schedule, texts, trends
+from bot.checkins.core import Core, NotSetUp, StaleNight
+from bot.checkins.results import (
+    AboutDay,
+    CalmNight,
+    Card,
+    CheckInDue,
+    DayAnswer,
+    FlagBlocksIdea,
+    NextIdea,
+    NoMoreIdeas,
+    Rated,
+    RatingChanged,
+    RatingReply,
+    Responded,
+    Snoozed,
+)
+from bot.errors import BadInput, Problem
+from bot.insights import summarize
+from bot.models import (
+    Night,
+    Onset,
+    Person,
+    PromptSource,
+    Response,
+    Snooze,
+    SuggestionRecord,
+    Trigger,
+)
+
+log = logging.getLogger(__name__)
+
+# Choosing a remedy and the doctor prompt look back this far (the remedy rules at the last two
+# nights with a suggestion, the prompt at two weeks); older nights count through Person.track.
+RECENT_HISTORY = dt.timedelta(days=trends.FORTNIGHT + 1)
+# The day tag that is also a red flag (its message says what to ask the prescriber).
+NEW_MEDICINE_FLAG = "new_medicine"
+WEEK = 7
+
+
+class Evenings:
+    """Use cases of the evening check-in."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    # -- sending the check-in -------------------------------------------------------------
+
+    def due(
+        self, user_id: int, when: dt.datetime, source: PromptSource, now: dt.datetime
+    ) -> CheckInDue | None:
+        """A scheduled (or caught-up, or snoozed) check-in falls due: mark it as sent and say
+        what to send, or None when nothing goes out (exactly once per night)."""
+        person = self.core.person(user_id)
+        if person is None or not person.reminders_due:
+            return None
+        if source is PromptSource.SNOOZE:
+            key = self._take_snooze(person, now)
+            if key is None:
+                return None
+        else:
+            if now - when > schedule.CATCH_UP_WINDOW:
+                log.info("evening check-in for user %s is too late to send; skipped", user_id)
+                return None
+            key = self.core.night_key(person, when)
+        person, pause_ended = self._end_expired_pause(person, key)
+        weekly = None
+        if source is not PromptSource.SNOOZE and self._claim_weekly(person, key):
+            start, end = key - dt.timedelta(WEEK), key - dt.timedelta(1)
+            # Only the week's nights count (insights.summarize), so only their months are read.
+            nights = self.core.store.nights(user_id, since=start)
+            weekly = summarize(nights, self.core.catalog, start, end)
+        night = self._open(user_id, key, now, source)
+        if night is None and weekly is None:
+            return None
+        prompted_at = night.prompted_at if night is not None else None
+        return CheckInDue(key, night is not None, prompted_at, source, pause_ended, weekly)
+
+    def ask_now(self, user_id: int, now: dt.datetime) -> Night:
+        """/checkin: open the check-in for the night it is about (also when already rated)."""
+        person = self.core.require(user_id)
+        key = self.core.checkin_night(person, now)
+        night = self._open(user_id, key, now, PromptSource.MANUAL)
+        if night is None:
+            raise NotSetUp(str(user_id))
+        return night
+
+    def unmark(self, user_id: int, key: dt.date, prompted_at: dt.datetime | None) -> None:
+        """The check-in did not arrive: forget that it was sent (unless answered meanwhile)."""
+        night = self.core.store.get_night(user_id, key)
+        if night is None or night.rating is not None or night.prompted_at != prompted_at:
+            return
+        self.core.save_night(user_id, night, prompted_at=None, prompt_source=None)
+
+    def _open(
+        self, user_id: int, key: dt.date, now: dt.datetime, source: PromptSource
+    ) -> Night | None:
+        """Mark the check-in as sent; None when it must not be sent (exactly once)."""
+        person = self.core.person(user_id)
+        if person is None or not person.ready:
+            return None
+        if source is not PromptSource.MANUAL and not person.reminders_due:
+            return None
+        night = self.core.night(person, key)
+        if source is not PromptSource.MANUAL:
+            if night.rating is not None or night.skipped or self.core.is_paused(person, key):
+                return None
+            if source is not PromptSource.SNOOZE and night.prompted_at is not None:
+                return None
+        if night.prompted_at is None:
+            return self.core.save_night(user_id, night, prompted_at=now, prompt_source=source)
+        return self.core.save_night(user_id, night)
+
+    def _take_snooze(self, person: Person, now: dt.datetime) -> dt.date | None:
+        """Consume a due snooze; its night when the check-in should be sent again."""
+        snooze = person.snooze
+        if snooze is None or snooze.due > now:
+            return None
+        self.core.change(person, snooze=None)
+        if now - snooze.due > schedule.CATCH_UP_WINDOW:
+            return None
+        return snooze.night
+
+    def _end_expired_pause(self, person: Person, night: dt.date) -> tuple[Person, bool]:
+        """Clear a pause whose end has come. Returns (person, it_ended_now)."""
+        if person.pause is None or self.core.is_paused(person, night):
+            return person, False
+        return self.core.change(person, pause=None), True
+
+    def _claim_weekly(self, person: Person, key: dt.date) -> bool:
+        """True (once per night) when the weekly summary goes out with this check-in."""
+        if person.weekly_day is None or person.weekly_sent_for == key:
+            return False
+        if self.core.is_paused(person, key):
+            return False
+        self.core.change(person, weekly_sent_for=key)
+        return True
+
+    # -- the rating and the idea ----------------------------------------------------------
+
+    def awaiting_rating(self, user_id: int, now: dt.datetime) -> dt.date | None:
+        """Tonight's key when a check-in was sent and is still waiting for its rating."""
+        person = self.core.require(user_id)
+        core = self.core
+        for key in dict.fromkeys((core.checkin_night(person, now), core.night_key(person, now))):
+            night = core.store.get_night(user_id, key)
+            if night is None or night.prompted_at is None or night.rating is not None:
+                continue
+            if not night.skipped:
+                return key
+        return None
+
+    def rate(self, user_id: int, key: dt.date, rating: int, now: dt.datetime) -> Rated:
+        """Store the 0-10 rating and pick tonight's one idea when the legs bother them."""
+        if not 0 <= rating <= 10:
+            raise BadInput(Problem.RATING)
+        person = self.core.require(user_id)
+        self.core.answerable(person, key, now)
+        history = self.core.store.nights(user_id, since=key - RECENT_HISTORY)
+        night = next((n for n in history if n.night == key), None) or Night(
+            night=key, tz=person.tz or "UTC"
+        )
+        replaced = night.rating is not None
+        changes: dict[str, object] = {"rating": rating, "rated_at": now, "skipped": False}
+        if night.prompted_at is None:
+            changes.update(prompted_at=now, prompt_source=PromptSource.MANUAL)
+        if not replaced and person.ask_triggers:
+            changes["tags_asked"] = True
+        night = night.replace(**changes)
+        idea: NextIdea | None = None
+        if rating >= 1 and not night.suggestions:
+            night, idea = self._next_idea(person, night, now, history)
+        self.core.save_night(user_id, night)
+        person_changes: dict[str, object] = {}
+        if person.snooze is not None and person.snooze.night == key:
+            person_changes["snooze"] = None
+        doctor = None
+        if not replaced:
+            updated = [n for n in history if n.night != key] + [night]
+            doctor = trends.doctor_reason(updated, key, person.doctor_prompt_at, now)
+            if doctor is not None:
+                person_changes["doctor_prompt_at"] = now
+        if person_changes:
+            person = self.core.change(person, **person_changes)
+        reply: RatingReply
+        if replaced and not isinstance(idea, Card):
+            reply = RatingChanged(rating)
+        elif rating >= 1 and self.core.remedy_blocked(night):
+            reply = FlagBlocksIdea()
+        elif rating == 0:
+            reply = CalmNight()
+        else:
+            reply = idea or NoMoreIdeas()
+        about = None
+        if not replaced and (person.ask_triggers or (person.ask_onset and rating >= 1)):
+            about = self._about(person, night)
+        return Rated(night, reply, about, doctor)
+
+    def respond(
+        self, user_id: int, key: dt.date, remedy_id: str, response: Response, now: dt.datetime
+    ) -> Responded:
+        """Record "I'll try it", "Another idea" or "Not for me" on a card; for the latter two
+        the next idea (or why there is none)."""
+        person = self.core.require(user_id)
+        self.core.answerable(person, key, now)
+        night = self.core.night(person, key)
+        if not any(s.remedy_id == remedy_id for s in night.suggestions):
+            raise StaleNight(remedy_id)
+        if response is Response.NOT_FOR_ME:
+            person = self.core.change(person, not_for_me=person.not_for_me | {remedy_id})
+        night = night.replace(
+            suggestions=tuple(
+                s.replace(response=response) if s.remedy_id == remedy_id else s
+                for s in night.suggestions
+            )
+        )
+        idea: NextIdea | None = None
+        if response is not Response.TRY:
+            night, idea = self._next_idea(person, night, now)
+        self.core.save_night(user_id, night)
+        return Responded(night, remedy_id, response, idea)
+
+    def _next_idea(
+        self, person: Person, night: Night, now: dt.datetime, recent: list[Night] | None = None
+    ) -> tuple[Night, NextIdea]:
+        """Tonight's next idea from the recent nights and the whole track record, added to
+        the night; or why there is none."""
+        if self.core.remedy_blocked(night):
+            return night, FlagBlocksIdea()
+        if recent is None:
+            since = night.night - RECENT_HISTORY
+            recent = self.core.store.nights(person.user_id, since=since)
+        catalog = self.core.catalog
+        suggestion = recommend.choose(catalog, person, recent, night, self.core.rng, person.track)
+        if suggestion is None:
+            return night, NoMoreIdeas()
+        record = SuggestionRecord(
+            remedy_id=suggestion.remedy.id,
+            content_version=catalog.version,
+            at=now,
+            reason=texts.reason_words(suggestion.reason),  # the words the person sees
+        )
+        return night.replace(suggestions=(*night.suggestions, record)), Card(suggestion)
+
+    # -- snooze and skip ------------------------------------------------------------------
+
+    def snooze(self, user_id: int, key: dt.date, now: dt.datetime) -> Snoozed:
+        """Ask again in 30 minutes; the due time is stored so a restart keeps it."""
+        person = self.core.require(user_id)
+        self.core.answerable(person, key, now)
+        if self.core.night(person, key).rating is not None:
+            raise StaleNight(key.isoformat())
+        person = self.core.change(person, snooze=Snooze(night=key, due=now + schedule.SNOOZE))
+        assert person.snooze is not None and person.tz is not None
+        return Snoozed(person.snooze.due, person.tz)
+
+    def skip(self, user_id: int, key: dt.date, now: dt.datetime) -> Night:
+        """No check-in tonight (nothing else changes)."""
+        person = self.core.require(user_id)
+        self.core.answerable(person, key, now)
+        night = self.core.night(person, key)
+        if night.rating is not None:
+            raise StaleNight(key.isoformat())
+        night = self.core.save_night(user_id, night, skipped=True)
+        if person.snooze is not None:
+            self.core.change(person, snooze=None)
+        return night
+
+    # -- about today ----------------------------------------------------------------------
+
+    def about_day(self, user_id: int, key: dt.date) -> DayAnswer:
+        """The about-today question of a night as it stands."""
+        person = self.core.require(user_id)
+        night = self.core.night(person, key)
+        return DayAnswer(night, self._about(person, night))
+
+    def set_onset(self, user_id: int, key: dt.date, onset: Onset, now: dt.datetime) -> DayAnswer:
+        """When the urge started that day."""
+        person = self.core.require(user_id)
+        self.core.answerable(person, key, now)
+        night = self.core.save_night(user_id, self.core.night(person, key), onset=onset)
+        return DayAnswer(night, self._about(person, night))
+
+    def toggle_trigger(
+        self, user_id: int, key: dt.date, trigger: Trigger, now: dt.datetime
+    ) -> DayAnswer:
+        """Mark or unmark one tag about the day. Marking "New medicine" also raises its red
+        flag on the night, once (its message is then shown)."""
+        person = self.core.require(user_id)
+        self.core.answerable(person, key, now)
+        night = self.core.night(person, key)
+        tags = set(night.triggers) ^ {trigger}
+        night = night.replace(triggers=tuple(t for t in Trigger if t in tags))
+        flag = None
+        if trigger is Trigger.NEW_MEDICINE and trigger in night.triggers:
+            flag = self.core.red_flags.get(NEW_MEDICINE_FLAG)
+            if flag is None or flag.id in night.red_flags:
+                flag = None
+            else:
+                night = night.replace(red_flags=(*night.red_flags, flag.id))
+        night = self.core.save_night(user_id, night)
+        return DayAnswer(night, self._about(person, night), flag)
+
+    @staticmethod
+    def _about(person: Person, night: Night) -> AboutDay:
+        return AboutDay(
+            onset=person.ask_onset and (night.rating or 0) >= 1, tags=person.ask_triggers
+        )

@@ -1,0 +1,106 @@
+"""The morning: the follow-up question after a night with a check-in, and its answers (sleep,
+whether the idea was tried and helped), which keep the person's track record up to date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bot import recommend, schedule
+from bot.checkins.core import Core, StaleNight
+from bot.checkins.results import MorningAnswered, MorningNext
+from bot.errors import BadInput, Problem
+from bot.models import Helped, Night, Person
+
+
+class Mornings:
+    """Use cases of the morning follow-up."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    def due(self, user_id: int, when: dt.datetime, now: dt.datetime) -> Night | None:
+        """The morning question falls due: mark it as sent, once, and only after a night with
+        a check-in; None when nothing goes out."""
+        person = self.core.person(user_id)
+        if person is None or not person.reminders_due:
+            return None
+        if now - when > schedule.CATCH_UP_WINDOW:
+            return None
+        key = self.core.night_key(person, when)
+        night = self.core.store.get_night(user_id, key)
+        if night is None or night.rating is None or night.morning_sent_at is not None:
+            return None
+        # The idea the answers will be about is fixed now (Night.answer_remedy).
+        return self.core.save_night(
+            user_id, night, morning_sent_at=now, morning_remedy=night.answer_remedy
+        )
+
+    def unmark(self, user_id: int, key: dt.date, sent_at: dt.datetime | None) -> None:
+        """The morning question did not arrive: forget that it was sent."""
+        night = self.core.store.get_night(user_id, key)
+        if night is None or night.morning_sent_at != sent_at or night.sleep_quality is not None:
+            return
+        self.core.save_night(user_id, night, morning_sent_at=None)
+
+    def record_sleep(
+        self, user_id: int, key: dt.date, quality: int, now: dt.datetime
+    ) -> MorningAnswered:
+        """Sleep quality 1 (very poor) to 5 (very good); then "did you try it?" if there was
+        an idea."""
+        if not 1 <= quality <= 5:
+            raise BadInput(Problem.SLEEP_QUALITY)
+        night, title = self._answer(user_id, key, now, sleep_quality=quality)
+        return MorningAnswered(
+            night, title, MorningNext.DONE if title is None else MorningNext.ASK_TRIED
+        )
+
+    def record_tried(
+        self, user_id: int, key: dt.date, tried: bool, now: dt.datetime
+    ) -> MorningAnswered:
+        """Whether last night's idea was tried; yes asks whether it helped."""
+        changes: dict[str, Any] = {"tried": tried}
+        if not tried:
+            changes["helped"] = None
+        night, title = self._answer(user_id, key, now, **changes)
+        return MorningAnswered(night, title, MorningNext.ASK_HELPED if tried else MorningNext.DONE)
+
+    def record_helped(
+        self, user_id: int, key: dt.date, helped: Helped, now: dt.datetime
+    ) -> MorningAnswered:
+        """Whether it helped: no, a bit, clearly."""
+        night, title = self._answer(user_id, key, now, tried=True, helped=helped)
+        return MorningAnswered(night, title, MorningNext.DONE)
+
+    def _answer(
+        self, user_id: int, key: dt.date, now: dt.datetime, **changes: Any
+    ) -> tuple[Night, str | None]:
+        """Store a morning answer; the person's track record changes by this night alone."""
+        person = self.core.require(user_id)
+        self.core.answerable(person, key, now)
+        before = self.core.store.get_night(user_id, key)
+        if before is None:
+            raise StaleNight(key.isoformat())
+        night = self.core.save_night(
+            user_id, before, morning_remedy=before.answer_remedy, **changes
+        )
+        track = recommend.retrack(person.track, before, night)
+        if track != person.track:
+            self.core.change(person, track=track)
+        return night, self._title(night)
+
+    def _title(self, night: Night) -> str | None:
+        remedy_id = night.answer_remedy
+        if remedy_id is None:
+            return None
+        remedy = self.core.catalog.get(remedy_id)
+        return remedy.title if remedy else remedy_id
+
+    def retrack(self, user_id: int) -> Person | None:
+        """Recompute the track record from all the person's nights (after nights were set
+        aside as damaged), so it never counts what is no longer there."""
+        person = self.core.person(user_id)
+        if person is None:
+            return None
+        track = recommend.track_record(self.core.nights(user_id))
+        return person if track == person.track else self.core.change(person, track=track)

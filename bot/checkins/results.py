@@ -1,0 +1,146 @@
+"""What the evening and morning use cases decided, as types: the edge only renders them.
+
+Each outcome is its own small type, so a handler or job matches on it instead of asking the
+core again why something happened, and a new outcome is a new type the type checker follows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.insights import PeriodSummary
+from bot.models import Night, PromptSource, Response, Suggestion
+from bot.red_flags import RedFlag
+from bot.trends import DoctorReason
+
+# -- the reply to a rating or to a card's button ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    """Tonight's one idea, to show as a card."""
+
+    suggestion: Suggestion
+
+
+@dataclass(frozen=True)
+class CalmNight:
+    """A 0: no idea needed, a good night."""
+
+
+@dataclass(frozen=True)
+class FlagBlocksIdea:
+    """No idea tonight: a red flag raised on this night says so."""
+
+
+@dataclass(frozen=True)
+class NoMoreIdeas:
+    """Every idea this person may get tonight was shown or turned down."""
+
+
+@dataclass(frozen=True)
+class RatingChanged:
+    """The night was already rated and has its ideas: the new rating replaced the old one."""
+
+    rating: int
+
+
+NextIdea = Card | FlagBlocksIdea | NoMoreIdeas
+RatingReply = NextIdea | CalmNight | RatingChanged
+
+
+@dataclass(frozen=True)
+class AboutDay:
+    """Which parts of the optional about-today question this person gets for this night."""
+
+    onset: bool
+    tags: bool
+
+
+@dataclass(frozen=True)
+class Rated:
+    """A stored rating and everything that follows it, in the order it is shown."""
+
+    night: Night
+    reply: RatingReply
+    # Ask the optional about-today question (None: not for this person or this rating).
+    about_day: AboutDay | None = None
+    # Suggest a doctor visit (at most once a fortnight).
+    doctor: DoctorReason | None = None
+
+
+@dataclass(frozen=True)
+class Responded:
+    """A card's "I'll try it", "Another idea" or "Not for me", and what comes next (None after
+    "I'll try it")."""
+
+    night: Night
+    remedy_id: str
+    response: Response
+    next: NextIdea | None
+
+
+@dataclass(frozen=True)
+class DayAnswer:
+    """The about-today question after an answer, and a red flag the answer raised (the New
+    medicine tag), once per night."""
+
+    night: Night
+    about: AboutDay
+    flag: RedFlag | None = None
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    """The check-in comes again at `due`; `tz` to show it in local time."""
+
+    due: dt.datetime
+    tz: str
+
+
+@dataclass(frozen=True)
+class CheckInDue:
+    """A scheduled check-in to send now (already marked as sent: undo it if it fails), and
+    the weekly summary to send before it. `check_in` is False when only the summary goes."""
+
+    night: dt.date
+    check_in: bool
+    prompted_at: dt.datetime | None
+    source: PromptSource
+    # Reminders were paused and this is the first check-in after the pause.
+    pause_ended: bool = False
+    # The opt-in weekly summary goes out first, when this is its evening.
+    weekly: PeriodSummary | None = None
+
+
+# -- the morning ------------------------------------------------------------------------------
+
+
+class MorningNext(StrEnum):
+    """The next morning question, or none."""
+
+    ASK_TRIED = "ask_tried"
+    ASK_HELPED = "ask_helped"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class MorningAnswered:
+    """A stored morning answer, the idea it is about (its title) and the next question."""
+
+    night: Night
+    title: str | None
+    next: MorningNext
+
+
+# -- notes ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoteKept:
+    """Where a note went and which red flags it raised."""
+
+    night: dt.date
+    flags: list[RedFlag]
