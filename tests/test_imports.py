@@ -55,11 +55,7 @@ def test_no_module_of_the_bot_is_longer_than_one_sitting() -> None:
         str(path.relative_to(folder)): len(path.read_text(encoding="utf-8").splitlines())
         for path in folder.rglob("*.py")
     }
-    too_long = {
-        name: lines
-        for name, lines in lengths.items()
-        if lines > MAX_LINES
-    }
+    too_long = {name: lines for name, lines in lengths.items() if lines > MAX_LINES}
     assert too_long == {}
 
 
