@@ -229,6 +229,14 @@ class Night(Record):
     triggers: tuple[Trigger, ...] = ()
     # True once the day-tags question was shown, so "nights without a tag" means something.
     tags_asked: bool = False
+    # When the person filled this night in afterwards (up to a week later, from /history),
+    # rather than at its check-in: shown as "entered later" in history, export and summaries.
+    entered_later_at: dt.datetime | None = None
+
+    @property
+    def entered_later(self) -> bool:
+        """True for a night filled in afterwards."""
+        return self.entered_later_at is not None
 
     @field_validator("red_flags", mode="before")
     @classmethod

@@ -208,7 +208,7 @@ def plain_data_dir(data_dir: Path, count: int) -> dict[int, dict[str, bytes]]:
     written = {}
     for user_id in range(FIRST, FIRST + count):
         nights = [night(user_id, day) for day in (3, 14, 25)]
-        nights += [night(user_id, 30).model_copy(update={"night": dt.date(2026, 9, 30)})]
+        nights += [night(user_id, 30).replace(night=dt.date(2026, 9, 30))]
         written[user_id] = plain_files(person(user_id), nights, one_file=user_id % 7 == 0)
         write_plain(data_dir, user_id, written[user_id])
     return written
