@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from enum import StrEnum
 from http import HTTPStatus
+from zoneinfo import ZoneInfo
 
 import httpx
 from telegram import InlineKeyboardMarkup
@@ -128,7 +129,9 @@ async def check_in(context: Ctx, person: Person, due: CheckInDue, attempt: int) 
             return Sent.BLOCKED
     if not due.check_in:
         return Sent.SENT
-    text = texts.check_in(due.source, due.pause_ended)
+    assert person.tz is not None
+    local = context.bot_data.services.clock().astimezone(ZoneInfo(person.tz))
+    text = texts.check_in(local, due.source, due.pause_ended)
     sent = await _send(context, person, text, keyboards.rating(due.night), "evening", attempt)
     if sent is Sent.RETRY:
         diary.evening.unmark(person.user_id, due.night, due.prompted_at)

@@ -229,6 +229,8 @@ class Night(Record):
     triggers: tuple[Trigger, ...] = ()
     # True once the day-tags question was shown, so "nights without a tag" means something.
     tags_asked: bool = False
+    # True once the optional about-today question (onset, day tags) was shown for this night.
+    about_asked: bool = False
     # When the person filled this night in afterwards (up to a week later, from /history),
     # rather than at its check-in: shown as "entered later" in history, export and summaries.
     entered_later_at: dt.datetime | None = None
@@ -261,12 +263,13 @@ class Night(Record):
 
         Fixed when the morning question is sent or first answered (`morning_remedy`), so a
         later tap on last night's card does not move an answer to another idea; until then,
-        the idea the person is working with.
+        the idea the person chose with "I'll try it" (never one they were only shown, or
+        passed over with "Another idea").
         """
         if self.morning_remedy is not None:
             return self.morning_remedy
-        current = self.current_suggestion
-        return current.remedy_id if current is not None else None
+        chosen = [s for s in self.suggestions if s.response is Response.TRY]
+        return chosen[-1].remedy_id if chosen else None
 
     @property
     def answer_suggestion(self) -> SuggestionRecord | None:

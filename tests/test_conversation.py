@@ -290,6 +290,7 @@ async def test_history_and_export_read_it_all_back(chat: Chat, services: Service
     await chat.onboard()
     await chat.send("/checkin")
     await chat.press("6")
+    await chat.press("I'll try it")
     await chat.send("tingling, then slept")
     [history] = await chat.send("/history")
     assert "Thu 26 Nov" in history.text and "legs 6/10" in history.text
@@ -439,7 +440,9 @@ async def test_onset_and_day_tags_are_asked_after_the_rating_when_switched_on(
     await chat.press("Ask about day tags", settings)
     await chat.send("/checkin")
     replies = await chat.press("6")
-    question = replies[-1]
+    # The card comes first, alone; the optional question waits until it is answered.
+    assert ["Evidence:" in r.text for r in replies] == [True]
+    [question] = await chat.press("I'll try it")
     assert "When did the urge start today?" in question.text
     await chat.press("Afternoon", question)
     await chat.press("Alcohol", question)
@@ -461,6 +464,9 @@ async def test_three_hard_nights_in_a_week_bring_a_gentle_doctor_prompt_once(
     for _ in range(6):
         await chat.send("/checkin")
         replies = await chat.press("8")
+        # Never among the rating's replies: a hard moment is not the moment for it.
+        assert not any("talking to your doctor" in r.text for r in replies)
+        replies = await chat.press("I'll try it")
         prompts += sum("talking to your doctor" in r.text for r in replies)
         if any("talking to your doctor" in r.text for r in replies):
             assert any("iron blood test" in r.text and "/summary" in r.text for r in replies)

@@ -85,7 +85,8 @@ async def test_history_shows_onset_and_tags(chat: Chat) -> None:
     [settings] = await chat.send("/settings")
     await chat.press("Ask about day tags", settings)
     await chat.send("/checkin")
-    question = (await chat.press("6"))[-1]
+    await chat.press("6")
+    [question] = await chat.press("I'll try it")  # the question follows the answered card
     await chat.press("Evening", question)
     await chat.press("Long sitting or travel", question)
     [history] = await chat.send("/history")

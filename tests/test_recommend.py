@@ -15,6 +15,7 @@ from bot.models import (
     Kind,
     Night,
     Person,
+    Response,
     SuggestionRecord,
     Track,
 )
@@ -196,6 +197,8 @@ def test_the_stored_track_record_always_matches_the_nights(services: Services) -
         result = diary.evening.rate(7, key, rng.randint(1, 9), now)
         if not isinstance(result.reply, Card):
             continue
+        remedy = result.reply.suggestion.remedy.id
+        diary.evening.respond(7, key, remedy, Response.TRY, now)  # the morning asks about it
         morning = now + dt.timedelta(hours=10)
         diary.morning.due(7, morning, morning)
         diary.morning.record_sleep(7, key, 3, morning)

@@ -48,7 +48,7 @@ def me(diary: Diary) -> Person:
 def test_a_zero_is_a_calm_night_with_nothing_more_to_ask(diary: Diary) -> None:
     rated = diary.evening.rate(UID, NIGHT, 0, EVENING)
     assert rated.reply == CalmNight()
-    assert rated.about_day is None and rated.doctor is None
+    assert rated.about_day is None
     assert rated.night.rating == 0 and rated.night.suggestions == ()
 
 
@@ -66,8 +66,17 @@ def test_legs_that_bother_get_one_card_which_is_stored_with_the_content_version(
 
 def test_the_about_today_question_is_asked_as_the_person_switched_it_on(diary: Diary) -> None:
     diary.people.toggle(UID, "ask_onset")
-    assert diary.evening.rate(UID, NIGHT, 4, EVENING).about_day == AboutDay(onset=True, tags=False)
-    assert diary.evening.rate(UID, NIGHT, 5, EVENING).about_day is None  # answered already
+    rated = diary.evening.rate(UID, NIGHT, 4, EVENING)
+    assert isinstance(rated.reply, Card)
+    assert rated.about_day is None, "it waits until the card is answered"
+    remedy = rated.reply.suggestion.remedy.id
+    responded = diary.evening.respond(UID, NIGHT, remedy, Response.TRY, EVENING)
+    assert responded.about_day == AboutDay(onset=True, tags=False)
+    assert diary.evening.rate(UID, NIGHT, 5, EVENING).about_day is None  # asked already
+    diary.people.toggle(UID, "ask_triggers")
+    day = dt.timedelta(days=1)
+    calm = diary.evening.rate(UID, NIGHT + day, 0, EVENING + day)
+    assert calm.about_day == AboutDay(onset=False, tags=True), "no card: asked at once"
 
 
 def test_a_second_rating_changes_the_number_and_shows_no_second_card(diary: Diary) -> None:
@@ -113,6 +122,7 @@ def test_the_morning_asks_about_the_idea_only_after_a_night_with_one(diary: Diar
     rated = diary.evening.rate(UID, NIGHT, 6, EVENING)
     assert isinstance(rated.reply, Card)
     title = rated.reply.suggestion.remedy.title
+    diary.evening.respond(UID, NIGHT, rated.reply.suggestion.remedy.id, Response.TRY, EVENING)
     asked = diary.morning.due(UID, MORNING, MORNING)
     assert asked is not None and asked.answer_remedy == rated.reply.suggestion.remedy.id
     assert diary.morning.due(UID, MORNING, MORNING) is None  # once
@@ -138,6 +148,7 @@ def test_a_helped_answer_updates_the_track_record_without_reading_older_months(
     rated = diary.evening.rate(UID, NIGHT, 6, EVENING)
     assert isinstance(rated.reply, Card)
     remedy = rated.reply.suggestion.remedy.id
+    diary.evening.respond(UID, NIGHT, remedy, Response.TRY, EVENING)
     diary.morning.due(UID, MORNING, MORNING)
     reads: list[Any] = []
     every_night = diary.store.nights
@@ -150,7 +161,8 @@ def test_a_helped_answer_updates_the_track_record_without_reading_older_months(
     diary.morning.record_helped(UID, NIGHT, Helped.A_BIT, MORNING)
     diary.morning.record_helped(UID, NIGHT, Helped.NO, MORNING)  # changed their mind
     diary.morning.record_tried(UID, NIGHT, False, MORNING)
-    assert reads == [], "an answer read the whole diary"
+    # Only the last fortnight (the doctor-prompt check after the last answer), never all.
+    assert all(since is not None and NIGHT - since <= dt.timedelta(days=15) for since in reads)
     assert remedy not in me(diary).track
     diary.morning.record_helped(UID, NIGHT, Helped.CLEARLY, MORNING)
     assert me(diary).track[remedy].clearly == 1 and me(diary).track[remedy].tried == 1

@@ -34,7 +34,7 @@ class Diary:
         self.core = Core(store, catalog, rng, red_flags)
         self.people = People(self.core)
         self.evening = Evenings(self.core)
-        self.morning = Mornings(self.core)
+        self.morning = Mornings(self.core, self.evening)
         self.notes = Notes(self.core)
 
     @property

@@ -35,6 +35,7 @@ from bot.models import (
     SuggestionRecord,
     Trigger,
 )
+from bot.trends import DoctorReason
 
 log = logging.getLogger(__name__)
 
@@ -172,24 +173,17 @@ class Evenings:
         changes: dict[str, object] = {"rating": rating, "rated_at": now, "skipped": False}
         if night.prompted_at is None:
             changes.update(prompted_at=now, prompt_source=PromptSource.MANUAL)
-        if not replaced and person.ask_triggers:
-            changes["tags_asked"] = True
         night = night.replace(**changes)
         idea: NextIdea | None = None
         if rating >= 1 and not night.suggestions:
             night, idea = self._next_idea(person, night, now, history)
+        about = None
+        if not replaced and not isinstance(idea, Card):
+            # No card waits for an answer: the optional question may come now (else later).
+            night, about = self._ask_about(person, night)
         self.core.save_night(user_id, night)
-        person_changes: dict[str, object] = {}
         if person.snooze is not None and person.snooze.night == key:
-            person_changes["snooze"] = None
-        doctor = None
-        if not replaced:
-            updated = [n for n in history if n.night != key] + [night]
-            doctor = trends.doctor_reason(updated, key, person.doctor_prompt_at, now)
-            if doctor is not None:
-                person_changes["doctor_prompt_at"] = now
-        if person_changes:
-            person = self.core.change(person, **person_changes)
+            person = self.core.change(person, snooze=None)
         reply: RatingReply
         if replaced and not isinstance(idea, Card):
             reply = RatingChanged(rating)
@@ -199,10 +193,24 @@ class Evenings:
             reply = CalmNight()
         else:
             reply = idea or NoMoreIdeas()
-        about = None
-        if not replaced and (person.ask_triggers or (person.ask_onset and rating >= 1)):
-            about = self._about(person, night)
-        return Rated(night, reply, about, doctor)
+        return Rated(night, reply, about)
+
+    def _ask_about(self, person: Person, night: Night) -> tuple[Night, AboutDay | None]:
+        """The about-today question for this night, if the person wants it and it was not
+        shown yet (marked as shown)."""
+        about = self._about(person, night)
+        if night.about_asked or not (about.onset or about.tags):
+            return night, None
+        return night.replace(about_asked=True, tags_asked=about.tags or night.tags_asked), about
+
+    def doctor_now(self, person: Person, key: dt.date, now: dt.datetime) -> DoctorReason | None:
+        """Whether the nights up to `key` suggest a doctor visit now (at most once a
+        fortnight; the moment is remembered)."""
+        history = self.core.store.nights(person.user_id, since=key - RECENT_HISTORY)
+        reason = trends.doctor_reason(history, key, person.doctor_prompt_at, now)
+        if reason is not None:
+            self.core.change(person, doctor_prompt_at=now)
+        return reason
 
     def respond(
         self, user_id: int, key: dt.date, remedy_id: str, response: Response, now: dt.datetime
@@ -225,8 +233,13 @@ class Evenings:
         idea: NextIdea | None = None
         if response is not Response.TRY:
             night, idea = self._next_idea(person, night, now)
-        self.core.save_night(user_id, night)
-        return Responded(night, remedy_id, response, idea)
+        about, doctor = None, None
+        if not isinstance(idea, Card):  # the card business of tonight is over
+            night, about = self._ask_about(person, night)
+        night = self.core.save_night(user_id, night)
+        if not isinstance(idea, Card):
+            doctor = self.doctor_now(self.core.require(user_id), key, now)
+        return Responded(night, remedy_id, response, idea, about, doctor)
 
     def _next_idea(
         self, person: Person, night: Night, now: dt.datetime, recent: list[Night] | None = None

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot import recommend, schedule
 from bot.checkins.core import Core, StaleNight
+from bot.checkins.evening import Evenings
 from bot.checkins.results import MorningAnswered, MorningNext
 from bot.errors import BadInput, Problem
 from bot.models import Helped, Night, Person
@@ -16,8 +17,9 @@ from bot.models import Helped, Night, Person
 class Mornings:
     """Use cases of the morning follow-up."""
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, evenings: Evenings) -> None:
         self.core = core
+        self.evenings = evenings
 
     def due(self, user_id: int, when: dt.datetime, now: dt.datetime) -> Night | None:
         """The morning question falls due: mark it as sent, once, and only after a night with
@@ -51,9 +53,9 @@ class Mornings:
         if not 1 <= quality <= 5:
             raise BadInput(Problem.SLEEP_QUALITY)
         night, title = self._answer(user_id, key, now, sleep_quality=quality)
-        return MorningAnswered(
-            night, title, MorningNext.DONE if title is None else MorningNext.ASK_TRIED
-        )
+        if title is None:
+            return self._done(user_id, night, title, now)
+        return MorningAnswered(night, title, MorningNext.ASK_TRIED)
 
     def record_tried(
         self, user_id: int, key: dt.date, tried: bool, now: dt.datetime
@@ -63,14 +65,23 @@ class Mornings:
         if not tried:
             changes["helped"] = None
         night, title = self._answer(user_id, key, now, **changes)
-        return MorningAnswered(night, title, MorningNext.ASK_HELPED if tried else MorningNext.DONE)
+        if not tried:
+            return self._done(user_id, night, title, now)
+        return MorningAnswered(night, title, MorningNext.ASK_HELPED)
 
     def record_helped(
         self, user_id: int, key: dt.date, helped: Helped, now: dt.datetime
     ) -> MorningAnswered:
         """Whether it helped: no, a bit, clearly."""
         night, title = self._answer(user_id, key, now, tried=True, helped=helped)
-        return MorningAnswered(night, title, MorningNext.DONE)
+        return self._done(user_id, night, title, now)
+
+    def _done(
+        self, user_id: int, night: Night, title: str | None, now: dt.datetime
+    ) -> MorningAnswered:
+        """The morning's last answer: a calm moment for a doctor prompt, if the nights say so."""
+        doctor = self.evenings.doctor_now(self.core.require(user_id), night.night, now)
+        return MorningAnswered(night, title, MorningNext.DONE, doctor)
 
     def _answer(
         self, user_id: int, key: dt.date, now: dt.datetime, **changes: Any

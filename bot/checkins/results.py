@@ -61,14 +61,15 @@ class AboutDay:
 
 @dataclass(frozen=True)
 class Rated:
-    """A stored rating and everything that follows it, in the order it is shown."""
+    """A stored rating and what follows it. At most two messages follow a rating: the
+    optional about-today question comes with the reply only when no idea's card waits for an
+    answer (else once the card is answered); a doctor prompt comes later (after the card is
+    answered, or with the morning's last answer)."""
 
     night: Night
     reply: RatingReply
-    # Ask the optional about-today question (None: not for this person or this rating).
+    # Ask the optional about-today question now (None: not now).
     about_day: AboutDay | None = None
-    # Suggest a doctor visit (at most once a fortnight).
-    doctor: DoctorReason | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,10 @@ class Responded:
     remedy_id: str
     response: Response
     next: NextIdea | None
+    # Once the card business of the night is over: the about-today question (if it waited
+    # for the card) and a doctor prompt (at most once a fortnight).
+    about_day: AboutDay | None = None
+    doctor: DoctorReason | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,8 @@ class MorningAnswered:
     night: Night
     title: str | None
     next: MorningNext
+    # With the morning's last answer: a doctor prompt, at most once a fortnight.
+    doctor: DoctorReason | None = None
 
 
 # -- notes ------------------------------------------------------------------------------------

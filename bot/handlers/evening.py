@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Update
 
@@ -12,6 +13,7 @@ from bot import keyboards, texts
 from bot.booking import book_snooze, send_saved
 from bot.checkins import NotSetUp
 from bot.checkins.results import (
+    AboutDay,
     CalmNight,
     Card,
     DayAnswer,
@@ -46,16 +48,17 @@ async def cmd_checkin(update: Update, context: Ctx) -> None:
     found = await set_up(update, context)
     if found is None:
         return
-    who, _person = found
+    who, person = found
+    assert person.tz is not None
+    local = now(context).astimezone(ZoneInfo(person.tz))
     try:
         night = diary(context).evening.ask_now(who.user_id, now(context))
     except NotSetUp:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return
-    question = check_in()
-    if night.rating is not None:
-        question = texts.already_rated(night.rating)
-    await send(context, who.chat_id, question, keyboards.rating(night.night))
+    rated = night.rating is not None
+    question = texts.already_rated(night.rating) if night.rating is not None else check_in(local)
+    await send(context, who.chat_id, question, keyboards.rating(night.night, rated=rated))
 
 
 async def on_rating_button(update: Update, context: Ctx, press: Rate) -> None:
@@ -72,20 +75,24 @@ async def on_rating_button(update: Update, context: Ctx, press: Rate) -> None:
 
 
 async def after_rating(context: Ctx, chat_id: int, rated: Rated) -> None:
-    """The reply the rating decided, then the optional about-today question and a doctor
-    prompt, as the use case said."""
+    """The reply the rating decided (a card says it heard the rating), then the optional
+    about-today question when no card waits for an answer: never more than two messages."""
     night = rated.night
-    await send_reply(context, chat_id, night.night, rated.reply)
-    if rated.about_day is not None:
-        onset, tags = rated.about_day.onset, rated.about_day.tags
+    lead = (
+        texts.rating_lead(night.rating) if night.rating and isinstance(rated.reply, Card) else ""
+    )
+    await send_reply(context, chat_id, night.night, rated.reply, lead)
+    await _ask_about(context, chat_id, night, rated.about_day)
+
+
+async def _ask_about(context: Ctx, chat_id: int, night: Night, about: AboutDay | None) -> None:
+    if about is not None:
         await send(
             context,
             chat_id,
-            texts.about_day(night, onset, tags),
-            keyboards.about_day(night, onset, tags),
+            texts.about_day(night, about.onset, about.tags),
+            keyboards.about_day(night, about.onset, about.tags),
         )
-    if rated.doctor is not None:
-        await send(context, chat_id, texts.doctor_prompt(rated.doctor))
 
 
 async def send_reply(
@@ -130,10 +137,13 @@ async def on_respond_button(update: Update, context: Ctx, press: CardAnswer) -> 
     )
     await edit_pressed(query, _card_with_response(context, responded.night, press))
     following: NextIdea | None = responded.next
-    if following is None:
-        return
-    lead = t(EveningText.NOT_FOR_ME_NEXT) if press.response is Response.NOT_FOR_ME else ""
-    await send_reply(context, who.chat_id, press.night, following, lead)
+    if following is not None:
+        lead = t(EveningText.NOT_FOR_ME_NEXT) if press.response is Response.NOT_FOR_ME else ""
+        await send_reply(context, who.chat_id, press.night, following, lead)
+    # Tonight's cards are answered: a calmer moment for the optional question and a prompt.
+    await _ask_about(context, who.chat_id, responded.night, responded.about_day)
+    if responded.doctor is not None:
+        await send(context, who.chat_id, texts.doctor_prompt(responded.doctor))
 
 
 def _card_with_response(context: Ctx, night: Night, press: CardAnswer) -> str:
@@ -161,8 +171,9 @@ async def on_skip_button(update: Update, context: Ctx, press: SkipTonight) -> No
     who, query = sender(update), update.callback_query
     if who is None or query is None:
         return
-    diary(context).evening.skip(who.user_id, press.night, now(context))
-    await edit_pressed(query, t(EveningText.SKIPPED))
+    night = diary(context).evening.skip(who.user_id, press.night, now(context))
+    local = now(context).astimezone(ZoneInfo(night.tz))
+    await edit_pressed(query, texts.skipped(press.night, local))
 
 
 async def on_text(update: Update, context: Ctx) -> None:

@@ -7,12 +7,13 @@ from telegram import Update
 from bot import keyboards, texts
 from bot.checkins.results import MorningAnswered, MorningNext
 from bot.context import Ctx
-from bot.handlers.common import diary, edit_pressed, now, sender
+from bot.handlers.common import diary, edit_pressed, now, send, sender
 from bot.keyboards import HelpedAnswer, SleepAnswer, TriedAnswer
 
 
-async def _show(update: Update, answered: MorningAnswered) -> None:
-    """The morning message with the answers so far and the next question, if any."""
+async def _show(update: Update, answered: MorningAnswered, context: Ctx | None = None) -> None:
+    """The morning message with the answers so far and the next question, if any; after the
+    last answer, a doctor prompt when the nights suggest one (a calm moment for it)."""
     query = update.callback_query
     assert query is not None
     night = answered.night
@@ -23,6 +24,8 @@ async def _show(update: Update, answered: MorningAnswered) -> None:
         await edit_pressed(query, text, keyboards.helped(night.night))
     else:
         await edit_pressed(query, text)
+    if answered.doctor is not None and context is not None and query.message is not None:
+        await send(context, query.message.chat.id, texts.doctor_prompt(answered.doctor))
 
 
 async def on_sleep_button(update: Update, context: Ctx, press: SleepAnswer) -> None:
@@ -31,9 +34,8 @@ async def on_sleep_button(update: Update, context: Ctx, press: SleepAnswer) -> N
     if who is None or update.callback_query is None:
         return
     morning = diary(context).morning
-    await _show(
-        update, morning.record_sleep(who.user_id, press.night, press.quality, now(context))
-    )
+    answered = morning.record_sleep(who.user_id, press.night, press.quality, now(context))
+    await _show(update, answered, context)
 
 
 async def on_tried_button(update: Update, context: Ctx, press: TriedAnswer) -> None:
@@ -42,7 +44,8 @@ async def on_tried_button(update: Update, context: Ctx, press: TriedAnswer) -> N
     if who is None or update.callback_query is None:
         return
     morning = diary(context).morning
-    await _show(update, morning.record_tried(who.user_id, press.night, press.tried, now(context)))
+    answered = morning.record_tried(who.user_id, press.night, press.tried, now(context))
+    await _show(update, answered, context)
 
 
 async def on_helped_button(update: Update, context: Ctx, press: HelpedAnswer) -> None:
@@ -51,6 +54,5 @@ async def on_helped_button(update: Update, context: Ctx, press: HelpedAnswer) ->
     if who is None or update.callback_query is None:
         return
     morning = diary(context).morning
-    await _show(
-        update, morning.record_helped(who.user_id, press.night, press.helped, now(context))
-    )
+    answered = morning.record_helped(who.user_id, press.night, press.helped, now(context))
+    await _show(update, answered, context)

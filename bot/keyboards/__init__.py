@@ -116,19 +116,19 @@ def times(action: Action) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def rating(night: dt.date) -> InlineKeyboardMarkup:
-    """0-10 plus Snooze and Skip."""
+def rating(night: dt.date, *, rated: bool = False) -> InlineKeyboardMarkup:
+    """0-10 plus Snooze and Skip (only the numbers, to change it, on a night already rated:
+    snoozing or skipping a rated night means nothing)."""
     numbers = [_button(str(n), Action.RATE, night, str(n)) for n in range(11)]
-    return InlineKeyboardMarkup(
-        [
-            numbers[:6],
-            numbers[6:],
+    rows = [numbers[:6], numbers[6:]]
+    if not rated:
+        rows.append(
             [
                 _button(t(EveningText.SNOOZE_BUTTON), Action.SNOOZE, night),
                 _button(t(EveningText.SKIP_BUTTON), Action.SKIP, night),
-            ],
-        ]
-    )
+            ]
+        )
+    return InlineKeyboardMarkup(rows)
 
 
 def suggestion(night: dt.date, remedy_id: str) -> InlineKeyboardMarkup:

@@ -16,6 +16,13 @@ class EveningText(TextKey):
 
     RATING_QUESTION = auto()
     CHECKIN_QUESTION = auto()
+    GOOD_MORNING = auto()
+    GOOD_AFTERNOON = auto()
+    GOOD_EVENING = auto()
+    HELLO = auto()
+    SKIPPED_LAST_NIGHT = auto()
+    RATING_HIGH = auto()
+    RATING_MIDDLE = auto()
     CATCH_UP = auto()
     CHECKIN_AGAIN = auto()
     WELCOME_BACK_PAUSE = auto()
@@ -65,8 +72,18 @@ SENTENCES = catalog(
             "How do your legs feel <b>right now</b>?\n"
             "0 = calm, 10 = the worst it gets. Tap a number or type it."
         ),
-        EveningText.CHECKIN_QUESTION: "Good evening. {question}",
-        EveningText.CATCH_UP: "Sorry, I'm a little late tonight. {question}",
+        EveningText.CHECKIN_QUESTION: "{greeting}. {question}",
+        EveningText.GOOD_MORNING: "Good morning",
+        EveningText.GOOD_AFTERNOON: "Good afternoon",
+        EveningText.GOOD_EVENING: "Good evening",
+        EveningText.HELLO: "Hello",
+        EveningText.SKIPPED_LAST_NIGHT: "Skipped last night's check-in. Nothing else changes.",
+        EveningText.RATING_HIGH: (
+            "{rating}/10 sounds like a hard evening, I'm sorry. Here is one thing you can do "
+            "right now:"
+        ),
+        EveningText.RATING_MIDDLE: "Thanks, {rating}/10 noted. One idea for tonight:",
+        EveningText.CATCH_UP: "Sorry, I'm a little late today. {question}",
         EveningText.CHECKIN_AGAIN: "Here is your check-in again. {question}",
         EveningText.WELCOME_BACK_PAUSE: "Welcome back: reminders are on again.\n{question}",
         EveningText.SNOOZE_BUTTON: "Snooze 30 min",
@@ -106,7 +123,9 @@ SENTENCES = catalog(
         ),
         EveningText.ABOUT_DAY_HEADING: "<b>A little more about today</b> (optional)",
         EveningText.ABOUT_DAY_ONSET: "When did the urge start today? <i>{onset}</i>",
-        EveningText.ABOUT_DAY_TAGS: "Anything of these today? Tap to mark. <i>{tags}</i>",
+        EveningText.ABOUT_DAY_TAGS: (
+            "Did any of these happen today? Tap each that did. <i>{tags}</i>"
+        ),
         EveningText.NOT_ANSWERED: "not answered",
         EveningText.NONE_MARKED: "none marked",
         EveningText.ABOUT_DONE_BUTTON: "Done",
@@ -150,13 +169,29 @@ def tag_label(tag: Trigger) -> str:
     return t(TAGS[tag])
 
 
-def check_in(source: PromptSource = PromptSource.MANUAL, pause_ended: bool = False) -> str:
-    """The check-in question: asked for, scheduled, late, again after a snooze, or the first
-    after a pause."""
+def greeting(local: dt.datetime) -> str:
+    """`Good morning` / `Good afternoon` / `Good evening` by the person's clock (`Hello` in the
+    small hours)."""
+    if 5 <= local.hour < 12:
+        return t(EveningText.GOOD_MORNING)
+    if 12 <= local.hour < 18:
+        return t(EveningText.GOOD_AFTERNOON)
+    if local.hour >= 18:
+        return t(EveningText.GOOD_EVENING)
+    return t(EveningText.HELLO)
+
+
+def check_in(
+    local: dt.datetime,
+    source: PromptSource = PromptSource.MANUAL,
+    pause_ended: bool = False,
+) -> str:
+    """The check-in question at the person's local time `local`: asked for, scheduled, late,
+    again after a snooze, or the first after a pause."""
     question = t(EveningText.RATING_QUESTION)
     if source is PromptSource.SNOOZE:
         return t(EveningText.CHECKIN_AGAIN, question=question)
-    text = t(EveningText.CHECKIN_QUESTION, question=question)
+    text = t(EveningText.CHECKIN_QUESTION, greeting=greeting(local), question=question)
     if source is PromptSource.CATCH_UP:
         text = t(EveningText.CATCH_UP, question=text)
     if pause_ended:
@@ -172,6 +207,20 @@ def rating_noted(rating: int) -> str:
 def rating_updated(rating: int) -> str:
     """A second rating for the same night replaces the first."""
     return t(EveningText.RATING_UPDATED, rating=rating)
+
+
+def rating_lead(rating: int) -> str:
+    """A few words before tonight's idea that say the rating was heard."""
+    if rating >= 7:
+        return t(EveningText.RATING_HIGH, rating=rating)
+    return t(EveningText.RATING_MIDDLE, rating=rating)
+
+
+def skipped(night: dt.date, local: dt.datetime) -> str:
+    """After Skip: tonight's, or (the morning after) last night's."""
+    if night < local.date():
+        return t(EveningText.SKIPPED_LAST_NIGHT)
+    return t(EveningText.SKIPPED)
 
 
 def already_rated(rating: int) -> str:

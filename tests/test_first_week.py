@@ -1,0 +1,108 @@
+"""The evening as a person lives it: the moments of a first week that broke trust (issue 17),
+each through the real Application."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.booking import JobKind
+from bot.context import Services
+from bot.fake_telegram import Sent
+from tests.conftest import Chat, FakeClock
+from tests.harness import fire, job
+
+UTC = dt.UTC
+NIGHT = dt.date(2026, 11, 26)
+
+
+def texts_of(replies: list[Sent]) -> list[str]:
+    return [r.text for r in replies]
+
+
+async def morning_question(chat: Chat, clock: FakeClock) -> Sent:
+    """Fire the person's booked morning job; the question it sent."""
+    before = len(chat.api.history)
+    await fire(chat.app, clock, job(chat.app, JobKind.MORNING, chat.user_id))
+    [question] = chat.api.history[before:]
+    return question
+
+
+def now_showing(chat: Chat, message: Sent) -> Sent:
+    """A message as it is now (after edits)."""
+    return chat.api.messages[(chat.user_id, message.message_id)]
+
+
+async def test_the_morning_never_asks_about_an_idea_the_person_did_not_choose(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    await chat.onboard()
+    await chat.send("/checkin")
+    [card] = await chat.press("6")
+    await chat.press("Another idea", card)  # and leaves the next card unanswered
+    sleep_question = await morning_question(chat, clock)
+    await chat.press("Good", sleep_question)
+    answered = now_showing(chat, sleep_question)
+    assert "Did you try" not in answered.text and answered.buttons == []
+    night = services.diary.store.get_night(chat.user_id, NIGHT)
+    assert night is not None and night.answer_remedy is None and night.tried is None
+
+
+async def test_the_morning_asks_about_the_idea_the_person_chose(
+    chat: Chat, clock: FakeClock
+) -> None:
+    await chat.onboard()
+    await chat.send("/checkin")
+    await chat.press("6")
+    await chat.press("Another idea")
+    [trying] = [chat.keyboard()]
+    title = trying.text.splitlines()[0].split(" ", 1)[1]  # after the card's emoji
+    await chat.press("I'll try it", trying)
+    sleep_question = await morning_question(chat, clock)
+    await chat.press("Good", sleep_question)
+    asked = now_showing(chat, sleep_question)
+    assert f"Last night's idea was {title}. Did you try it?" in asked.text
+
+
+async def test_checkin_again_on_a_rated_night_offers_only_the_numbers(chat: Chat) -> None:
+    await chat.onboard()
+    await chat.send("/checkin")
+    await chat.press("4")
+    [again] = await chat.send("/checkin")
+    assert "You rated tonight 4/10" in again.text
+    labels = [label for label, _ in again.buttons]
+    assert labels == [str(n) for n in range(11)], "no Snooze or Skip that would not work"
+    replies = await chat.press("6", again)
+    assert any("Updated tonight's rating to 6/10" in text for text in texts_of(replies))
+
+
+async def test_greetings_and_skips_follow_the_persons_local_time(
+    chat: Chat, clock: FakeClock
+) -> None:
+    await chat.onboard()
+    clock.set(dt.datetime(2026, 11, 26, 12, 27, tzinfo=UTC))  # 13:27 in Berlin
+    [afternoon] = await chat.send("/checkin")
+    assert afternoon.text.startswith("Good afternoon.")
+    clock.set(dt.datetime(2026, 11, 26, 20, 0, tzinfo=UTC))  # 21:00
+    [evening] = await chat.send("/checkin")
+    assert evening.text.startswith("Good evening.")
+    # Skipped the morning after: it is last night's check-in, not "tonight".
+    clock.set(dt.datetime(2026, 11, 27, 6, 5, tzinfo=UTC))  # 07:05, before the wake time
+    await chat.press("Skip tonight", evening)
+    skipped = now_showing(chat, evening)
+    assert skipped.text == "Skipped last night's check-in. Nothing else changes."
+
+
+async def test_a_high_rating_is_heard_and_gets_one_message_with_an_idea_for_tonight(
+    chat: Chat,
+) -> None:
+    await chat.onboard()
+    for setting in ("Ask when the urge started", "Ask about day tags"):
+        [settings] = await chat.send("/settings")
+        await chat.press(setting, settings)
+    await chat.send("/checkin")
+    replies = await chat.press("8")
+    assert len(replies) == 1, texts_of(replies)  # the card alone (the question is edited)
+    [card] = replies
+    assert card.text.startswith("8/10 sounds like a hard evening, I'm sorry.")
+    assert "Evidence:" in card.text
+    assert "Idea for tomorrow" not in card.text, "a habit for tomorrow is no help at 8/10"
