@@ -366,10 +366,11 @@ class Person(Record):
 class Why(StrEnum):
     """Why the chooser offered a remedy (bot/texts/cards.py says it in words)."""
 
-    HELPED_YOU = "helped_you"  # the person's own answers: helped `helped` of `tried` times
-    GUIDELINES = "guidelines"
-    TRIALS = "trials"
-    NEW = "new"
+    HELPED_YOU = "helped_you"  # the person's own answers: helped `helped` of `tried` nights
+    NOT_HELPED_YET = "not_helped_yet"  # tried `tried` nights, no help reported yet
+    GUIDELINES = "guidelines"  # recommended in guidelines, not tried yet
+    TRIALS = "trials"  # helped in trials, not tried yet
+    NEW = "new"  # not tried yet
 
 
 class Reason(Record):

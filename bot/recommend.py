@@ -37,6 +37,12 @@ PRIORS: dict[Evidence, tuple[float, float]] = {
 }
 HABIT_EVERY = 3
 RECENT_NIGHTS = 2
+# From this rating on, tonight's first idea is one to do tonight (a habit for tomorrow is no
+# help now; it can still come as a second idea, or on calmer nights).
+TONIGHT_FROM = 4
+# From this rating on, an idea that has clearly helped this person comes first.
+HARD_NIGHT = 7
+PROVEN_NIGHTS = 2  # helped on at least this many nights, and on at least half of the tries
 
 
 def track_record(nights: Sequence[Night]) -> dict[str, Track]:
@@ -104,14 +110,25 @@ def eligible(
             continue
         if remedy.kind is Kind.HABIT and habit_recently:
             continue
+        first_idea = not tonight.suggestions
+        if remedy.kind is Kind.HABIT and first_idea and (tonight.rating or 0) >= TONIGHT_FROM:
+            continue
         result.append(remedy)
     return result
 
 
+def proven(track: Track) -> bool:
+    """This person's own answers say it helps them."""
+    return track.helped_nights >= PROVEN_NIGHTS and 2 * track.helped_nights >= track.tried
+
+
 def reason_for(remedy: Remedy, track: Track) -> Reason:
-    """Why this one: the person's own answers first, else how well it is studied."""
-    if track.tried:
+    """Why this one, in true and specific words: the person's own answers first, else how
+    well it is studied and that they have not tried it yet."""
+    if track.helped_nights:
         return Reason(why=Why.HELPED_YOU, helped=track.helped_nights, tried=track.tried)
+    if track.tried:
+        return Reason(why=Why.NOT_HELPED_YET, tried=track.tried)
     if remedy.evidence is Evidence.GUIDELINE:
         return Reason(why=Why.GUIDELINES)
     if remedy.evidence is Evidence.TRIALS:
@@ -137,6 +154,9 @@ def choose(
     options = eligible(catalog, person, history, tonight, record)
     if not options:
         return None
+    if (tonight.rating or 0) >= HARD_NIGHT:
+        helpers = [r for r in options if proven(record.get(r.id, Track()))]
+        options = helpers or options  # a hard night: what has helped this person first
     best: tuple[float, Remedy] | None = None
     for remedy in options:
         alpha, beta = PRIORS[remedy.evidence]

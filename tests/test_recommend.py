@@ -32,11 +32,17 @@ def person(**update: object) -> Person:
     return Person(user_id=1, chat_id=1, created_at=AT, tz="UTC").replace(**update)
 
 
-def night(day: int, *shown: str, helped: Helped | None = None, tried: bool | None = None) -> Night:
+def night(
+    day: int,
+    *shown: str,
+    helped: Helped | None = None,
+    tried: bool | None = None,
+    rating: int = 6,
+) -> Night:
     return Night(
         night=START + dt.timedelta(days=day),
         tz="UTC",
-        rating=6,
+        rating=rating,
         suggestions=tuple(
             SuggestionRecord(remedy_id=r, content_version=CATALOG.version, at=AT) for r in shown
         ),
@@ -78,9 +84,34 @@ def test_the_last_two_nights_remedies_are_not_repeated_unless_they_clearly_helpe
 def test_a_habit_at_most_one_night_in_three() -> None:
     habits = {r.id for r in CATALOG.remedies if r.kind is Kind.HABIT}
     history = [night(1, "massage"), night(2, "exercise")]
-    assert not ids(CATALOG, person(), history, night(3)) & habits
+    assert not ids(CATALOG, person(), history, night(3, rating=2)) & habits
     history = [night(1, "exercise"), night(2, "massage"), night(3, "yoga")]
-    assert ids(CATALOG, person(), history, night(4)) & habits
+    assert ids(CATALOG, person(), history, night(4, rating=2)) & habits
+
+
+def test_when_legs_bother_the_first_idea_is_one_for_tonight_a_habit_only_second() -> None:
+    habits = {r.id for r in CATALOG.remedies if r.kind is Kind.HABIT}
+    assert not ids(CATALOG, person(), [], night(4, rating=4)) & habits
+    assert ids(CATALOG, person(), [], night(4, "massage", rating=4)) & habits  # a second idea
+    assert ids(CATALOG, person(), [], night(4, rating=3)) & habits  # a calmer night
+
+
+def test_on_a_hard_night_what_has_helped_this_person_comes_first() -> None:
+    helped = [night(d, "walking", helped=Helped.CLEARLY) for d in (1, 4, 7)]
+    record = track_record(helped)
+    hard = night(20, rating=8)
+    picks = {
+        s.remedy.id
+        for seed in range(40)
+        if (s := choose(CATALOG, person(), [], hard, random.Random(seed), record)) is not None
+    }
+    assert picks == {"walking"}
+    calm_picks = {
+        s.remedy.id
+        for seed in range(40)
+        if (s := choose(CATALOG, person(), [], night(20, rating=5), random.Random(seed), record))
+    }
+    assert len(calm_picks) > 1, "on other nights the chooser still explores"
 
 
 def test_a_remedy_is_shown_once_per_night() -> None:
@@ -104,9 +135,17 @@ def test_the_reason_says_why_this_one() -> None:
     yoga = CATALOG.get("yoga")
     walking = CATALOG.get("walking")
     assert massage is not None and yoga is not None and walking is not None
-    assert reason_words(reason_for(massage, track)) == "helped you 2 of 3 times"
-    assert reason_words(reason_for(yoga, Track())) == "helped in trials"
-    assert reason_words(reason_for(walking, Track())) == "something new to try"
+    assert reason_words(reason_for(massage, track)) == (
+        "it helped you on 2 of the 3 nights you tried it"
+    )
+    assert reason_words(reason_for(yoga, Track())) == (
+        "it is well studied, and you haven't tried it yet"
+    )
+    assert reason_words(reason_for(walking, Track())) == "you haven't tried this one yet"
+    failed = track_record([night(1, "walking", helped=Helped.NO)])["walking"]
+    assert reason_words(reason_for(walking, failed)).startswith(
+        "you tried it on 1 night without clear help so far"
+    )
 
 
 def simulate(nights: int, seed: int, works: str) -> tuple[list[Night], Person]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import auto
 
 from bot.models import Catalog, Flag, Kind, Reason, Remedy, Why
-from bot.texts.base import TextKey, catalog, esc, t
+from bot.texts.base import TextKey, catalog, count, esc, t
 
 
 class CardText(TextKey):
@@ -31,6 +31,8 @@ class CardText(TextKey):
     LIST_TAP = auto()
     ADULT_HIDDEN = auto()
     WHY_HELPED_YOU = auto()
+    WHY_HELPED_YOU_ONCE = auto()
+    WHY_NOT_HELPED_YET = auto()
     WHY_GUIDELINES = auto()
     WHY_TRIALS = auto()
     WHY_NEW = auto()
@@ -61,15 +63,20 @@ SENTENCES = catalog(
         CardText.LIST_HEADING: "<b>Everything I can suggest</b>, with how well each is studied:",
         CardText.LIST_TAP: "\nTap one to read its full card with sources.",
         CardText.ADULT_HIDDEN: "Ideas about sex are left out; you can include them in /settings.",
-        CardText.WHY_HELPED_YOU: "helped you {helped} of {tried} times",
-        CardText.WHY_GUIDELINES: "advised in guidelines",
-        CardText.WHY_TRIALS: "helped in trials",
-        CardText.WHY_NEW: "something new to try",
+        CardText.WHY_HELPED_YOU: "it helped you on {helped} of the {nights} you tried it",
+        CardText.WHY_HELPED_YOU_ONCE: "it helped you the night you tried it",
+        CardText.WHY_NOT_HELPED_YET: (
+            "you tried it on {nights} without clear help so far; some ideas need a few nights"
+        ),
+        CardText.WHY_GUIDELINES: "it is recommended in guidelines, and you haven't tried it yet",
+        CardText.WHY_TRIALS: "it is well studied, and you haven't tried it yet",
+        CardText.WHY_NEW: "you haven't tried this one yet",
     },
 )
 
 WHY = {
     Why.HELPED_YOU: CardText.WHY_HELPED_YOU,
+    Why.NOT_HELPED_YET: CardText.WHY_NOT_HELPED_YET,
     Why.GUIDELINES: CardText.WHY_GUIDELINES,
     Why.TRIALS: CardText.WHY_TRIALS,
     Why.NEW: CardText.WHY_NEW,
@@ -90,7 +97,12 @@ def reason_words(reason: Reason) -> str:
     """`helped you 2 of 3 times`, `advised in guidelines`, ... (stored with the suggestion:
     the words the person saw)."""
     if reason.why is Why.HELPED_YOU:
-        return t(CardText.WHY_HELPED_YOU, helped=reason.helped, tried=reason.tried)
+        if reason.tried == 1:
+            return t(CardText.WHY_HELPED_YOU_ONCE)
+        nights = count(reason.tried, "night")
+        return t(CardText.WHY_HELPED_YOU, helped=reason.helped, nights=nights)
+    if reason.why is Why.NOT_HELPED_YET:
+        return t(CardText.WHY_NOT_HELPED_YET, nights=count(reason.tried, "night"))
     return t(WHY[reason.why])
 
 
