@@ -106,3 +106,43 @@ async def test_a_high_rating_is_heard_and_gets_one_message_with_an_idea_for_toni
     assert card.text.startswith("8/10 sounds like a hard evening, I'm sorry.")
     assert "Evidence:" in card.text
     assert "Idea for tomorrow" not in card.text, "a habit for tomorrow is no help at 8/10"
+
+
+async def test_editing_a_note_after_a_daytime_check_in_updates_it_and_says_so(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    await chat.onboard()
+    clock.set(dt.datetime(2026, 11, 26, 12, 27, tzinfo=UTC))  # 13:27: trying the bot out
+    await chat.send("/checkin")
+    await chat.press("5")
+    [saved] = await chat.send("calves fizzing since lunch")
+    assert "Saved your note" in saved.text
+    note_message = chat.last_update["message"]["message_id"]
+    clock.advance(minutes=20)
+    [updated] = await chat.edit(note_message, "calves fizzing since breakfast")
+    assert "Updated your note" in updated.text
+    night = services.diary.store.get_night(chat.user_id, NIGHT)
+    assert night is not None
+    assert [n.text for n in night.notes] == ["calves fizzing since breakfast"]
+
+
+async def test_not_for_me_can_be_undone_in_settings(chat: Chat, services: Services) -> None:
+    await chat.onboard()
+    await chat.send("/checkin")
+    [card] = await chat.press("6")
+    night = services.diary.store.get_night(chat.user_id, NIGHT)
+    assert night is not None
+    remedy = services.diary.catalog.get(night.suggestions[0].remedy_id)
+    assert remedy is not None
+    title = remedy.title
+    await chat.press("Not for me", card)
+    [settings] = await chat.send("/settings")
+    assert "Ideas you turned down: 1" in settings.text
+    [listing] = await chat.press("Ideas you turned down (1)…", settings)
+    assert title in listing.text
+    await chat.press(f"↩️ Bring back: {title}", listing)
+    shown = chat.api.messages[(chat.user_id, listing.message_id)]
+    assert f"“{title}” can be suggested again." in shown.text
+    assert "You haven't turned down any ideas" in shown.text and shown.buttons == []
+    person = services.diary.person(chat.user_id)
+    assert person is not None and person.not_for_me == frozenset()

@@ -8,6 +8,9 @@ from bot.checkins.core import Core
 from bot.checkins.results import NoteKept
 from bot.models import Note, Person
 
+# How far back an edited message still finds its note.
+EDITABLE = dt.timedelta(days=7)
+
 
 class Notes:
     """Use cases of the person's own words."""
@@ -44,13 +47,14 @@ class Notes:
         return NoteKept(night=key, flags=flags)
 
     def edit(self, user_id: int, message_id: int, text: str, now: dt.datetime) -> NoteKept | None:
-        """Replace the text of the note a message created (tonight or last night)."""
+        """Replace the text of the note a message created, on whichever night of the last
+        week it went to (a note after a daytime check-in went to the coming night)."""
         person = self.core.require(user_id)
-        current = self.core.night_key(person, now)
-        for key in (current, current - dt.timedelta(days=1)):
-            night = self.core.store.get_night(user_id, key)
-            if night is None or not any(n.message_id == message_id for n in night.notes):
+        since = self.core.night_key(person, now) - EDITABLE
+        for night in reversed(self.core.store.nights(user_id, since=since)):
+            if not any(n.message_id == message_id for n in night.notes):
                 continue
+            key = night.night
             notes = tuple(
                 n.replace(text=text, edited_at=now) if n.message_id == message_id else n
                 for n in night.notes

@@ -153,6 +153,19 @@ class People:
 
     # -- replies that confirm a save ----------------------------------------------------------
 
+    def bring_back(self, user_id: int, remedy_id: str) -> Person:
+        """Undo "Not for me": the idea can be suggested again."""
+        person = self.core.consented(user_id)
+        return self.core.change(person, not_for_me=person.not_for_me - {remedy_id})
+
+    def turned_down(self, person: Person) -> list[tuple[str, str]]:
+        """(id, title) of the ideas the person turned down, in the catalog's order (an id the
+        content no longer has keeps its id as title)."""
+        titles = {r.id: r.title for r in self.core.catalog.remedies}
+        known = [(r.id, r.title) for r in self.core.catalog.remedies if r.id in person.not_for_me]
+        gone = sorted(rid for rid in person.not_for_me if rid not in titles)
+        return known + [(rid, rid) for rid in gone]
+
     def keep_reply(self, user_id: int, text: str, now: dt.datetime) -> None:
         """Remember a "saved" reply Telegram did not take, to send it again later."""
         person = self.core.person(user_id)

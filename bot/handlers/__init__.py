@@ -51,6 +51,7 @@ BUTTONS: dict[type[presses.Press], ButtonHandler] = {
     presses.TagToggle: evening.on_trigger_button,
     presses.AboutDone: evening.on_about_done,
     presses.WeeklyDay: settings.on_weekly_button,
+    presses.BringBack: settings.on_bring_back,
     presses.ImportAnswer: reports.on_import_button,
 }
 

@@ -25,7 +25,7 @@ from bot.handlers.common import (
     small_number,
 )
 from bot.handlers.setup import ask_for
-from bot.keyboards import DeleteAnswer, SettingsChoice, SettingsPress, WeeklyDay
+from bot.keyboards import BringBack, DeleteAnswer, SettingsChoice, SettingsPress, WeeklyDay
 from bot.models import Awaiting, Person
 from bot.texts import ChatText, SettingsText, t
 
@@ -71,6 +71,30 @@ async def on_settings_button(update: Update, context: Ctx, press: SettingsPress)
         await send(context, who.chat_id, texts.toggled(setting, getattr(person, setting)))
     elif choice == SettingsChoice.WEEKLY:
         await send(context, who.chat_id, t(SettingsText.ASK_WEEKLY_DAY), keyboards.weekdays())
+    elif choice == SettingsChoice.TURNED_DOWN:
+        ideas = diary(context).people.turned_down(person)
+        await send(
+            context,
+            who.chat_id,
+            texts.turned_down([title for _, title in ideas]),
+            keyboards.turned_down(ideas),
+        )
+
+
+async def on_bring_back(update: Update, context: Ctx, press: BringBack) -> None:
+    """Undo "Not for me" for one idea; the list shows what is left."""
+    found = await consented(update, context)
+    query = update.callback_query
+    if found is None or query is None:
+        return
+    people = diary(context).people
+    before = dict(people.turned_down(found[1]))
+    person = people.bring_back(found[0].user_id, press.remedy_id)
+    ideas = people.turned_down(person)
+    title = before.get(press.remedy_id)
+    await edit_pressed(
+        query, texts.turned_down([t for _, t in ideas], title), keyboards.turned_down(ideas)
+    )
 
 
 ADULT_CHOICES = frozenset(

@@ -17,6 +17,7 @@ from bot.keyboards.presses import (
     AboutDone,
     Action,
     AskLater,
+    BringBack,
     CardAnswer,
     Consent,
     DeleteAnswer,
@@ -44,6 +45,7 @@ __all__ = [
     "AboutDone",
     "Action",
     "AskLater",
+    "BringBack",
     "CardAnswer",
     "Consent",
     "DeleteAnswer",
@@ -243,8 +245,30 @@ def settings(person: Person) -> InlineKeyboardMarkup:
                     t(SettingsText.ADULT_ON_BUTTON), Action.SETTINGS, arg=SettingsChoice.ADULT_ON
                 )
             ],
+            *(
+                [
+                    [
+                        _button(
+                            t(SettingsText.TURNED_DOWN_BUTTON, count=len(person.not_for_me)),
+                            Action.SETTINGS,
+                            arg=SettingsChoice.TURNED_DOWN,
+                        )
+                    ]
+                ]
+                if person.not_for_me
+                else []
+            ),
         ]
     )
+
+
+def turned_down(ideas: list[tuple[str, str]]) -> InlineKeyboardMarkup | None:
+    """One "Bring back" button per idea turned down ((id, title) pairs)."""
+    rows = [
+        [_button(t(SettingsText.BRING_BACK_BUTTON, title=title), Action.BRING_BACK, arg=rid)]
+        for rid, title in ideas
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def adult_confirm() -> InlineKeyboardMarkup:

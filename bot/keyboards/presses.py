@@ -39,6 +39,7 @@ class Action(StrEnum):
     ABOUT_DONE = "ad"
     WEEKLY = "wd"
     IMPORT = "im"
+    BRING_BACK = "bb"
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,13 @@ class WeeklyDay:
 
 
 @dataclass(frozen=True)
+class BringBack:
+    """Undo "Not for me" for one idea (under the list in /settings)."""
+
+    remedy_id: str
+
+
+@dataclass(frozen=True)
 class ImportAnswer:
     """Replace the diary with the checked file (True) or cancel."""
 
@@ -185,6 +193,7 @@ Press = (
     | AboutDone
     | WeeklyDay
     | ImportAnswer
+    | BringBack
 )
 
 
@@ -237,6 +246,8 @@ def _press(action: Action, night: dt.date | None, arg: str) -> Press | None:
         return ImportAnswer(replace=arg == "yes")
     if action is Action.REMEDY:
         return RemedyPress(arg) if arg else None
+    if action is Action.BRING_BACK:
+        return BringBack(arg) if arg else None
     if action is Action.WEEKLY:
         return WeeklyDay(None if arg == "off" else _number(arg, 0, 6))
     if night is None:
@@ -286,3 +297,4 @@ class SettingsChoice(StrEnum):
     ONSET = "onset"
     TRIGGERS = "triggers"
     WEEKLY = "weekly"
+    TURNED_DOWN = "declined"

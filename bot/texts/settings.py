@@ -24,6 +24,11 @@ class SettingsText(TextKey):
     TAGS_LINE = auto()
     ADULT_LINE = auto()
     TURNED_DOWN_LINE = auto()
+    TURNED_DOWN_BUTTON = auto()
+    TURNED_DOWN_LIST = auto()
+    TURNED_DOWN_NONE = auto()
+    BRING_BACK_BUTTON = auto()
+    BROUGHT_BACK = auto()
     NOT_SET = auto()
     ON = auto()
     OFF = auto()
@@ -91,6 +96,16 @@ SENTENCES = catalog(
         SettingsText.TAGS_LINE: "Day tags (caffeine, alcohol, ...): {value}",
         SettingsText.ADULT_LINE: "Adult topics: {value}",
         SettingsText.TURNED_DOWN_LINE: "Ideas you turned down: {count}",
+        SettingsText.TURNED_DOWN_BUTTON: "Ideas you turned down ({count})…",
+        SettingsText.TURNED_DOWN_LIST: (
+            "<b>Ideas you turned down</b> with “Not for me”. I don't suggest them. Changed your "
+            "mind? Tap one to bring it back:\n{titles}"
+        ),
+        SettingsText.TURNED_DOWN_NONE: (
+            "You haven't turned down any ideas: every idea can be suggested."
+        ),
+        SettingsText.BRING_BACK_BUTTON: "↩️ Bring back: {title}",
+        SettingsText.BROUGHT_BACK: "“{title}” can be suggested again.",
         SettingsText.NOT_SET: "not set",
         SettingsText.ON: "on",
         SettingsText.OFF: "off",
@@ -207,6 +222,17 @@ def settings(person: Person, now: dt.datetime) -> str:
     if person.not_for_me:
         lines.append(t(SettingsText.TURNED_DOWN_LINE, count=len(person.not_for_me)))
     return "\n".join(lines)
+
+
+def turned_down(titles: list[str], brought_back: str | None = None) -> str:
+    """The ideas turned down with "Not for me" (after one was brought back, says so)."""
+    lines = [t(SettingsText.BROUGHT_BACK, title=esc(brought_back))] if brought_back else []
+    if titles:
+        listed = "\n".join(f"• {esc(title)}" for title in titles)
+        lines.append(t(SettingsText.TURNED_DOWN_LIST, titles=listed))
+    else:
+        lines.append(t(SettingsText.TURNED_DOWN_NONE))
+    return "\n\n".join(lines)
 
 
 def reminder_state(person: Person) -> str:
