@@ -146,3 +146,19 @@ async def test_not_for_me_can_be_undone_in_settings(chat: Chat, services: Servic
     assert "You haven't turned down any ideas" in shown.text and shown.buttons == []
     person = services.diary.person(chat.user_id)
     assert person is not None and person.not_for_me == frozenset()
+
+
+async def test_wake_says_when_its_morning_will_have_nothing_to_ask(
+    chat: Chat, clock: FakeClock
+) -> None:
+    await chat.onboard()  # 20:00 in Berlin, check-in at 22:00
+    clock.set(dt.datetime(2026, 11, 27, 9, 0, tzinfo=UTC))  # 10:00 the next day, no check-in
+    [reply] = await chat.send("/wake 10:02")
+    assert "the night before 10:02 has no check-in" in reply.text
+    assert "/checkin, then set /wake to a minute from now" in reply.text
+    # After tonight's check-in there is a night to ask about: no such warning.
+    clock.set(dt.datetime(2026, 11, 27, 21, 30, tzinfo=UTC))  # 22:30
+    await chat.send("/checkin")
+    await chat.press("3")
+    [reply] = await chat.send("/wake 07:30")
+    assert "has no check-in" not in reply.text

@@ -71,3 +71,7 @@ class Diary:
     def next_evening(self, person: Person, now: dt.datetime) -> dt.date:
         """The night of the next scheduled check-in (tonight, or tomorrow if it has passed)."""
         return self.core.next_evening(person, now)
+
+    def next_morning_has_nothing(self, person: Person, now: dt.datetime) -> bool:
+        """True when the next morning question will not come: its night has no check-in."""
+        return self.core.next_morning_has_nothing(person, now)

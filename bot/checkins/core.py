@@ -110,6 +110,15 @@ class Core:
         when = schedule.next_occurrence(person.checkin_time, person.tz, now)
         return self.night_key(person, when)
 
+    def next_morning_has_nothing(self, person: Person, now: dt.datetime) -> bool:
+        """True when the next morning question's night has no rating yet and its check-in
+        time is already past: that morning will ask nothing (it only follows a check-in)."""
+        assert person.tz is not None
+        when = schedule.next_occurrence(person.wake_time, person.tz, now)
+        key = self.night_key(person, when)
+        night = self.store.get_night(person.user_id, key)
+        return (night is None or night.rating is None) and self.next_evening(person, now) > key
+
     def answerable(self, person: Person, key: dt.date, now: dt.datetime) -> None:
         """Buttons work for tonight and last night only; StaleNight otherwise."""
         current = self.night_key(person, now)

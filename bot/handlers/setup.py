@@ -129,7 +129,7 @@ async def accept_time(context: Ctx, person: Person, wake: bool, typed: str) -> P
         return None
     apply_schedule(context, person)
     if person.ready:
-        await send(context, person.chat_id, _schedule_text(context, person))
+        await send(context, person.chat_id, _schedule_text(context, person, wake=wake))
         if not was_ready:
             await send(context, person.chat_id, t(SetupText.READY))
     return person
@@ -218,9 +218,12 @@ async def on_time_button(update: Update, context: Ctx, press: PickTime) -> None:
         await edit_pressed(query, None)
 
 
-def _schedule_text(context: Ctx, person: Person) -> str:
-    """The confirmation of the daily times, with when the next check-in comes."""
+def _schedule_text(context: Ctx, person: Person, *, wake: bool = False) -> str:
+    """The confirmation of the daily times, with when the next check-in comes (and, after a
+    wake-up time was set, whether its morning will have a night to ask about)."""
     assert person.tz is not None
     moment = now(context)
     today = schedule.local_date(moment, person.tz)
-    return texts.schedule_set(person, diary(context).next_evening(person, moment), today)
+    nothing = wake and diary(context).next_morning_has_nothing(person, moment)
+    next_night = diary(context).next_evening(person, moment)
+    return texts.schedule_set(person, next_night, today, no_morning_yet=nothing)

@@ -34,6 +34,7 @@ class SetupText(TextKey):
     ASK_WAKE_TIME = auto()
     SCHEDULE_SET = auto()
     TIME_PASSED = auto()
+    NO_MORNING_YET = auto()
     READY = auto()
     SETUP_FIRST = auto()
     NEED_TIMEZONE_FIRST = auto()
@@ -98,6 +99,11 @@ SENTENCES = catalog(
         SetupText.SCHEDULE_SET: (
             "Done. I'll check in every evening at <b>{checkin}</b> and ask about your sleep at "
             "<b>{wake}</b> ({tz})."
+        ),
+        SetupText.NO_MORNING_YET: (
+            "\nThe morning question only follows a night you checked in, and the night before "
+            "{wake} has no check-in, so the first one comes after your next check-in. To try it "
+            "now: /checkin, then set /wake to a minute from now."
         ),
         SetupText.TIME_PASSED: (
             " Tonight's time has passed, so the next check-in is tomorrow;"
@@ -180,8 +186,11 @@ def timezone_from_location(tz: str, now: dt.datetime) -> str:
     return timezone_set(tz, now) + "\n" + t(SetupText.LOCATION_NOT_KEPT)
 
 
-def schedule_set(person: Person, next_night: dt.date, today: dt.date) -> str:
-    """Confirmation of the two daily times, and when the next check-in comes."""
+def schedule_set(
+    person: Person, next_night: dt.date, today: dt.date, *, no_morning_yet: bool = False
+) -> str:
+    """Confirmation of the two daily times, when the next check-in comes, and (after /wake)
+    when the next morning question will not come because its night had no check-in."""
     assert person.checkin_time is not None and person.tz is not None
     text = t(
         SetupText.SCHEDULE_SET,
@@ -191,6 +200,8 @@ def schedule_set(person: Person, next_night: dt.date, today: dt.date) -> str:
     )
     if next_night > today:
         text += t(SetupText.TIME_PASSED)
+    if no_morning_yet:
+        text += t(SetupText.NO_MORNING_YET, wake=format_time(person.wake_time))
     return text
 
 
