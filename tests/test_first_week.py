@@ -162,3 +162,61 @@ async def test_wake_says_when_its_morning_will_have_nothing_to_ask(
     await chat.press("3")
     [reply] = await chat.send("/wake 07:30")
     assert "has no check-in" not in reply.text
+
+
+async def test_a_missed_night_can_be_filled_in_and_is_marked_as_entered_later(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    await chat.onboard()  # Thursday 26 November, 20:00 in Berlin
+    await chat.send("/checkin")
+    await chat.press("6")  # Thursday has its rating
+    clock.advance(days=4)  # Monday 30 November: Friday to Sunday went unrated
+    [listing] = await chat.send("/missed")
+    assert [label for label, _ in listing.buttons] == ["Sun 29 Nov", "Sat 28 Nov", "Fri 27 Nov"]
+    await chat.press("Sat 28 Nov", listing)
+    question = now_showing(chat, listing)
+    assert "Sat 28 Nov" in question.text
+    assert [label for label, _ in question.buttons] == [str(n) for n in range(11)]
+    await chat.press("4", question)
+    done = now_showing(chat, listing)
+    assert "4/10" in done.text and "entered later" in done.text
+    assert "2 nights still without a rating" in done.text and done.buttons == []
+    night = services.diary.store.get_night(chat.user_id, dt.date(2026, 11, 28))
+    assert night is not None and night.rating == 4 and night.entered_later_at == clock.now
+    thursday = services.diary.store.get_night(chat.user_id, NIGHT)
+    assert thursday is not None and not thursday.entered_later
+    [listing] = await chat.send("/missed")
+    assert [label for label, _ in listing.buttons] == ["Sun 29 Nov", "Fri 27 Nov"]
+
+
+async def test_only_the_last_week_since_joining_can_be_filled_in(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    await chat.onboard()
+    [nothing] = await chat.send("/missed")  # joined today: no night behind
+    assert "Nothing to fill in" in nothing.text and nothing.buttons == []
+    clock.advance(days=10)
+    [listing] = await chat.send("/missed")
+    labels = [label for label, _ in listing.buttons]
+    assert labels[0] == "Sat 5 Dec" and labels[-1] == "Sun 29 Nov" and len(labels) == 7
+    # A button for a night outside the week (an old list) changes nothing.
+    old = chat.api.messages[(chat.user_id, listing.message_id)]
+    replies = await chat.press_data(f"1|fr|{dt.date(2026, 11, 27):%Y%m%d}|5", old)
+    assert any("/missed" in r.text for r in replies)
+    assert services.diary.store.get_night(chat.user_id, dt.date(2026, 11, 27)) is None
+
+
+async def test_filling_in_keeps_a_rating_given_meanwhile(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    await chat.onboard()
+    clock.advance(days=1, hours=-5)  # Friday 27 November, 15:00: Thursday's night is missed
+    [listing] = await chat.send("/missed")
+    await chat.press("Thu 26 Nov", listing)
+    question = now_showing(chat, listing)
+    services.diary.missed.fill_in(chat.user_id, NIGHT, 3, clock.now)  # another device, first
+    await chat.press("8", question)
+    shown = now_showing(chat, listing)
+    assert "already has a rating" in shown.text and "3/10" in shown.text
+    night = services.diary.store.get_night(chat.user_id, NIGHT)
+    assert night is not None and night.rating == 3

@@ -11,6 +11,7 @@ import random
 
 from bot.checkins.core import Core, NotSetUp, StaleNight
 from bot.checkins.evening import Evenings
+from bot.checkins.missed import MissedNights
 from bot.checkins.morning import Mornings
 from bot.checkins.notes import Notes
 from bot.checkins.people import People
@@ -36,6 +37,7 @@ class Diary:
         self.evening = Evenings(self.core)
         self.morning = Mornings(self.core, self.evening)
         self.notes = Notes(self.core)
+        self.missed = MissedNights(self.core)
 
     @property
     def store(self) -> Store:

@@ -151,3 +151,14 @@ class NoteKept:
 
     night: dt.date
     flags: list[RedFlag]
+
+
+# -- a missed night, filled in afterwards -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilledIn:
+    """A missed night's rating: `stored`, or kept as it was (it had one already)."""
+
+    night: Night
+    stored: bool

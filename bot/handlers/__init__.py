@@ -23,7 +23,7 @@ from bot.booking import cancel
 from bot.checkins import NotSetUp, StaleNight
 from bot.context import Ctx
 from bot.errors import BadInput, DamagedRecord
-from bot.handlers import evening, guard, morning, reports, review, settings, setup
+from bot.handlers import evening, guard, missed, morning, reports, review, settings, setup
 from bot.handlers.commands import COMMANDS
 from bot.handlers.common import not_set_up_text, send, sender, services
 from bot.keyboards import presses
@@ -53,6 +53,8 @@ BUTTONS: dict[type[presses.Press], ButtonHandler] = {
     presses.WeeklyDay: settings.on_weekly_button,
     presses.BringBack: settings.on_bring_back,
     presses.ImportAnswer: reports.on_import_button,
+    presses.FillIn: missed.on_fill_in,
+    presses.FillRate: missed.on_fill_rate,
 }
 
 

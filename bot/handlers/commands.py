@@ -11,7 +11,7 @@ from telegram import Update
 
 from bot import texts
 from bot.context import Ctx
-from bot.handlers import evening, reports, review, settings, setup
+from bot.handlers import evening, missed, reports, review, settings, setup
 from bot.handlers.common import send, sender
 from bot.texts import CommandText
 
@@ -35,6 +35,7 @@ async def cmd_help(update: Update, context: Ctx) -> None:
 # In the order the menu and /help show them.
 COMMANDS = (
     Command("checkin", CommandText.CHECKIN, evening.cmd_checkin),
+    Command("missed", CommandText.MISSED, missed.cmd_missed),
     Command("history", CommandText.HISTORY, review.cmd_history),
     Command("remedies", CommandText.REMEDIES, review.cmd_remedies),
     Command("report", CommandText.REPORT, reports.cmd_report),

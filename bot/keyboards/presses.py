@@ -40,6 +40,8 @@ class Action(StrEnum):
     WEEKLY = "wd"
     IMPORT = "im"
     BRING_BACK = "bb"
+    FILL_IN = "fi"
+    FILL_RATE = "fr"
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,21 @@ class BringBack:
 
 
 @dataclass(frozen=True)
+class FillIn:
+    """A missed night, chosen under /missed to be filled in."""
+
+    night: dt.date
+
+
+@dataclass(frozen=True)
+class FillRate:
+    """A 0-10 button for a missed night."""
+
+    night: dt.date
+    rating: int
+
+
+@dataclass(frozen=True)
 class ImportAnswer:
     """Replace the diary with the checked file (True) or cancel."""
 
@@ -194,6 +211,8 @@ Press = (
     | WeeklyDay
     | ImportAnswer
     | BringBack
+    | FillIn
+    | FillRate
 )
 
 
@@ -277,6 +296,10 @@ def _night_press(action: Action, night: dt.date, arg: str) -> Press | None:
         return TagToggle(night, Trigger(arg))
     if action is Action.ABOUT_DONE:
         return AboutDone(night)
+    if action is Action.FILL_IN:
+        return FillIn(night)
+    if action is Action.FILL_RATE:
+        return FillRate(night, _number(arg, 0, 10))
     return None
 
 

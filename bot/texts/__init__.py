@@ -37,6 +37,7 @@ from bot.texts.evening import (
     snoozed,
     tag_label,
 )
+from bot.texts.missed import MissedText, filled_in, missed_choose, missed_question
 from bot.texts.morning import (
     MorningText,
     ask_tried,
@@ -82,6 +83,7 @@ __all__ = [
     "ChatText",
     "CommandText",
     "EveningText",
+    "MissedText",
     "MorningText",
     "PdfText",
     "ReportText",
@@ -109,6 +111,7 @@ __all__ = [
     "every_rendering",
     "evidence_line",
     "fields",
+    "filled_in",
     "greeting",
     "help_text",
     "helped_label",
@@ -120,6 +123,8 @@ __all__ = [
     "import_rejected",
     "long_day",
     "longest_card_length",
+    "missed_choose",
+    "missed_question",
     "morning_heading",
     "morning_step",
     "morning_summary",

@@ -47,7 +47,10 @@ SENTENCES = catalog(
             "of the keys themselves expire within days).\n"
             "I'm not a medical service and nothing here is medical advice."
         ),
-        ChatText.STALE_BUTTON: "That button belongs to an earlier check-in and no longer works.",
+        ChatText.STALE_BUTTON: (
+            "That button belongs to an earlier check-in and no longer works. To rate a night "
+            "you missed, use /missed."
+        ),
         ChatText.NOT_TEXT: (
             "I can only read text and buttons. To add a note, type it as a message; for "
             "commands see /help."

@@ -13,6 +13,7 @@ class CommandText(TextKey):
     """Keys of the command descriptions and the /help frame."""
 
     CHECKIN = auto()
+    MISSED = auto()
     HISTORY = auto()
     REMEDIES = auto()
     REPORT = auto()
@@ -38,6 +39,7 @@ SENTENCES = catalog(
     CommandText,
     {
         CommandText.CHECKIN: "Start tonight's check-in now",
+        CommandText.MISSED: "Fill in a night you missed (up to a week back)",
         CommandText.HISTORY: "Your recorded nights",
         CommandText.REMEDIES: "Every idea, with how well it is studied",
         CommandText.REPORT: "A chart of your last four weeks and what has helped",
