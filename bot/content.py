@@ -7,6 +7,7 @@ the file without reading Python.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tomllib
 from collections.abc import Iterator
@@ -260,7 +261,14 @@ def _read(path: Path) -> str:
 
 def load_catalog(path: Path) -> Catalog:
     """Read and validate the content file once, at start-up."""
-    return parse_catalog(_read(path), str(path))
+    return _parse(_read(path), str(path))
+
+
+# Parsing is pure: the same text always makes the same immutable catalog. The cache spares
+# the validation when one process opens the bot many times, as the tests do.
+@functools.lru_cache(maxsize=4)
+def _parse(text: str, name: str) -> Catalog:
+    return parse_catalog(text, name)
 
 
 def summary_table(catalog: Catalog) -> str:

@@ -375,6 +375,7 @@ RANDOM_DATA = st.text(max_size=100).map(lambda s: s.encode()[:100].decode("utf-8
 # -- the properties, person by person -----------------------------------------------------------
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(stage=st.sampled_from(STAGES), typed=st.lists(TEXTS, min_size=1, max_size=4))
 @example(stage="started", typed=list(NASTY))

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import CONTENT, ROOT
 
 
@@ -33,6 +35,7 @@ def run_console(tmp_path: Path, lines: list[str], *args: str) -> subprocess.Comp
     )
 
 
+@pytest.mark.slow
 def test_without_a_token_the_bot_runs_as_a_console_chat(tmp_path: Path) -> None:
     result = run_console(
         tmp_path,
@@ -51,6 +54,7 @@ def test_without_a_token_the_bot_runs_as_a_console_chat(tmp_path: Path) -> None:
     assert "legs buzzing" in documents[0].read_text(encoding="utf-8-sig")
 
 
+@pytest.mark.slow
 def test_the_console_makes_its_own_key_once_and_keeps_its_diary_encrypted(
     tmp_path: Path,
 ) -> None:
@@ -67,6 +71,7 @@ def test_the_console_makes_its_own_key_once_and_keeps_its_diary_encrypted(
     assert "legs buzzing" in again.stdout
 
 
+@pytest.mark.slow
 def test_quit_ends_the_console_cleanly(tmp_path: Path) -> None:
     result = run_console(tmp_path, ["/help", "/quit", "/start"], "console")
     assert result.returncode == 0, result.stderr
@@ -89,6 +94,7 @@ def test_a_typed_digit_presses_only_the_newest_messages_buttons(tmp_path: Path) 
     assert out.rstrip().count("22:00") >= 2, "the check-in time is unchanged"
 
 
+@pytest.mark.slow
 def test_documents_keep_a_name_and_extension_and_are_never_overwritten(tmp_path: Path) -> None:
     result = run_console(tmp_path, [*SET_UP, "/checkin", "6", "/report", "/report"])
     assert result.returncode == 0, result.stderr
@@ -99,6 +105,7 @@ def test_documents_keep_a_name_and_extension_and_are_never_overwritten(tmp_path:
     assert not list(folder.glob("*.octet-stream"))
 
 
+@pytest.mark.slow
 def test_send_sends_a_file_so_an_export_can_be_imported(tmp_path: Path) -> None:
     first = run_console(tmp_path, [*SET_UP, "/checkin", "6", "a night to carry over", "/export"])
     assert first.returncode == 0, first.stderr

@@ -6,6 +6,8 @@ import pkgutil
 import subprocess
 import sys
 
+import pytest
+
 import bot
 from tests.conftest import ROOT
 
@@ -30,6 +32,7 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.slow
 def test_each_module_can_be_imported_first() -> None:
     names = [
         m.name for m in pkgutil.walk_packages(bot.__path__, "bot.") if m.name != "bot.__main__"

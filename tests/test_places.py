@@ -16,6 +16,7 @@ async def set_up_before_zone(chat: Chat) -> None:
     await chat.press("I understand, let's start")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("typed", "zone", "city"),
     [
@@ -63,6 +64,7 @@ def test_zone_names_aliases_and_abbreviations() -> None:
         assert caught.value.args == ("zone_abbreviation",)
 
 
+@pytest.mark.slow
 def test_a_shared_city_name_means_the_most_populous_city() -> None:
     assert key("St. Pölten") == "st polten"
     london = lookup("London")

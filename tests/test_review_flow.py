@@ -11,6 +11,8 @@ import sys
 import zlib
 from pathlib import Path
 
+import pytest
+
 from bot.app import BotApp
 from bot.booking import JobKind
 from bot.context import Services
@@ -154,6 +156,7 @@ async def test_the_weekly_summary_comes_once_on_the_chosen_day(
     assert len(api.history) == before + 2
 
 
+@pytest.mark.slow
 def test_operator_review_and_export_work_while_the_bot_holds_the_data(
     tmp_path: Path, services: Services
 ) -> None:

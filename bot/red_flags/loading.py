@@ -3,6 +3,7 @@ into a RedFlagBook, and self-tested on each flag's must_match / must_not_match e
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections import defaultdict
@@ -95,21 +96,34 @@ class _Book(BaseModel):
     flag: list[_Flag] = Field(min_length=1)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path, text: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ContentError(f"{path}: file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"{path}: not valid TOML: {exc}") from None
 
 
 def load_red_flags(path: Path, *, self_test: bool = True) -> RedFlagBook:
     """Read, validate, compile and self-test the red-flag file (`self_test=False` skips the
     must_match / must_not_match examples: for curators chasing why one fails)."""
-    raw = _read_toml(path)
+    return _load(path, _read_text(path), self_test)
+
+
+# Loading is pure: the same text always makes the same frozen book. The cache spares the
+# compile and self-test (a quarter of a second) when one process opens the bot many times,
+# as the tests do; a changed file is new text and is loaded afresh.
+@functools.lru_cache(maxsize=4)
+def _load(path: Path, text: str, self_test: bool) -> RedFlagBook:
+    raw = _read_toml(path, text)
     try:
         model = _Book.model_validate(raw)
     except ValidationError as exc:
