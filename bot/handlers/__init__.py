@@ -52,6 +52,7 @@ BUTTONS: dict[type[presses.Press], ButtonHandler] = {
     presses.AboutDone: evening.on_about_done,
     presses.WeeklyDay: settings.on_weekly_button,
     presses.ImportAnswer: reports.on_import_button,
+    presses.DoctorPdf: reports.on_doctor_pdf_button,
 }
 
 

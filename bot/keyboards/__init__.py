@@ -20,6 +20,7 @@ from bot.keyboards.presses import (
     CardAnswer,
     Consent,
     DeleteAnswer,
+    DoctorPdf,
     HelpedAnswer,
     ImportAnswer,
     OnsetAnswer,
@@ -34,11 +35,20 @@ from bot.keyboards.presses import (
     TagToggle,
     TriedAnswer,
     WeeklyDay,
+    doctor_pdf_arg,
     encode,
     parse,
 )
 from bot.models import Catalog, Flag, Helped, Kind, Night, Onset, Person, Response, Trigger
-from bot.texts import EveningText, MorningText, SettingsText, SetupText, TransferText, t
+from bot.texts import (
+    DoctorText,
+    EveningText,
+    MorningText,
+    SettingsText,
+    SetupText,
+    TransferText,
+    t,
+)
 
 __all__ = [
     "AboutDone",
@@ -47,6 +57,7 @@ __all__ = [
     "CardAnswer",
     "Consent",
     "DeleteAnswer",
+    "DoctorPdf",
     "HelpedAnswer",
     "ImportAnswer",
     "OnsetAnswer",
@@ -344,3 +355,28 @@ def import_confirm() -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+# -- looking back: the doctor's summary ------------------------------------------------------
+
+
+def doctor_pdf(
+    end: dt.date, days: int, *, leave_out: bool, adult_choice: bool
+) -> InlineKeyboardMarkup:
+    """Make the PDF; with `adult_choice` (an adults-only idea is in the period), also the
+    button that switches between leaving adults-only topics out and including everything."""
+    rows = [
+        [
+            _button(
+                t(DoctorText.MAKE_BUTTON),
+                Action.DOCTOR_PDF,
+                end,
+                doctor_pdf_arg(days, make=True, leave_out=leave_out),
+            )
+        ]
+    ]
+    if adult_choice:
+        label = DoctorText.INCLUDE_ALL_BUTTON if leave_out else DoctorText.LEAVE_OUT_BUTTON
+        arg = doctor_pdf_arg(days, make=False, leave_out=not leave_out)
+        rows.append([_button(t(label), Action.DOCTOR_PDF, end, arg)])
+    return InlineKeyboardMarkup(rows)
