@@ -289,7 +289,7 @@ def test_the_report_names_warning_signs_with_their_titles() -> None:
     s = summarize(nights, CATALOG, START, START + dt.timedelta(days=27))
     text = report_summary(s, red_flag_titles={"chest_pain": "Chest pain <now>"})
     assert (
-        "⚠️ 2 nights with a warning sign noted: Chest pain &lt;now&gt;, fever "
+        "⚠️ 2 nights with a warning sign noted: Chest pain &lt;now&gt;; fever "
         "(Mon 2 Nov, Thu 5 Nov). Please mention them to your doctor."
     ) in text
 

@@ -130,8 +130,12 @@ async def test_summary_with_too_few_days_or_no_number_is_corrected_and_nothing_i
     for typed in ("5", "abc", "367", "0", "28 days"):
         [reply] = await chat.send(f"/summary {typed}")
         assert "from 7 to 366" in reply.text and "/summary 90" in reply.text, typed
-        assert "Nothing was made" in reply.text and reply.document is None
-        assert reply.buttons == []
+        assert reply.document is None and reply.buttons == []
+    [short] = await chat.send("/summary 5")
+    assert "A summary covers from 7 to 366 days, so I didn't make one for 5." in short.text
+    [words] = await chat.send("/summary abc")
+    assert "I couldn't read “abc” as a number of days" in words.text
+    assert "Nothing was made" in words.text
     [contents] = await chat.send("/summary 7")
     assert "(7 nights)" in contents.text
 
@@ -145,6 +149,8 @@ async def test_history_with_a_bad_number_is_corrected_and_a_good_one_is_used(
         [reply] = await chat.send(f"/history {typed}")
         assert "from 1 to 366" in reply.text and "/history 30" in reply.text, typed
         assert "Your nights" not in reply.text
+    [zero] = await chat.send("/history 0")
+    assert "I can show from 1 to 366 nights, so not 0." in zero.text
     [two] = await chat.send("/history 2")
     assert "(latest 2 of 5)" in two.text
 
@@ -162,6 +168,8 @@ NEVER_ONE = {
     "pdf.more_warning_nights": "only when more than the lines shown",
     "pdf.evenings": "the plural of pdf.evening, which _count picks for 1",
     "doctor.bad_days": "the default period (28 days)",
+    "doctor.days_out_of_range": "the range's limits and the default (7, 366, 28)",
+    "review.count_out_of_range": "the most nights /history shows (366)",
     # The evening card's "why this one" is rewritten with item 11 of the same issue.
     "card.why_helped_you": "owned by the evening half of issue 17",
 }
@@ -364,6 +372,8 @@ async def test_a_night_entered_later_is_marked_in_history_export_and_the_pdf(
     exported = json.loads(json_doc.document[1])
     moments = [n["entered_later_at"] for n in exported["nights"]]
     assert moments[1] is None and dt.datetime.fromisoformat(moments[0]) == AT
+    _, report = await chat.send("/report")
+    assert "You filled in 1 night afterwards." in report.text
     [contents] = await chat.send("/summary")
     text = pdf_text((await chat.press("Make the PDF", contents))[0])
     assert "Tue 24 Nov 6*" in text

@@ -43,7 +43,7 @@ SENTENCES = catalog(
         ChartText.FLAG_AXIS: "Warning",
         ChartText.SKIPPED: "Skipped",
         ChartText.WARNING_SIGN: "Warning sign noted",
-        ChartText.GAP: "Gap in the line: no answer",
+        ChartText.GAP: "Gap in the line: no rating that night",
         ChartText.NO_SLEEP: "No morning answers in these nights yet",
     },
 )

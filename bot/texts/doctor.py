@@ -28,6 +28,7 @@ class DoctorText(TextKey):
     INCLUDE_ALL_BUTTON = auto()
     LEAVE_OUT_BUTTON = auto()
     BAD_DAYS = auto()
+    DAYS_OUT_OF_RANGE = auto()
 
 
 SENTENCES = catalog(
@@ -59,6 +60,11 @@ SENTENCES = catalog(
             "I couldn't read{shown} as a number of days. Use <code>/summary</code> for the "
             "last {default} days, or a number from {least} to {most}, for example "
             "<code>/summary 90</code>. Nothing was made."
+        ),
+        DoctorText.DAYS_OUT_OF_RANGE: (
+            "A summary covers from {least} to {most} days, so I didn't make one for {asked}. "
+            "Use <code>/summary</code> for the last {default} days, or a number in that "
+            "range, for example <code>/summary 90</code>."
         ),
     },
 )
@@ -111,5 +117,14 @@ def doctor_contents(
 
 def summary_bad_days(typed: str, *, default: int, least: int, most: int) -> str:
     """/summary with something that is not a number of days from `least` to `most`."""
+    asked = typed.strip()
+    if asked.isascii() and asked.isdigit() and len(asked) <= 6:
+        return t(
+            DoctorText.DAYS_OUT_OF_RANGE,
+            asked=int(asked),
+            default=default,
+            least=least,
+            most=most,
+        )
     shown = f" “{esc(cut(typed, 40))}”" if typed.strip() else ""
     return t(DoctorText.BAD_DAYS, shown=shown, default=default, least=least, most=most)

@@ -56,6 +56,7 @@ class ReportText(TextKey):
     WROTE_NOTES = auto()
     YOU_DID = auto()
     AND = auto()
+    FILLED_IN = auto()
     ONSET_COUNTS = auto()
     TAGS_HEADING = auto()
     TAG_LINE = auto()
@@ -129,6 +130,7 @@ SENTENCES = catalog(
         ReportText.WROTE_NOTES: "wrote {notes}",
         ReportText.YOU_DID: "You {what}.",
         ReportText.AND: " and ",
+        ReportText.FILLED_IN: "filled in {nights} afterwards",
         ReportText.ONSET_COUNTS: "<b>When the urge started</b>: {counts}.",
         ReportText.TAGS_HEADING: (
             "<b>Day tags</b> (your legs on evenings with and without each; lower is calmer):"
@@ -194,7 +196,7 @@ def _red_flags(summary: PeriodSummary, titles: Mapping[str, str] | None) -> str 
     return t(
         ReportText.RED_FLAGS,
         nights=count(len(summary.red_flag_nights), "night"),
-        names=esc(", ".join(shown)),
+        names=esc("; ".join(shown)),  # titles may hold commas themselves
         dates=dates,
         advice=t(ReportText.RED_FLAG_ADVICE),
     )
@@ -291,8 +293,12 @@ def report_summary(
             )
         if summary.notes_count:
             extras.append(t(ReportText.WROTE_NOTES, notes=count(summary.notes_count, "note")))
+        if summary.entered_later:
+            nights = count(summary.entered_later, "night")
+            extras.append(t(ReportText.FILLED_IN, nights=nights))
         if extras:
-            lines.append(t(ReportText.YOU_DID, what=t(ReportText.AND).join(extras)))
+            what = ", ".join(extras[:-1]) + t(ReportText.AND) + extras[-1]
+            lines.append(t(ReportText.YOU_DID, what=what if len(extras) > 1 else extras[0]))
         flags = _red_flags(summary, red_flag_titles)
         if flags:
             lines += ["", flags]

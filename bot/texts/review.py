@@ -36,6 +36,7 @@ class ReviewText(TextKey):
     MORE_NOTES = auto()
     ENTERED_LATER = auto()
     BAD_COUNT = auto()
+    COUNT_OUT_OF_RANGE = auto()
     FAIR_TEST = auto()
     EXPORT_CAPTION = auto()
     EXPORT_JSON_CAPTION = auto()
@@ -63,6 +64,11 @@ SENTENCES = catalog(
         ReviewText.BAD_COUNT: (
             "I couldn't read{shown} as a number of nights. Use <code>/history</code> for the "
             "latest {default}, or a number from 1 to {most}, for example "
+            "<code>/history 30</code>."
+        ),
+        ReviewText.COUNT_OUT_OF_RANGE: (
+            "I can show from 1 to {most} nights, so not {asked}. Use <code>/history</code> "
+            "for the latest {default}, or a number in that range, for example "
             "<code>/history 30</code>."
         ),
         ReviewText.FAIR_TEST: (
@@ -163,6 +169,9 @@ def note_lines(night: Night, cap: int = NOTE_CAPS[0]) -> list[str]:
 
 def history_bad_count(typed: str, *, default: int, most: int) -> str:
     """/history with something that is not a number of nights from 1 to `most`."""
+    asked = typed.strip()
+    if asked.isascii() and asked.isdigit() and len(asked) <= 6:
+        return t(ReviewText.COUNT_OUT_OF_RANGE, asked=int(asked), default=default, most=most)
     shown = f" “{esc(cut(typed, 40))}”" if typed.strip() else ""
     return t(ReviewText.BAD_COUNT, shown=shown, default=default, most=most)
 
