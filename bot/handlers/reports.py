@@ -175,7 +175,10 @@ async def on_doctor_pdf_button(update: Update, context: Ctx, press: DoctorPdf) -
     who, query = sender(update), update.callback_query
     if who is None or query is None:
         return
-    person = diary(context).require(who.user_id)
+    person = diary(context).person(who.user_id)
+    if person is None or person.tz is None:
+        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
+        return
     plan = _plan(context, who.user_id, press.end, press.days, leave_out=press.leave_out)
     if not press.make:
         markup = keyboards.doctor_pdf(
@@ -192,7 +195,7 @@ async def on_doctor_pdf_button(update: Update, context: Ctx, press: DoctorPdf) -
         plan.nights,
         plan.summary,
         diary(context).catalog,
-        person.tz or "UTC",
+        person.tz,
         now(context),
         diary(context).red_flags.titles(),
     )
