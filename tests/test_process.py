@@ -239,8 +239,10 @@ def test_a_person_sets_up_checks_in_and_reads_back_their_night_over_real_http(
     # The rating, the remedy and the note typed right after it belong to one night. Between
     # wake-up and the day boundary (08:00-15:00 in Berlin) /checkin opens tonight while a note
     # still goes on last night, so this fails then until Diary.add_note agrees with /checkin.
-    [line] = [line for line in history.splitlines() if "6/10" in line]
-    assert title[:20] in line and NOTE[:30] in line, history
+    # /history lists a night's notes on the lines under it.
+    lines = history.splitlines()
+    [at] = [i for i, line in enumerate(lines) if "6/10" in line]
+    assert title[:20] in lines[at] and NOTE[:30] in lines[at + 1], history
 
 
 @pytest.mark.parametrize(
