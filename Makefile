@@ -38,7 +38,7 @@ console: $(RUN_STAMP)
 DATE_SENSITIVE := tests/test_machine_date.py tests/test_schedule.py tests/test_jobs.py \
 	tests/test_storage.py tests/test_damaged.py tests/test_conversation.py \
 	tests/test_delivery.py tests/test_day_tags.py tests/test_review_flow.py \
-	tests/test_transfer.py tests/test_privacy.py tests/test_use_cases.py
+	tests/test_transfer.py tests/test_privacy.py tests/test_use_cases.py tests/test_looking_back.py
 MOVED_DATES := 2026-10-25T00:30:00+00:00 2026-12-31T23:30:00+01:00 \
 	2028-02-29T12:00:00+00:00 2027-11-30T12:00:00+00:00
 

@@ -28,6 +28,7 @@ CSV_COLUMNS = (
     "sleep_quality_score",
     "notes",
     "red_flags",
+    "entered_later",
 )
 
 
@@ -61,6 +62,7 @@ def night_row(night: Night, catalog: Catalog) -> dict[str, str]:
         "sleep_quality_score": "" if night.sleep_quality is None else str(night.sleep_quality),
         "notes": " | ".join(n.text for n in night.notes),
         "red_flags": ";".join(night.red_flags),
+        "entered_later": "yes" if night.entered_later else "",
     }
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from bot.models import Catalog, Helped, Night, Onset, Trigger
+from bot.models import Catalog, Flag, Helped, Night, Onset, Trigger
 
 # Below this many tried nights an outcome is "too few nights to tell yet" (peers.md §b.2).
 MIN_TRIED_NIGHTS = 5
@@ -54,6 +54,7 @@ class NightLine:
     rating: int | None
     sleep_quality: int | None
     skipped: bool
+    entered_later: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,11 @@ class PeriodSummary:
     def days(self) -> int:
         """Length of the period in days."""
         return (self.end - self.start).days + 1
+
+    @property
+    def entered_later(self) -> int:
+        """Nights of the period filled in afterwards rather than on the evening."""
+        return sum(1 for n in self.nightly if n.entered_later)
 
     @property
     def mornings_missing(self) -> int:
@@ -187,7 +193,10 @@ def summarize(
         red_flag_nights=[(n.night, n.red_flags) for n in inside if n.red_flags],
         skipped=sum(1 for n in inside if n.skipped),
         notes_count=sum(len(n.notes) for n in inside),
-        nightly=[NightLine(n.night, n.rating, n.sleep_quality, n.skipped) for n in inside],
+        nightly=[
+            NightLine(n.night, n.rating, n.sleep_quality, n.skipped, n.entered_later)
+            for n in inside
+        ],
         onset_counts={
             onset: count
             for onset in Onset
@@ -195,3 +204,39 @@ def summarize(
         },
         tags=tag_comparisons(inside),
     )
+
+
+def chart_days(nights: Sequence[Night], end: dt.date, days: int, minimum: int = 7) -> int:
+    """How many nights up to `end` a chart of at most `days` shows: from the first recorded
+    night on (at least `minimum`), so a first week is not a few dots at the edge of a month."""
+    start = end - dt.timedelta(days=days - 1)
+    inside = [n.night for n in nights if start <= n.night <= end]
+    if not inside:
+        return days
+    return min(days, max(minimum, (end - min(inside)).days + 1))
+
+
+def adults_only_tried(nights: Sequence[Night], catalog: Catalog) -> list[str]:
+    """Ids of the adults-only ideas tried on these nights (what a doctor's summary may leave
+    out at the person's choice)."""
+    tried = {n.tried_remedy for n in nights if n.tried_remedy is not None}
+    return sorted(
+        remedy.id
+        for remedy in catalog.remedies
+        if remedy.id in tried and Flag.ADULTS_ONLY in remedy.flags
+    )
+
+
+def without_ideas(nights: Sequence[Night], remedy_ids: Iterable[str]) -> list[Night]:
+    """The nights as if these ideas had never been shown: their cards, and the morning
+    answers about them, left out (the ratings, sleep and notes stay)."""
+    left_out = set(remedy_ids)
+    kept = []
+    for night in nights:
+        if night.answer_remedy in left_out:
+            night = night.replace(morning_remedy=None, tried=None, helped=None)
+        if any(s.remedy_id in left_out for s in night.suggestions):
+            suggestions = tuple(s for s in night.suggestions if s.remedy_id not in left_out)
+            night = night.replace(suggestions=suggestions)
+        kept.append(night)
+    return kept

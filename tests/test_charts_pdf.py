@@ -1,4 +1,5 @@
-"""The /report chart (PNG) and the one-page summary for the doctor (PDF), checked as files."""
+"""The /report chart (PNG) and the summary for the doctor (PDF, one or two pages), checked as
+files."""
 
 from __future__ import annotations
 
@@ -6,20 +7,32 @@ import asyncio
 import datetime as dt
 import functools
 import io
-import re
-import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from matplotlib.artist import Artist
+from matplotlib.figure import Figure
 from matplotlib.image import imread
+from pypdf import PdfReader
 
-from bot.charts import RATING_COLOR, TRIED_STYLES, report_png
+from bot.charts import (
+    GID_FLAGS,
+    GID_RATING_LABEL,
+    GID_RATINGS,
+    GID_SKIPPED,
+    GID_SLEEP,
+    RATING_COLOR,
+    TRIED_STYLES,
+    report_figure,
+    report_png,
+)
 from bot.content import load_catalog
 from bot.doctor_pdf import latin1, summary_pdf
-from bot.insights import PeriodSummary, summarize
+from bot.insights import PeriodSummary, chart_days, summarize
 from bot.models import Catalog, Helped, Night, Note, Remedy
-from bot.texts import PdfText, t
+from bot.texts import ChartText, PdfText, sleep_labels, t
 
 TITLE = t(PdfText.TITLE)
 FOOTER = t(PdfText.FOOTER)
@@ -142,53 +155,146 @@ async def test_charts_drawn_in_threads_beside_the_event_loop_match_the_serial_on
     assert list(results) == [month_png, month_png]
 
 
+def marks(figure: Figure, gid: str) -> list[Artist]:
+    """Everything drawn on the chart's rating panel with this gid."""
+    return [a for a in figure.axes[0].get_children() if a.get_gid() == gid]
+
+
+def legend_labels(figure: Figure) -> list[str]:
+    [legend] = figure.legends
+    return [text.get_text() for text in legend.get_texts()]
+
+
+def x_of(day: dt.date, days: int = 28) -> int:
+    return (day - (END - dt.timedelta(days=days - 1))).days
+
+
+def test_a_skipped_night_is_a_hatched_column_and_a_night_with_no_answer_a_gap() -> None:
+    skipped, unanswered = END - dt.timedelta(days=3), END - dt.timedelta(days=5)
+    nights = [
+        night(END, 4),
+        night(skipped, None).replace(**{"skipped": True}),
+        night(unanswered, None).replace(**{"prompted_at": AT}),
+        night(END - dt.timedelta(days=7), 6),
+    ]
+    figure = report_figure(nights, END)
+    [column] = marks(figure, GID_SKIPPED)
+    [path] = column.get_paths()  # type: ignore[attr-defined]
+    left, right = path.vertices[:, 0].min(), path.vertices[:, 0].max()
+    assert left < x_of(skipped) < right
+    assert not left < x_of(unanswered) < right
+    [line] = marks(figure, GID_RATINGS)
+    heights = line.get_ydata()  # type: ignore[attr-defined]
+    assert np.isnan(heights[x_of(skipped)]) and np.isnan(heights[x_of(unanswered)])
+    labels = legend_labels(figure)
+    assert t(ChartText.SKIPPED) in labels and t(ChartText.GAP) in labels
+
+
+def test_nights_with_a_warning_sign_are_marked() -> None:
+    flagged = [END, END - dt.timedelta(days=9)]
+    nights = [night(d, 5, flags=("pregnancy",)) for d in flagged] + [
+        night(END - dt.timedelta(days=2), 3)
+    ]
+    figure = report_figure(nights, END)
+    [signs] = marks(figure, GID_FLAGS)
+    xs = sorted(signs.get_offsets()[:, 0])  # type: ignore[attr-defined]
+    assert xs == sorted(x_of(d) for d in flagged)
+    assert t(ChartText.WARNING_SIGN) in legend_labels(figure)
+    calm = report_figure([night(END, 3)], END)
+    assert marks(calm, GID_FLAGS) == [] and t(ChartText.WARNING_SIGN) not in legend_labels(calm)
+
+
+def test_the_sleep_axis_names_all_five_levels() -> None:
+    sleep = report_figure(month(), END).axes[1]
+    assert [label.get_text() for label in sleep.get_yticklabels()] == list(sleep_labels())
+    assert list(sleep.get_yticks()) == [1, 2, 3, 4, 5]
+
+
+def test_a_single_night_is_drawn_large_with_its_rating_written_beside_it() -> None:
+    figure = report_figure([night(END, 7, sleep=2)], END, days=7)
+    [line] = marks(figure, GID_RATINGS)
+    assert line.get_markersize() >= 8  # type: ignore[attr-defined]
+    [label] = marks(figure, GID_RATING_LABEL)
+    assert label.get_text() == "7"  # type: ignore[attr-defined]
+    busy = report_figure(month(), END)
+    assert marks(busy, GID_RATING_LABEL) == []
+    [bars] = [a for a in figure.axes[1].get_children() if a.get_gid() == GID_SLEEP]
+    assert bars is not None
+
+
+def test_a_first_week_is_charted_as_a_week_not_as_a_mostly_empty_month() -> None:
+    assert chart_days([night(END, 7)], END, 28) == 7
+    assert chart_days([night(END - dt.timedelta(days=11), 7)], END, 28) == 12
+    assert chart_days(month(), END, 28) == 28
+    assert chart_days([], END, 28) == 28
+
+
+def test_the_charts_look_right_to_a_person(tmp_path: Path) -> None:
+    """Not an assertion on pixels: the PNGs a person would see, written out so that whoever
+    changes the chart can look at them (pytest keeps tmp_path)."""
+    one = report_png([night(END, 7)], CATALOG, END, days=7)
+    busy = month()
+    busy[4] = busy[4].replace(**{"red_flags": ("pregnancy",), "rating": None, "skipped": True})
+    full = report_png(busy, CATALOG, END)
+    for name, png in (("one-night.png", one), ("month.png", full)):
+        (tmp_path / name).write_bytes(png)
+        assert pixels(png).shape[1] > 900
+
+
 # -- the PDF --------------------------------------------------------------------------------
 
 
-def page_count(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+def pages(pdf: bytes) -> list[str]:
+    """The text of each page, as a PDF reader extracts it."""
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
 def pdf_text(pdf: bytes) -> str:
-    """Every text string drawn on the page, one per line (fpdf2 writes `(…) Tj` runs)."""
-    lines = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            content = zlib.decompress(stream)
-        except zlib.error:
-            content = stream
-        for raw in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content, re.S):
-            text = re.sub(rb"\\(.)", rb"\1", raw)
-            lines.append(text.decode("latin-1"))
-    return "\n".join(lines)
+    return "\n".join(pages(pdf))
 
 
-def test_the_doctor_summary_is_one_a4_page_with_the_diary_in_numbers() -> None:
+def flat(text: str) -> str:
+    """Text with its line breaks and runs of spaces made single spaces (wrapped lines join)."""
+    return " ".join(text.split())
+
+
+def summary_of(
+    nights: list[Night], days: int, *, chart: bool = False, catalog: Catalog = CATALOG, **kw: Any
+) -> bytes:
+    png = report_png(nights, catalog, END, days) if chart else None
+    return summary_pdf(
+        period(nights, days, catalog), tz=kw.pop("tz", "Europe/Berlin"), generated_at=GENERATED,
+        chart_png=png, **kw,
+    )  # fmt: skip
+
+
+def test_the_doctor_summary_holds_the_diary_in_numbers_on_at_most_two_a4_pages() -> None:
     nights = month()
     nights[0] = nights[0].replace(**{"red_flags": ("chest_pain",)})
-    pdf = summary_pdf(
-        period(nights, 28),
-        tz="Europe/Berlin",
-        generated_at=GENERATED,
-        red_flag_titles={"chest_pain": "Chest pain"},
-    )
+    pdf = summary_of(nights, 28, chart=True, red_flag_titles={"chest_pain": "Chest pain"})
     assert pdf.startswith(b"%PDF-")
-    assert page_count(pdf) == 1
-    assert b"/MediaBox [0 0 595.28 841.89]" in pdf
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 2
+    assert all(
+        (round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2)) == (595.28, 841.89)
+        for p in reader.pages
+    )
     text = pdf_text(pdf)
     for expected in (
         TITLE,
         "Period: 2 Nov 2026 to 29 Nov 2026 (28 nights). Time zone: Europe/Berlin.",
         "Made on 30 Nov 2026 at 09:05.",
-        "Nights recorded\n28 of 28",
-        "Nights with symptoms (rating 1 or more)\n25 of 28",
-        "Evening rating, 0 (calm) to 10 (worst)\nmedian 4, range 0 to 10",
-        "Very poor\nPoor\nFair\nGood\nVery good\n6\n6\n6\n5\n5",
-        "Massage your calves and feet\n10\n2\n3\n3\n2",
+        "Nights recorded 28 of 28",
+        "Nights with symptoms (rating 1 or more) 25 of 28",
+        "Evening rating, 0 (calm) to 10 (worst) median 4, range 0 to 10",
+        "Very poor Poor Fair Good Very good\n6 6 6 5 5",
+        "Idea Nights tried Didn't help Helped a bit Helped clearly No answer",
+        "Massage your calves and feet 10 2 3 3 2",
         "2 Nov 2026: Chest pain",
-        "Mon 2 Nov 2026\n0\nVery poor",
-        "Sun 29 Nov 2026\n5\nFair",
-        FOOTER,
+        "Mon 2 Nov 0 Very poor",
+        "Sun 29 Nov 5 Fair",
+        f"{FOOTER} Page 1 of 2.",
+        f"{FOOTER} Page 2 of 2.",
     ):
         assert expected in text, expected
     assert FOOTER == (
@@ -196,15 +302,91 @@ def test_the_doctor_summary_is_one_a4_page_with_the_diary_in_numbers() -> None:
     )
 
 
+def test_the_pdf_carries_the_report_chart_as_an_image() -> None:
+    with_chart = PdfReader(io.BytesIO(summary_of(month(), 28, chart=True)))
+    assert sum(len(page.images) for page in with_chart.pages) == 1
+    without = PdfReader(io.BytesIO(summary_of(month(), 28)))
+    assert sum(len(page.images) for page in without.pages) == 0
+
+
+def test_every_line_of_the_pdf_is_whole_long_titles_wrap_instead_of_being_cut() -> None:
+    titles = {
+        "pregnancy": "Pregnancy or breastfeeding",
+        "stroke": "Signs of a stroke: face drooping, slurred speech, sudden weakness or numbness",
+        "augmentation": (
+            "Symptoms earlier, stronger or spreading while on a dopamine-type medicine"
+        ),
+    }
+    long = Remedy.model_validate(
+        {
+            **CATALOG.remedies[0].model_dump(),
+            "id": "long",
+            "title": "A very long idea title that cannot fit in its column of the table at all",
+        }
+    )
+    catalog = CATALOG.replace(**{"remedies": (*CATALOG.remedies, long)})
+    nights = [
+        night(END, 5, tried="long", helped=Helped.A_BIT, flags=tuple(titles)),
+        night(END - dt.timedelta(days=1), 3, flags=("pregnancy",)),
+    ]
+    pdf = summary_of(nights, 28, chart=True, catalog=catalog, red_flag_titles=titles)
+    text = flat(pdf_text(pdf))
+    assert "..." not in text and "…" not in text
+    assert f"29 Nov 2026: {'; '.join(titles.values())}" in text
+    assert "28 Nov 2026: Pregnancy or breastfeeding" in text
+    assert long.title in text
+    assert flat(t(PdfText.IDEAS_CAVEAT)) in text
+    assert flat(t(PdfText.SLEEP_QUESTION)) in text
+
+
+def test_every_date_of_the_period_is_in_the_table_and_missing_nights_say_so() -> None:
+    skipped = night(END - dt.timedelta(days=2), None).replace(**{"skipped": True})
+    unanswered = night(END - dt.timedelta(days=4), None).replace(**{"prompted_at": AT})
+    nights = [night(END, 4, sleep=2), skipped, unanswered]
+    text = pdf_text(summary_of(nights, 7))
+    assert "Evening rating (0-10) and sleep, night by night" in text
+    for line in (
+        "Sun 29 Nov 4 Poor",
+        "Sat 28 Nov not recorded -",
+        "Fri 27 Nov skipped -",
+        "Thu 26 Nov not recorded -",
+        "Wed 25 Nov no rating -",
+        "Tue 24 Nov not recorded -",
+        "Mon 23 Nov not recorded -",
+    ):
+        assert line in text, line
+
+
+def test_a_night_entered_later_is_marked_in_the_table_with_a_footnote() -> None:
+    later = night(END - dt.timedelta(days=1), 6, sleep=4).replace(**{"entered_later_at": AT})
+    text = pdf_text(summary_of([night(END, 4), later], 7))
+    assert "Sat 28 Nov 6* Good" in text
+    assert "* entered later: filled in afterwards, not on the evening itself." in text
+    assert "Nights entered later (filled in afterwards) 1" in text
+    plain = pdf_text(summary_of([night(END, 4)], 7))
+    assert "entered later" not in plain
+
+
+def test_the_pdf_leaves_labelled_space_for_medicines_ferritin_and_onset() -> None:
+    text = pdf_text(summary_of(month(), 28, chart=True))
+    for label in (
+        t(PdfText.FILL_IN_HEADING),
+        t(PdfText.FILL_MEDICINES),
+        t(PdfText.FILL_FERRITIN),
+        f"{t(PdfText.FILL_DATE)} {t(PdfText.FILL_RESULT)}",
+        t(PdfText.FILL_ONSET),
+    ):
+        assert label in text, label
+
+
 def test_the_words_of_notes_never_reach_the_pdf() -> None:
     nights = [night(END, 4, note="my secret words")]
-    pdf = summary_pdf(period(nights, 7), tz="UTC", generated_at=GENERATED)
-    text = pdf_text(pdf)
+    text = pdf_text(summary_of(nights, 7, chart=True, tz="UTC"))
     assert "secret" not in text
-    assert "Notes written (their text is not included)\n1" in text
+    assert "Notes written (their text is not included) 1" in text
 
 
-def test_a_year_with_many_ideas_and_warning_signs_still_fits_one_page() -> None:
+def test_a_year_with_many_ideas_and_warning_signs_still_fits_two_pages() -> None:
     extra = tuple(
         Remedy.model_validate(
             {**CATALOG.remedies[0].model_dump(), "id": f"r{i}", "title": "T" * 80}
@@ -223,23 +405,29 @@ def test_a_year_with_many_ideas_and_warning_signs_still_fits_one_page() -> None:
         )
         for i in range(366)
     ]
-    pdf = summary_pdf(period(nights, 366, catalog), tz="Europe/Berlin", generated_at=GENERATED)
-    assert page_count(pdf) == 1
+    pdf = summary_of(nights, 366, chart=True, catalog=catalog)
+    assert len(pages(pdf)) == 2
     text = pdf_text(pdf)
-    assert "29 other ideas" in text  # 11 rows shown, the rest summed up in one
-    assert "...and 361 more nights" in text
+    # Fewer rows of ideas and warning signs than a shorter period shows, so that it fits.
+    assert "33 other ideas 297 0 297 0 0" in text
+    assert "...and 363 more nights, 2 Dec 2025 to 29 Nov 2026." in text
     assert "Evening rating (0-10), month by month" in text
-    assert FOOTER in text
+    assert f"{FOOTER} Page 2 of 2." in text
 
 
-def test_a_short_period_lists_every_night_and_a_longer_one_is_summed_up_by_week() -> None:
-    short = pdf_text(summary_pdf(period(month(), 28), tz="UTC", generated_at=GENERATED))
+def test_a_short_period_lists_every_night_and_a_long_one_is_summed_up_by_week() -> None:
+    short = pdf_text(summary_of(month(), 28, chart=True))
     assert "Evening rating (0-10) and sleep, night by night" in short
-    longer = pdf_text(summary_pdf(period(month(days=120), 120), tz="UTC", generated_at=GENERATED))
+    gap = [
+        n for n in month(days=150) if not dt.date(2026, 11, 2) <= n.night <= dt.date(2026, 11, 8)
+    ]
+    longer = pdf_text(summary_of(gap, 150, chart=True))
     assert "night by night" not in longer
     assert "Evening rating (0-10), week by week (weeks start on Monday)" in longer
-    # Sun 2 Aug is alone in its week; the next week holds ratings 1..7.
-    assert "Week of\nRated\nMedian\nRange\n27 Jul 2026\n1\n0\n0-0\n3 Aug 2026\n7\n4\n1-7" in longer
+    # The period starts on Friday 3 Jul: its first week has three of its days; a week with no
+    # entry at all is listed too.
+    assert "Week of Rated Median Range\n29 Jun 2026 3 of 3" in longer
+    assert "2 Nov 2026 0 of 7 - -" in longer
 
 
 def test_titles_outside_latin1_are_transliterated_instead_of_crashing() -> None:

@@ -71,7 +71,7 @@ async def test_start_again_keeps_everything(chat: Chat, services: Services) -> N
     await chat.press("4")
     await chat.send("restless after the film")
     [back] = await chat.send("/start")
-    assert "Welcome back" in back.text and "1 nights" in back.text
+    assert "Welcome back" in back.text and "(1 night)" in back.text
     assert len(services.diary.nights(chat.user_id)) == 1
     person = services.diary.person(chat.user_id)
     assert person is not None and person.tz == "Europe/Berlin"

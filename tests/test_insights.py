@@ -197,16 +197,17 @@ def test_under_five_tried_nights_the_entry_says_too_few_nights_and_shows_no_aver
     assert TOO_FEW == "too few nights to tell yet"
     assert "tried on 4 nights, too few nights to tell yet" in text
     assert "/10" not in text and "averaged" not in text
-    assert "“clearly” 3 times, “a bit” once" in text
+    assert "Your mornings said it helped clearly 3 times, helped a bit once." in text
 
 
 def test_at_five_tried_nights_the_entry_shows_both_averages_and_the_persons_answers() -> None:
     text = what_helped([outcome(5, clearly=3, a_bit=1, no=1)])
     assert TOO_FEW not in text
-    assert "“clearly” 3 times, “a bit” once, “no” once" in text
+    assert "it helped clearly 3 times, helped a bit once, didn't help once." in text
     assert (
         "On evenings after you tried it, your legs averaged 4.1/10, against 5.6/10 on other "
-        "evenings. This shows what happened alongside it, not whether it made the difference."
+        "evenings (lower is calmer). This shows what happened alongside it, not whether it "
+        "made the difference."
     ) in text
 
 
@@ -269,11 +270,11 @@ def test_the_report_gives_period_symptoms_median_sleep_and_an_honest_ending() ->
     text = report_summary(s)
     assert text.startswith("<b>Your nights from Mon 2 Nov to Sun 29 Nov</b>")
     assert "You recorded 26 of these 28 nights and rated your legs on 26." in text
-    assert f"on {s.nights_with_symptoms} of the 26 rated evenings" in text
+    assert f"bothered you (1/10 or more): {s.nights_with_symptoms} of 26." in text
     assert f"Typical rating (the median): {s.median_rating:.0f}/10, ranging from 0 to 10." in text
     assert (
-        "Sleep, from your 24 mornings: very poor 4, poor 6, fair 6, good 4, very good 4. "
-        "Typically fair."
+        "Sleep, on the 24 mornings you answered: 4 very good, 4 good, 6 fair, 6 poor, "
+        "4 very poor; typically fair."
     ) in text
     assert "<b>A warm bath or foot soak</b>: tried on 7 nights." in text
     ending = text.rsplit("\n", 1)[-1]
@@ -288,7 +289,7 @@ def test_the_report_names_warning_signs_with_their_titles() -> None:
     s = summarize(nights, CATALOG, START, START + dt.timedelta(days=27))
     text = report_summary(s, red_flag_titles={"chest_pain": "Chest pain <now>"})
     assert (
-        "⚠️ 2 nights with a warning sign noted: Chest pain &lt;now&gt;, fever "
+        "⚠️ 2 nights with a warning sign noted: Chest pain &lt;now&gt;; fever "
         "(Mon 2 Nov, Thu 5 Nov). Please mention them to your doctor."
     ) in text
 

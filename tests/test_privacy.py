@@ -142,7 +142,7 @@ async def full_conversation(chat: Chat, other: Chat) -> None:
     [confirm] = await other.send_message_document("diary.json", exported.document[1])
     await other.press("Yes, replace my diary", confirm)
     await chat.send("/report")
-    await chat.send("/summary")
+    await ask(chat, "/summary")
 
 
 # -- logs ---------------------------------------------------------------------------------------
@@ -403,6 +403,14 @@ async def record_a_night(chat: Chat, note: str) -> None:
     await chat.send(note)
 
 
+async def ask(chat: Chat, command: str) -> None:
+    """Send a command; for /summary also press the button that makes the PDF it describes."""
+    replies = await chat.send(command)
+    for reply in replies:
+        if any(label == "Make the PDF" for label, _ in reply.buttons):
+            await chat.press("Make the PDF", reply)
+
+
 async def test_documents_go_only_to_the_chat_of_whoever_asked_even_right_after_another(
     app: BotApp, api: FakeBotAPI
 ) -> None:
@@ -413,13 +421,13 @@ async def test_documents_go_only_to_the_chat_of_whoever_asked_even_right_after_a
     for command in ("/export", "/report", "/summary"):
         for chat in (ann, ben, cas, ben, ann):
             before = len(api.calls)
-            await chat.send(command)
+            await ask(chat, command)
             for _, chat_id, _ in documents(api, before):
                 assert chat_id == chat.user_id, (command, chat.user_id, chat_id)
     before = len(api.calls)
     await asyncio.gather(
         *(
-            chat.send(command)
+            ask(chat, command)
             for command in ("/export", "/report", "/summary")
             for chat in (ann, ben, cas)
         )

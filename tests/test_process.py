@@ -207,8 +207,18 @@ def test_a_person_sets_up_checks_in_and_reads_back_their_night_over_real_http(
     card = server.wait_for_text(CHAT, "Evidence:", REPLY, since=mark)
     assert any(line.startswith("Evidence: ") for line in card.text.splitlines())
     assert [label for label, _ in card.buttons] == ["I'll try it", "Another idea", "Not for me"]
-    title = card.text.splitlines()[0].removeprefix("💡").strip()
+    # The card opens by hearing the rating; the idea's title is the line marked 💡.
+    [title] = [line.removeprefix("💡").strip() for line in card.text.splitlines() if "💡" in line]
     assert title
+
+    # Only an idea the person chose belongs to the night (and to the morning's question).
+    answered = len(server.calls("answerCallbackQuery"))
+    server.press(CHAT, "I'll try it")
+    server.wait_until(
+        lambda api: len([c for c in api.calls if c[0] == "answerCallbackQuery"]) > answered,
+        REPLY,
+        what="the answer to I'll try it",
+    )
 
     mark = server.mark()
     server.send_text(CHAT, NOTE)
@@ -239,8 +249,10 @@ def test_a_person_sets_up_checks_in_and_reads_back_their_night_over_real_http(
     # The rating, the remedy and the note typed right after it belong to one night. Between
     # wake-up and the day boundary (08:00-15:00 in Berlin) /checkin opens tonight while a note
     # still goes on last night, so this fails then until Diary.add_note agrees with /checkin.
-    [line] = [line for line in history.splitlines() if "6/10" in line]
-    assert title[:20] in line and NOTE[:30] in line, history
+    # /history lists a night's notes on the lines under it.
+    lines = history.splitlines()
+    [at] = [i for i, line in enumerate(lines) if "6/10" in line]
+    assert title[:20] in lines[at] and NOTE[:30] in lines[at + 1], history
 
 
 @pytest.mark.parametrize(

@@ -65,25 +65,25 @@ async def test_report_sends_a_chart_and_a_summary(
     replies = await chat.send("/report")
     photo, summary = replies
     assert photo.document is not None and photo.document[1].startswith(b"\x89PNG\r\n\x1a\n")
-    assert "last 28 nights" in photo.text
+    assert "Your last 7 nights" in photo.text  # a first week is shown as a week
     assert "What you tried and how it went" in summary.text
     assert "too few nights to tell yet" in summary.text
     nights = services.diary.nights(chat.user_id)
     assert [n.sleep_quality for n in nights] == [4, 4, 4, 4]
 
 
-async def test_summary_sends_a_one_page_pdf_for_the_doctor(chat: Chat, clock: FakeClock) -> None:
+async def test_summary_says_what_it_holds_then_sends_a_pdf_of_at_most_two_pages(
+    chat: Chat, clock: FakeClock
+) -> None:
     await chat.onboard()
     await record_nights(chat, clock, [6, 8, 3])
-    [document] = await chat.send("/summary")
+    [contents] = await chat.send("/summary")
+    assert contents.document is None and "never holds the words of your notes" in contents.text
+    [document] = await chat.press("Make the PDF", contents)
     assert document.document is not None
     name, data = document.document
     assert name.endswith(".pdf") and data.startswith(b"%PDF-")
-    assert (
-        data.count(b"/Type /Page\n") + data.count(b"/Type /Page>") + data.count(b"/Type /Page/")
-        == 1
-        or b"/Count 1" in data
-    )
+    assert b"/Count 2" in data or b"/Count 1" in data
     assert "Not medical advice" in pdf_text(data)
     assert "note for a" not in pdf_text(data), "the PDF never holds note text"
 

@@ -77,3 +77,13 @@ class Diary:
     def next_morning_has_nothing(self, person: Person, now: dt.datetime) -> bool:
         """True when the next morning question will not come: its night has no check-in."""
         return self.core.next_morning_has_nothing(person, now)
+
+    def last_night_shown(self, person: Person, now: dt.datetime) -> dt.date:
+        """The last night a look back (/report, /summary) covers: the current night, or the
+        coming evening's once a check-in during the day recorded it (a /checkin at 13:27 is
+        for tonight, while 13:27 itself still belongs to last night)."""
+        current = self.core.night_key(person, now)
+        coming = self.core.checkin_night(person, now)
+        if coming > current and self.core.store.get_night(person.user_id, coming) is not None:
+            return coming
+        return current

@@ -55,6 +55,7 @@ BUTTONS: dict[type[presses.Press], ButtonHandler] = {
     presses.ImportAnswer: reports.on_import_button,
     presses.FillIn: missed.on_fill_in,
     presses.FillRate: missed.on_fill_rate,
+    presses.DoctorPdf: reports.on_doctor_pdf_button,
 }
 
 

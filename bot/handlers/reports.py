@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from dataclasses import dataclass
 
 from telegram import Update
 
@@ -22,15 +23,23 @@ from bot.handlers.common import (
     small_number,
 )
 from bot.handlers.flags import check_caption
-from bot.insights import PeriodSummary, summarize
-from bot.keyboards import ImportAnswer
+from bot.insights import (
+    PeriodSummary,
+    adults_only_tried,
+    chart_days,
+    summarize,
+    without_ideas,
+)
+from bot.keyboards import DoctorPdf, ImportAnswer
+from bot.keyboards.presses import SUMMARY_DAYS_RANGE
 from bot.models import Awaiting, Catalog, Night
 from bot.texts import ChatText, ReportText, TransferText, t
 from bot.transfer import ImportRejected, Rejection, parse_import
 
 REPORT_DAYS = 28
 SUMMARY_DAYS = 28
-MAX_SUMMARY_DAYS = 366
+MIN_SUMMARY_DAYS = SUMMARY_DAYS_RANGE.start
+MAX_SUMMARY_DAYS = SUMMARY_DAYS_RANGE.stop - 1
 MAX_IMPORT_BYTES = 5_000_000
 
 
@@ -38,26 +47,35 @@ MAX_IMPORT_BYTES = 5_000_000
 # second and 60 MB that start-up need not pay, and nothing that blocks the event loop.
 
 
-def _chart(nights: list[Night], catalog: Catalog, end: dt.date) -> bytes:
+def _chart(nights: list[Night], catalog: Catalog, end: dt.date, days: int) -> bytes:
     from bot.charts import report_png
 
-    return report_png(nights, catalog, end, REPORT_DAYS)
+    return report_png(nights, catalog, end, days)
 
 
 def _pdf(
-    summary: PeriodSummary, tz: str, generated_at: dt.datetime, titles: dict[str, str]
+    nights: list[Night],
+    summary: PeriodSummary,
+    catalog: Catalog,
+    tz: str,
+    generated_at: dt.datetime,
+    titles: dict[str, str],
 ) -> bytes:
     from bot.doctor_pdf import summary_pdf
 
-    return summary_pdf(summary, tz=tz, generated_at=generated_at, red_flag_titles=titles)
+    png = _chart(nights, catalog, summary.end, summary.days)
+    return summary_pdf(
+        summary, tz=tz, generated_at=generated_at, red_flag_titles=titles, chart_png=png
+    )
 
 
 def _today(context: Ctx, user_id: int) -> dt.date | None:
-    """The person's current night key (None before set-up)."""
+    """The last night a look back covers (None before set-up): tonight's once an afternoon
+    check-in recorded it, else the current night."""
     person = diary(context).person(user_id)
     if person is None or person.tz is None:
         return None
-    return diary(context).night_key(person, now(context))
+    return diary(context).last_night_shown(person, now(context))
 
 
 async def cmd_report(update: Update, context: Ctx) -> None:
@@ -69,21 +87,46 @@ async def cmd_report(update: Update, context: Ctx) -> None:
     if end is None:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return
-    start = end - dt.timedelta(days=REPORT_DAYS - 1)
-    nights = diary(context).nights(who.user_id, since=start)  # only the period's months
+    since = end - dt.timedelta(days=REPORT_DAYS - 1)
+    nights = diary(context).nights(who.user_id, since=since)  # only the period's months
+    # From the first recorded night on (at least a week): a first week is not a month of
+    # empty days with a few dots at its edge.
+    days = chart_days(nights, end, REPORT_DAYS)
+    start = end - dt.timedelta(days=days - 1)
     catalog = diary(context).catalog
     summary = summarize(nights, catalog, start, end)
     if summary.nights_recorded == 0:
         await send(context, who.chat_id, t(ReportText.REPORT_EMPTY))
         return
-    png = await asyncio.to_thread(_chart, nights, catalog, end)
-    await context.bot.send_photo(who.chat_id, photo=png, caption=texts.chart_caption(REPORT_DAYS))
+    png = await asyncio.to_thread(_chart, nights, catalog, end, days)
+    await context.bot.send_photo(who.chat_id, photo=png, caption=texts.chart_caption(days))
     titles = diary(context).red_flags.titles()
     await send(context, who.chat_id, texts.report_summary(summary, red_flag_titles=titles))
 
 
+@dataclass(frozen=True)
+class _SummaryPlan:
+    """What the doctor's summary of a period will show."""
+
+    nights: list[Night]
+    summary: PeriodSummary
+    adult_ideas: list[str]  # titles of the adults-only ideas tried in the period
+
+
+def _plan(context: Ctx, user_id: int, end: dt.date, days: int, *, leave_out: bool) -> _SummaryPlan:
+    catalog = diary(context).catalog
+    start = end - dt.timedelta(days=days - 1)
+    nights = [n for n in diary(context).nights(user_id, since=start) if start <= n.night <= end]
+    adult = adults_only_tried(nights, catalog)
+    if leave_out:
+        nights = without_ideas(nights, adult)
+    titles = [remedy.title for remedy in map(catalog.get, adult) if remedy is not None]
+    return _SummaryPlan(nights, summarize(nights, catalog, start, end), titles)
+
+
 async def cmd_summary(update: Update, context: Ctx) -> None:
-    """A one-page PDF of the last 28 nights (or /summary 90) to take to a doctor."""
+    """What a PDF for a doctor of the last 28 nights (or /summary 90) will hold, with a
+    button to make it."""
     who = sender(update)
     if who is None:
         return
@@ -92,21 +135,74 @@ async def cmd_summary(update: Update, context: Ctx) -> None:
     if person is None or person.tz is None or end is None:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return
-    asked = small_number((context.args or [""])[0])
-    days = asked if asked is not None and 7 <= asked <= MAX_SUMMARY_DAYS else SUMMARY_DAYS
-    start = end - dt.timedelta(days=days - 1)
-    nights = diary(context).nights(who.user_id, since=start)  # only the period's months
-    summary = summarize(nights, diary(context).catalog, start, end)
-    if summary.nights_recorded == 0:
+    typed = " ".join(context.args or [])
+    days = SUMMARY_DAYS
+    if typed:
+        asked = small_number(typed)
+        if asked is None or asked not in SUMMARY_DAYS_RANGE:
+            correction = texts.summary_bad_days(
+                typed, default=SUMMARY_DAYS, least=MIN_SUMMARY_DAYS, most=MAX_SUMMARY_DAYS
+            )
+            await send(context, who.chat_id, correction)
+            return
+        days = asked
+    # Adults-only topics are in the PDF by default only for someone who chose to see them.
+    leave_out = not person.adult_topics
+    plan = _plan(context, who.user_id, end, days, leave_out=leave_out)
+    if plan.summary.nights_recorded == 0:
+        await send(context, who.chat_id, t(ReportText.DOCTOR_EMPTY))
+        return
+    await send(
+        context,
+        who.chat_id,
+        _contents(context, plan, leave_out),
+        keyboards.doctor_pdf(end, days, leave_out=leave_out, adult_choice=bool(plan.adult_ideas)),
+    )
+
+
+def _contents(context: Ctx, plan: _SummaryPlan, leave_out: bool) -> str:
+    return texts.doctor_contents(
+        plan.summary,
+        red_flag_titles=diary(context).red_flags.titles(),
+        adult_ideas=plan.adult_ideas,
+        leave_out=leave_out,
+    )
+
+
+async def on_doctor_pdf_button(update: Update, context: Ctx, press: DoctorPdf) -> None:
+    """Make the PDF whose contents were shown, or show them again with adults-only topics
+    switched between left out and included."""
+    who, query = sender(update), update.callback_query
+    if who is None or query is None:
+        return
+    person = diary(context).person(who.user_id)
+    if person is None or person.tz is None:
+        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
+        return
+    plan = _plan(context, who.user_id, press.end, press.days, leave_out=press.leave_out)
+    if not press.make:
+        markup = keyboards.doctor_pdf(
+            press.end, press.days, leave_out=press.leave_out, adult_choice=bool(plan.adult_ideas)
+        )
+        await edit_pressed(query, _contents(context, plan, press.leave_out), markup)
+        return
+    await edit_pressed(query, None)  # its buttons go: the PDF follows
+    if plan.summary.nights_recorded == 0:
         await send(context, who.chat_id, t(ReportText.DOCTOR_EMPTY))
         return
     pdf = await asyncio.to_thread(
-        _pdf, summary, person.tz or "UTC", now(context), diary(context).red_flags.titles()
+        _pdf,
+        plan.nights,
+        plan.summary,
+        diary(context).catalog,
+        person.tz,
+        now(context),
+        diary(context).red_flags.titles(),
     )
     await context.bot.send_document(
         who.chat_id,
         document=pdf,
-        filename=f"rls-summary-{end:%Y-%m-%d}.pdf",
+        filename=f"rls-summary-{press.end:%Y-%m-%d}.pdf",
         caption=t(ReportText.DOCTOR_PDF_CAPTION),
     )
 

@@ -18,23 +18,25 @@ MAX_HISTORY = 366
 
 
 async def cmd_history(update: Update, context: Ctx) -> None:
-    """The latest nights, one compact line each (/history 60 for more)."""
+    """The latest nights with their notes (/history 60 for more)."""
     who = sender(update)
     if who is None:
         return
-    asked = small_number((context.args or [""])[0])
-    count = asked if asked is not None and 1 <= asked <= MAX_HISTORY else DEFAULT_HISTORY
+    typed = " ".join(context.args or [])
+    count = DEFAULT_HISTORY
+    if typed:
+        asked = small_number(typed)
+        if asked is None or not 1 <= asked <= MAX_HISTORY:
+            correction = texts.history_bad_count(typed, default=DEFAULT_HISTORY, most=MAX_HISTORY)
+            await send(context, who.chat_id, correction)
+            return
+        count = asked
     nights = diary(context).nights(who.user_id)
-    shown = nights[-count:]
     catalog = diary(context).catalog
     titles = diary(context).red_flags.titles()
-    text = texts.history(shown, catalog, len(nights), titles)
-    while len(text) > texts.MAX_MESSAGE_LENGTH - 100 and len(shown) > 1:
-        shown = shown[len(shown) // 4 + 1 :]
-        text = texts.history(shown, catalog, len(nights), titles) + texts.history_truncated(
-            len(shown)
-        )
-    await send(context, who.chat_id, text)
+    await send(
+        context, who.chat_id, texts.history_message(nights[-count:], catalog, len(nights), titles)
+    )
 
 
 async def cmd_export(update: Update, context: Ctx) -> None:
@@ -75,7 +77,7 @@ async def cmd_remedies(update: Update, context: Ctx) -> None:
     await send(
         context,
         who.chat_id,
-        texts.remedies_list(catalog, adult),
+        texts.remedies_reference(catalog, adult),
         keyboards.remedies(catalog, adult),
     )
 

@@ -13,6 +13,7 @@ from telegram import (
 )
 
 from bot import texts
+from bot.keyboards.doctor import doctor_pdf
 from bot.keyboards.presses import (
     AboutDone,
     Action,
@@ -21,6 +22,7 @@ from bot.keyboards.presses import (
     CardAnswer,
     Consent,
     DeleteAnswer,
+    DoctorPdf,
     FillIn,
     FillRate,
     HelpedAnswer,
@@ -41,7 +43,14 @@ from bot.keyboards.presses import (
     parse,
 )
 from bot.models import Catalog, Flag, Helped, Kind, Night, Onset, Person, Response, Trigger
-from bot.texts import EveningText, MorningText, SettingsText, SetupText, TransferText, t
+from bot.texts import (
+    EveningText,
+    MorningText,
+    SettingsText,
+    SetupText,
+    TransferText,
+    t,
+)
 
 __all__ = [
     "AboutDone",
@@ -51,6 +60,7 @@ __all__ = [
     "CardAnswer",
     "Consent",
     "DeleteAnswer",
+    "DoctorPdf",
     "FillIn",
     "FillRate",
     "HelpedAnswer",
@@ -67,6 +77,7 @@ __all__ = [
     "TagToggle",
     "TriedAnswer",
     "WeeklyDay",
+    "doctor_pdf",
     "encode",
     "parse",
 ]

@@ -42,6 +42,8 @@ class Action(StrEnum):
     BRING_BACK = "bb"
     FILL_IN = "fi"
     FILL_RATE = "fr"
+    # Looking back (issue 17): the doctor's summary, shown before it is made.
+    DOCTOR_PDF = "pdf"
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,43 @@ class ImportAnswer:
     replace: bool
 
 
+# -- looking back: the doctor's summary ------------------------------------------------------
+
+# The periods /summary makes (days), as its buttons carry them.
+SUMMARY_DAYS_RANGE = range(7, 367)
+
+
+@dataclass(frozen=True)
+class DoctorPdf:
+    """Under the summary's contents: make it now (`make`), or show the contents again with
+    the adults-only topics left out or included (`leave_out`). The period is the one the
+    contents named: `days` nights up to `end`."""
+
+    end: dt.date
+    days: int
+    make: bool
+    leave_out: bool
+
+
+def doctor_pdf_arg(days: int, *, make: bool, leave_out: bool) -> str:
+    """The argument of a summary button, e.g. `make:28:all`."""
+    return f"{'make' if make else 'show'}:{days}:{'out' if leave_out else 'all'}"
+
+
+def _doctor_pdf(end: dt.date, arg: str) -> DoctorPdf | None:
+    parts = arg.split(":")
+    if len(parts) != 3:
+        return None
+    verb, days, adult = parts
+    if verb not in ("make", "show") or adult not in ("out", "all"):
+        return None
+    if not (days.isascii() and days.isdigit() and len(days) <= 3):
+        return None
+    if int(days) not in SUMMARY_DAYS_RANGE:
+        return None
+    return DoctorPdf(end, int(days), make=verb == "make", leave_out=adult == "out")
+
+
 Press = (
     Consent
     | PickTime
@@ -213,6 +252,7 @@ Press = (
     | BringBack
     | FillIn
     | FillRate
+    | DoctorPdf
 )
 
 
@@ -300,6 +340,8 @@ def _night_press(action: Action, night: dt.date, arg: str) -> Press | None:
         return FillIn(night)
     if action is Action.FILL_RATE:
         return FillRate(night, _number(arg, 0, 10))
+    if action is Action.DOCTOR_PDF:
+        return _doctor_pdf(night, arg)
     return None
 
 

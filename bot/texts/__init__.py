@@ -19,6 +19,7 @@ from bot.texts.cards import (
 from bot.texts.chart import ChartText
 from bot.texts.chat import ChatText
 from bot.texts.commands import CommandText, help_text
+from bot.texts.doctor import DoctorText, doctor_contents, summary_bad_days
 from bot.texts.evening import (
     EveningText,
     about_day,
@@ -50,7 +51,15 @@ from bot.texts.morning import (
 )
 from bot.texts.pdf import PdfText
 from bot.texts.reports import ReportText, chart_caption, report_summary, weekly_summary
-from bot.texts.review import ReviewText, history, history_line, history_truncated
+from bot.texts.review import (
+    ReviewText,
+    history,
+    history_bad_count,
+    history_line,
+    history_message,
+    history_truncated,
+    remedies_reference,
+)
 from bot.texts.safety import SafetyText, crisis_command, doctor_prompt, red_flag_message
 from bot.texts.settings import (
     SettingsText,
@@ -82,6 +91,7 @@ __all__ = [
     "ChartText",
     "ChatText",
     "CommandText",
+    "DoctorText",
     "EveningText",
     "MissedText",
     "MorningText",
@@ -106,6 +116,7 @@ __all__ = [
     "crisis_command",
     "day",
     "delete_confirm",
+    "doctor_contents",
     "doctor_prompt",
     "esc",
     "every_rendering",
@@ -116,7 +127,9 @@ __all__ = [
     "help_text",
     "helped_label",
     "history",
+    "history_bad_count",
     "history_line",
+    "history_message",
     "history_truncated",
     "import_confirm",
     "import_done",
@@ -138,6 +151,7 @@ __all__ = [
     "reason_words",
     "red_flag_message",
     "remedies_list",
+    "remedies_reference",
     "reminder_state",
     "render_card",
     "render_suggestion",
@@ -149,6 +163,7 @@ __all__ = [
     "sleep_label",
     "sleep_labels",
     "snoozed",
+    "summary_bad_days",
     "t",
     "tag_label",
     "timezone_from_location",

@@ -20,12 +20,17 @@ class ChartText(TextKey):
     HELPED_A_BIT = auto()
     DID_NOT_HELP = auto()
     NO_ANSWER = auto()
+    FLAG_AXIS = auto()
+    SKIPPED = auto()
+    WARNING_SIGN = auto()
+    GAP = auto()
+    NO_SLEEP = auto()
 
 
 SENTENCES = catalog(
     ChartText,
     {
-        ChartText.TITLE: "Your last {days} nights, up to {end}",
+        ChartText.TITLE: "Your last {days}, up to {end}",
         ChartText.LEGS: "Legs in the evening",
         ChartText.LEGS_AXIS: "Legs (0 calm, 10 worst)",
         ChartText.TRIED_AXIS: "Tried",
@@ -35,5 +40,10 @@ SENTENCES = catalog(
         ChartText.HELPED_A_BIT: "Tried, helped a bit",
         ChartText.DID_NOT_HELP: "Tried, did not help",
         ChartText.NO_ANSWER: "Tried, no answer",
+        ChartText.FLAG_AXIS: "Warning",
+        ChartText.SKIPPED: "Skipped",
+        ChartText.WARNING_SIGN: "Warning sign noted",
+        ChartText.GAP: "Gap in the line: no rating that night",
+        ChartText.NO_SLEEP: "No morning answers in these nights yet",
     },
 )

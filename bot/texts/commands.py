@@ -43,7 +43,7 @@ SENTENCES = catalog(
         CommandText.HISTORY: "Your recorded nights",
         CommandText.REMEDIES: "Every idea, with how well it is studied",
         CommandText.REPORT: "A chart of your last four weeks and what has helped",
-        CommandText.SUMMARY: "A one-page PDF to take to your doctor",
+        CommandText.SUMMARY: "A PDF of your nights to take to your doctor",
         CommandText.EXPORT: "Download your nights (CSV) and all your data (JSON)",
         CommandText.IMPORT: "Load a diary file made by /export",
         CommandText.SETTINGS: "Time zone, check-in and wake-up times",

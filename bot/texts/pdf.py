@@ -1,5 +1,5 @@
-"""The words of the one-page PDF for a doctor (/summary). Plain text: the PDF module draws it
-with the core Latin-1 fonts and cleans every string itself."""
+"""The words of the PDF for a doctor (/summary, one or two pages). Plain text: the PDF module
+draws it with the core Latin-1 fonts and cleans every string itself."""
 
 from __future__ import annotations
 
@@ -57,9 +57,23 @@ class PdfText(TextKey):
     RATED = auto()
     MEDIAN = auto()
     RANGE = auto()
-    SKIP = auto()
+    SKIPPED = auto()
     RATINGS_HEADING = auto()
     TABLE_DOES_NOT_FIT = auto()
+    PAGE = auto()
+    ENTERED_LATER_ROW = auto()
+    EVENING = auto()
+    EVENINGS = auto()
+    CHART_HEADING = auto()
+    NOT_RECORDED = auto()
+    NO_RATING = auto()
+    ENTERED_LATER_NOTE = auto()
+    FILL_IN_HEADING = auto()
+    FILL_MEDICINES = auto()
+    FILL_FERRITIN = auto()
+    FILL_DATE = auto()
+    FILL_RESULT = auto()
+    FILL_ONSET = auto()
 
 
 SENTENCES = catalog(
@@ -87,8 +101,8 @@ SENTENCES = catalog(
         PdfText.ONSETS: "When the urge started (evenings asked)",
         PdfText.DAY_TAG: "Day tag: {tag}",
         PdfText.DAY_TAG_VALUE: (
-            "{with_nights} evenings, rating {with_avg}; without: {without_nights}, rating "
-            "{without_avg} (association only)"
+            "{with_nights}, rating {with_avg}; without: {without_nights}, rating "
+            "{without_avg} (lower is calmer; association only)"
         ),
         PdfText.SLEEP_QUALITY: "Sleep quality",
         PdfText.SLEEP_QUESTION: (
@@ -103,9 +117,9 @@ SENTENCES = catalog(
         PdfText.NO_IDEAS: "No ideas were marked as tried in this period.",
         PdfText.IDEA: "Idea",
         PdfText.NIGHTS_TRIED: "Nights tried",
-        PdfText.ANSWER_NO: "No",
-        PdfText.ANSWER_A_BIT: "A bit",
-        PdfText.ANSWER_CLEARLY: "Clearly",
+        PdfText.ANSWER_NO: "Didn't help",
+        PdfText.ANSWER_A_BIT: "Helped a bit",
+        PdfText.ANSWER_CLEARLY: "Helped clearly",
         PdfText.NO_ANSWER: "No answer",
         PdfText.OTHER_IDEAS: "{n} other ideas",
         PdfText.IDEAS_CAVEAT: (
@@ -125,10 +139,26 @@ SENTENCES = catalog(
         PdfText.RATED: "Rated",
         PdfText.MEDIAN: "Median",
         PdfText.RANGE: "Range",
-        PdfText.SKIP: "skip",
+        PdfText.SKIPPED: "skipped",
         PdfText.RATINGS_HEADING: "Evening ratings",
         PdfText.TABLE_DOES_NOT_FIT: (
             "The table does not fit on this page; the CSV export has every night."
         ),
+        PdfText.PAGE: "Page {page} of {pages}.",
+        PdfText.ENTERED_LATER_ROW: "Nights entered later (filled in afterwards)",
+        PdfText.EVENING: "{n} evening",
+        PdfText.EVENINGS: "{n} evenings",
+        PdfText.CHART_HEADING: "The period as a chart",
+        PdfText.NOT_RECORDED: "not recorded",
+        PdfText.NO_RATING: "no rating",
+        PdfText.ENTERED_LATER_NOTE: (
+            "{mark} entered later: filled in afterwards, not on the evening itself."
+        ),
+        PdfText.FILL_IN_HEADING: "To fill in at the appointment",
+        PdfText.FILL_MEDICINES: "Current medicines, and when they are taken:",
+        PdfText.FILL_FERRITIN: "Ferritin (iron stores), latest blood test:",
+        PdfText.FILL_DATE: "Date:",
+        PdfText.FILL_RESULT: "Result:",
+        PdfText.FILL_ONSET: "When the symptoms usually start (time of day):",
     },
 )

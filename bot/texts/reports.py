@@ -33,6 +33,8 @@ class ReportText(TextKey):
     MORE = auto()
     LATEST = auto()
     NO_MORNINGS = auto()
+    SLEEP_ONE = auto()
+    SLEEP_FEW = auto()
     SLEEP_COUNTS = auto()
     BETWEEN = auto()
     NO_RATINGS = auto()
@@ -54,6 +56,7 @@ class ReportText(TextKey):
     WROTE_NOTES = auto()
     YOU_DID = auto()
     AND = auto()
+    FILLED_IN = auto()
     ONSET_COUNTS = auto()
     TAGS_HEADING = auto()
     TAG_LINE = auto()
@@ -80,22 +83,27 @@ SENTENCES = catalog(
             "nothing to sum up. Whenever you're ready, /checkin is there."
         ),
         ReportText.DOCTOR_PDF_CAPTION: (
-            "A one-page summary of your diary to show your doctor, if you want to. It holds "
-            "your ratings, sleep and the ideas you tried, but not the words of your notes."
+            "Your summary for a doctor, to show them if you want to. It holds your ratings, "
+            "sleep, the ideas you tried and the warning signs noted, but not the words of your "
+            "notes."
         ),
         ReportText.DOCTOR_EMPTY: "There is nothing to put in a summary yet: no nights recorded.",
         ReportText.WEEKLY_OPT_OUT: (
             "You can change the day or stop this weekly message in /settings."
         ),
         ReportText.CHART_CAPTION: (
-            "Your last {days} nights: how your legs felt each evening (0 to 10), how you "
-            "slept, and the nights you tried an idea."
+            "Your last {days}: how your legs felt each evening (0 calm, 10 worst), how you "
+            "slept, the nights you tried an idea, skipped, or noted a warning sign."
         ),
         ReportText.RED_FLAGS: "⚠️ {nights} with a warning sign noted: {names} ({dates}). {advice}",
         ReportText.MORE: "{n} more",
         ReportText.LATEST: "latest {dates}",
         ReportText.NO_MORNINGS: "Sleep: no morning answers yet.",
-        ReportText.SLEEP_COUNTS: "Sleep, from your {mornings}: {counts}. Typically {typical}.",
+        ReportText.SLEEP_ONE: "Sleep, on the one morning you answered: {quality}.",
+        ReportText.SLEEP_FEW: "Sleep, on the {mornings} you answered: {counts}.",
+        ReportText.SLEEP_COUNTS: (
+            "Sleep, on the {mornings} you answered: {counts}; typically {typical}."
+        ),
         ReportText.BETWEEN: "between {low} and {high}",
         ReportText.NO_RATINGS: "No ratings yet in these nights.",
         ReportText.TYPICAL_RATING: "Typical rating (the median): {median}/10{spread}.",
@@ -113,18 +121,19 @@ SENTENCES = catalog(
         ReportText.HONESTY: "<i>{cannot} {short} {together}</i>",
         ReportText.PERIOD_HEADING: "<b>Your nights from {period}</b>",
         ReportText.RECORDED: (
-            "You recorded {recorded} of these {days} nights and rated your legs on {rated}."
+            "You recorded {recorded} of these {days} and rated your legs on {rated}."
         ),
         ReportText.BOTHERED: (
-            "Your legs bothered you (1/10 or more) on {symptoms} of the {evenings}."
+            "Evenings your legs bothered you (1/10 or more): {symptoms} of {rated}."
         ),
         ReportText.SKIPPED_EVENINGS: "skipped {evenings}",
         ReportText.WROTE_NOTES: "wrote {notes}",
         ReportText.YOU_DID: "You {what}.",
         ReportText.AND: " and ",
+        ReportText.FILLED_IN: "filled in {nights} afterwards",
         ReportText.ONSET_COUNTS: "<b>When the urge started</b>: {counts}.",
         ReportText.TAGS_HEADING: (
-            "<b>Day tags</b> (your legs on evenings with and without each):"
+            "<b>Day tags</b> (your legs on evenings with and without each; lower is calmer):"
         ),
         ReportText.TAG_LINE: (
             "• {tag}: {with_nights} with, averaging {with_avg}; {without_nights} without, "
@@ -133,8 +142,7 @@ SENTENCES = catalog(
         ReportText.WEEK_HEADING: "<b>Your week</b>, {period}",
         ReportText.WEEK_STRIP: "Legs each evening (0 to 10): {strip}",
         ReportText.WEEK_RATED: (
-            "You rated {rated} of {days} evenings; your legs bothered you (1/10 or more) on "
-            "{symptoms}."
+            "You rated {rated} of {days}; your legs bothered you (1/10 or more) on {symptoms}."
         ),
     },
 )
@@ -142,7 +150,7 @@ SENTENCES = catalog(
 
 def chart_caption(days: int) -> str:
     """Caption of the /report chart (photo captions are limited to 1024 characters)."""
-    return t(ReportText.CHART_CAPTION, days=days)
+    return t(ReportText.CHART_CAPTION, days=count(days, "night"))
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -188,23 +196,30 @@ def _red_flags(summary: PeriodSummary, titles: Mapping[str, str] | None) -> str 
     return t(
         ReportText.RED_FLAGS,
         nights=count(len(summary.red_flag_nights), "night"),
-        names=esc(", ".join(shown)),
+        names=esc("; ".join(shown)),  # titles may hold commas themselves
         dates=dates,
         advice=t(ReportText.RED_FLAG_ADVICE),
     )
 
 
 def _sleep_line(summary: PeriodSummary) -> str:
+    """How the person slept, best first: "3 good, 1 poor"; "typically" (the median) only from
+    three mornings on, where a middle value means something."""
     answered = sum(summary.sleep_quality_counts.values())
     if not answered or summary.median_sleep_quality is None:
         return t(ReportText.NO_MORNINGS)
+    if answered == 1:
+        [level] = [level for level, n in summary.sleep_quality_counts.items() if n]
+        return t(ReportText.SLEEP_ONE, quality=sleep_label(level).lower())
     counts = ", ".join(
-        f"{sleep_label(level).lower()} {n}"
-        for level, n in sorted(summary.sleep_quality_counts.items())
+        f"{n} {sleep_label(level).lower()}"
+        for level, n in sorted(summary.sleep_quality_counts.items(), reverse=True)
         if n
     )
-    typical = sleep_word(summary.median_sleep_quality)
     mornings = count(answered, "morning")
+    if answered < 3:
+        return t(ReportText.SLEEP_FEW, mornings=mornings, counts=counts)
+    typical = sleep_word(summary.median_sleep_quality)
     return t(ReportText.SLEEP_COUNTS, mornings=mornings, counts=counts, typical=typical)
 
 
@@ -262,14 +277,13 @@ def report_summary(
             t(
                 ReportText.RECORDED,
                 recorded=summary.nights_recorded,
-                days=summary.days,
+                days=count(summary.days, "night"),
                 rated=summary.nights_rated,
             ),
         ]
         if summary.nights_rated:
-            evenings = count(summary.nights_rated, "rated evening")
             symptoms = summary.nights_with_symptoms
-            lines.append(t(ReportText.BOTHERED, symptoms=symptoms, evenings=evenings))
+            lines.append(t(ReportText.BOTHERED, symptoms=symptoms, rated=summary.nights_rated))
         lines.append(_ratings_line(summary))
         lines.append(_sleep_line(summary))
         extras = []
@@ -279,8 +293,12 @@ def report_summary(
             )
         if summary.notes_count:
             extras.append(t(ReportText.WROTE_NOTES, notes=count(summary.notes_count, "note")))
+        if summary.entered_later:
+            nights = count(summary.entered_later, "night")
+            extras.append(t(ReportText.FILLED_IN, nights=nights))
         if extras:
-            lines.append(t(ReportText.YOU_DID, what=t(ReportText.AND).join(extras)))
+            what = ", ".join(extras[:-1]) + t(ReportText.AND) + extras[-1]
+            lines.append(t(ReportText.YOU_DID, what=what if len(extras) > 1 else extras[0]))
         flags = _red_flags(summary, red_flag_titles)
         if flags:
             lines += ["", flags]
@@ -344,7 +362,7 @@ def weekly_summary(
             t(
                 ReportText.WEEK_RATED,
                 rated=summary.nights_rated,
-                days=summary.days,
+                days=count(summary.days, "evening"),
                 symptoms=summary.nights_with_symptoms,
             )
         )

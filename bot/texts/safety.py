@@ -63,7 +63,7 @@ SENTENCES = catalog(
             "treatments exist, and you don't have to just put up with it. You could ask about "
             "an iron blood test (ferritin and transferrin saturation), because low iron can "
             "make RLS worse.\n"
-            "/summary makes a one-page summary of your nights to take with you."
+            "/summary makes a short summary of your nights to take with you."
         ),
         SafetyText.NO_REMEDY_AFTER_FLAG: (
             "Because of what you wrote earlier tonight, I won't suggest a remedy tonight. "

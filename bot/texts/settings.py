@@ -8,7 +8,7 @@ from enum import auto
 
 from bot.models import Person
 from bot.schedule import format_time
-from bot.texts.base import TextKey, catalog, esc, long_day, t
+from bot.texts.base import TextKey, catalog, count, esc, long_day, t
 
 
 class SettingsText(TextKey):
@@ -170,7 +170,7 @@ SENTENCES = catalog(
         SettingsText.SWITCHED_OFF: "Switched off.",
         SettingsText.DELETE_CONFIRM: (
             "This erases <b>everything</b> I store about you: your settings and {nights} "
-            "recorded nights with their notes. It cannot be undone. (You may want to /export "
+            "with their notes. It cannot be undone. (You may want to /export "
             "first.)\n\nErase everything?"
         ),
         SettingsText.DELETE_YES: "Yes, erase everything",
@@ -288,4 +288,4 @@ def paused(until: dt.date | None, person: Person) -> str:
 
 def delete_confirm(nights: int) -> str:
     """Asked before erasing."""
-    return t(SettingsText.DELETE_CONFIRM, nights=nights)
+    return t(SettingsText.DELETE_CONFIRM, nights=count(nights, "recorded night"))

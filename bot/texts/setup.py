@@ -11,7 +11,7 @@ from bot.errors import Problem
 from bot.models import Person
 from bot.places import Place
 from bot.schedule import format_time
-from bot.texts.base import TextKey, catalog, cut, esc, t
+from bot.texts.base import TextKey, catalog, count, cut, esc, t
 
 
 class SetupText(TextKey):
@@ -68,7 +68,7 @@ SENTENCES = catalog(
             "To get started, please read my welcome message and tap the button: /start"
         ),
         SetupText.WELCOME_BACK: (
-            "Welcome back! Everything you recorded is still here ({nights} nights)."
+            "Welcome back! Everything you recorded is still here ({nights})."
         ),
         SetupText.WELCOME_BACK_TIMES: "Check-ins: every evening at {time} ({tz}).",
         SetupText.WELCOME_BACK_SETTINGS: (
@@ -158,7 +158,7 @@ CORRECTIONS = {
 
 def welcome_back(person: Person, nights: int) -> str:
     """/start from someone who already set up: nothing is lost."""
-    lines = [t(SetupText.WELCOME_BACK, nights=nights)]
+    lines = [t(SetupText.WELCOME_BACK, nights=count(nights, "night"))]
     if person.checkin_time is not None and person.tz is not None:
         time = format_time(person.checkin_time)
         lines.append(t(SetupText.WELCOME_BACK_TIMES, time=time, tz=esc(person.tz)))

@@ -10,7 +10,6 @@ from enum import auto
 from bot.insights import MIN_TRIED_NIGHTS, RemedyOutcome
 from bot.models import Helped
 from bot.texts.base import TextKey, catalog, count, esc, t
-from bot.texts.morning import helped_label
 
 
 class TriedText(TextKey):
@@ -32,6 +31,9 @@ class TriedText(TextKey):
     COMPARED = auto()
     TRIED_ON = auto()
     LESS_OFTEN = auto()
+    DID_NOT_HELP = auto()
+    HELPED_A_BIT = auto()
+    HELPED_CLEARLY = auto()
 
 
 SENTENCES = catalog(
@@ -50,25 +52,39 @@ SENTENCES = catalog(
         TriedText.ONCE: "once",
         TriedText.TWICE: "twice",
         TriedText.TIMES: "{n} times",
-        TriedText.ANSWER_COUNT: "“{label}” {times}",
+        TriedText.ANSWER_COUNT: "{words} {times}",
         TriedText.NO_ANSWER_YET: "You haven't said yet whether it helped.",
-        TriedText.ANSWERS: "Your answers to “did it help?”: {answers}{unanswered}.",
+        TriedText.ANSWERS: "Your mornings said it {answers}{unanswered}.",
         TriedText.UNANSWERED: "; no answer on {mornings}",
         TriedText.NO_RATINGS_AFTER: (
             "There are no ratings yet from the evenings after you tried it, so I can't compare."
         ),
         TriedText.NOTHING_TO_COMPARE: (
-            "On evenings after you tried it, your legs averaged {after}/10; there are no "
-            "other rated evenings to compare with yet."
+            "On evenings after you tried it, your legs averaged {after}/10 (0 is calm, 10 the "
+            "worst); there are no other rated evenings to compare with yet."
         ),
         TriedText.COMPARED: (
             "On evenings after you tried it, your legs averaged {after}/10, against "
-            "{other}/10 on other evenings. {alongside}"
+            "{other}/10 on other evenings (lower is calmer). {alongside}"
         ),
         TriedText.TRIED_ON: "• <b>{title}</b>: tried on {nights}",
         TriedText.LESS_OFTEN: "…and {ideas} you tried less often (see /export).",
+        TriedText.DID_NOT_HELP: "didn't help",
+        TriedText.HELPED_A_BIT: "helped a bit",
+        TriedText.HELPED_CLEARLY: "helped clearly",
     },
 )
+
+HELPED_WORDS = {
+    Helped.NO: TriedText.DID_NOT_HELP,
+    Helped.A_BIT: TriedText.HELPED_A_BIT,
+    Helped.CLEARLY: TriedText.HELPED_CLEARLY,
+}
+
+
+def helped_words(helped: Helped) -> str:
+    """A morning answer in plain words: "didn't help", "helped a bit", "helped clearly"."""
+    return t(HELPED_WORDS[helped])
 
 
 def _times(n: int) -> str:
@@ -79,7 +95,7 @@ def _times(n: int) -> str:
 
 def _answers(outcome: RemedyOutcome) -> str:
     parts = [
-        t(TriedText.ANSWER_COUNT, label=helped_label(helped).lower(), times=_times(n))
+        t(TriedText.ANSWER_COUNT, words=helped_words(helped), times=_times(n))
         for helped, n in (
             (Helped.CLEARLY, outcome.clearly),
             (Helped.A_BIT, outcome.a_bit),
