@@ -43,6 +43,7 @@ class Problem(StrEnum):
     SLEEP_QUALITY = "quality"
     SETTING = "setting"
     WEEKDAY = "weekday"
+    TRIAL = "trial"  # a trial length or block size out of range
 
 
 class BadInput(BotError):

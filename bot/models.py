@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from bot.record import Record
+from bot.trial_plan import Arm, Trial, TrialOutcome
 
 SCHEMA_VERSION = 1
 DEFAULT_WAKE_TIME = dt.time(8, 0)
@@ -18,35 +20,6 @@ DEFAULT_WAKE_TIME = dt.time(8, 0)
 
 # Red-flag ids that were renamed or merged: stored nights may still carry the old id.
 RENAMED_FLAGS = {"one_sided_weakness": "stroke"}
-
-
-class Record(BaseModel):
-    """Base for stored records: immutable, strict about unknown fields.
-
-    A changed record is made with `replace`, which validates it in full: a bad value or a
-    misspelt field name is a bug that fails loudly at the write, never a damaged file at the
-    next read. pydantic's `model_copy(update=...)` validates nothing, so it is refused here.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    def replace(self, **changes: Any) -> Self:
-        """This record with `changes`, validated like a record read from disk.
-
-        Raises pydantic's ValidationError (a ValueError) for a bad value or an unknown field.
-        """
-        # Field values as they are (nested records stay records), so validation is cheap.
-        fields = {name: getattr(self, name) for name in type(self).model_fields}
-        return type(self).model_validate({**fields, **changes})
-
-    def model_copy(self, *, update: Any = None, deep: bool = False) -> Self:
-        """Refused with `update` (it would skip validation): use `replace`."""
-        if update:
-            raise TypeError(
-                f"{type(self).__name__}.model_copy(update=...) skips validation; "
-                "use .replace(**changes)"
-            )
-        return super().model_copy(deep=deep)
 
 
 class Evidence(StrEnum):
@@ -234,6 +207,12 @@ class Night(Record):
     # When the person filled this night in afterwards (up to a week later, from /history),
     # rather than at its check-in: shown as "entered later" in history, export and summaries.
     entered_later_at: dt.datetime | None = None
+    # A night of a personal trial (bot/trial_plan.py): its planned kind, fixed when its
+    # check-in is sent; the morning's "how were your legs during the night" (0-10, lower is
+    # better) and whether the evening went as planned.
+    trial_arm: Arm | None = None
+    night_score: int | None = Field(default=None, ge=0, le=10)
+    kept_plan: bool | None = None
 
     @property
     def entered_later(self) -> bool:
@@ -339,13 +318,27 @@ class Person(Record):
     doctor_prompt_at: dt.datetime | None = None
     # Per remedy, the person's morning answers (recomputed from their nights whenever a
     # morning answer changes), so choosing tonight's remedy needs only recent nights.
-    track: dict[str, Track] = {}
+    track: dict[str, Track] = Field(default_factory=dict)
     # When the zone or check-in time last changed: a check-in due before it was never missed
     # (so a restart does not send a "late" one for a time that had passed when it was set).
     schedule_from: dt.datetime | None = None
     # Replies that confirm something was saved and could not be sent yet; retried like
     # scheduled messages, oldest first.
     pending_replies: tuple[PendingReply, ...] = ()
+    # Personal trials: the one running (at most one) and the answers of finished ones; the
+    # length (nights kept as planned) and block sizes a new trial is planned with.
+    trial: Trial | None = None
+    trials: tuple[TrialOutcome, ...] = ()
+    trial_length: int = Field(default=14, ge=8, le=28)
+    trial_blocks: tuple[int, int] = (2, 3)
+
+    @field_validator("trial_blocks")
+    @classmethod
+    def _block_sizes(cls, value: tuple[int, int]) -> tuple[int, int]:
+        low, high = value
+        if not 1 <= low <= high <= 4:
+            raise ValueError("trial blocks must be 1 to 4 nights, the smaller first")
+        return value
 
     @property
     def consented(self) -> bool:
@@ -371,6 +364,8 @@ class Why(StrEnum):
     GUIDELINES = "guidelines"  # recommended in guidelines, not tried yet
     TRIALS = "trials"  # helped in trials, not tried yet
     NEW = "new"  # not tried yet
+    TRIAL_EVENING = "trial_evening"  # an idea evening of the person's running trial
+    TRIAL_BETTER = "trial_better"  # the person's own trial found it likely helps them
 
 
 class Reason(Record):

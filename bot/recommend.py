@@ -81,8 +81,10 @@ def eligible(
     history: Sequence[Night],
     tonight: Night,
     record: Mapping[str, Track] | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> list[Remedy]:
-    """Remedies that may be offered tonight, before any preference is applied."""
+    """Remedies that may be offered tonight, before any preference is applied (never one
+    in `exclude`: the idea under test on a usual evening of a trial)."""
     if record is None:
         record = track_record([n for n in history if n.night < tonight.night])
     # "Recent" counts nights that had a suggestion, so a week off does not reset variety.
@@ -104,7 +106,7 @@ def eligible(
             continue
         if Flag.ADULTS_ONLY in remedy.flags and not person.adult_topics:
             continue
-        if remedy.id in person.not_for_me or remedy.id in shown_tonight:
+        if remedy.id in person.not_for_me or remedy.id in shown_tonight or remedy.id in exclude:
             continue
         if remedy.id in recent_ids and record.get(remedy.id, Track()).clearly == 0:
             continue
@@ -143,6 +145,7 @@ def choose(
     tonight: Night,
     rng: random.Random,
     record: Mapping[str, Track] | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> Suggestion | None:
     """One remedy for tonight, or None when every eligible idea has been used up.
 
@@ -151,7 +154,7 @@ def choose(
     """
     if record is None:
         record = track_record([n for n in history if n.night < tonight.night])
-    options = eligible(catalog, person, history, tonight, record)
+    options = eligible(catalog, person, history, tonight, record, exclude)
     if not options:
         return None
     if (tonight.rating or 0) >= HARD_NIGHT:

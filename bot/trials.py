@@ -26,10 +26,11 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 from scipy import stats
+
+from bot.trial_plan import Arm, Verdict, half_points, in_ten
 
 DEFAULT_LENGTH = 14  # nights kept as planned
 MIN_LENGTH, MAX_LENGTH = 8, 28
@@ -45,13 +46,6 @@ NOISE_PRIOR = (2.0, 4.5)  # inverse-gamma shape and scale for the noise variance
 LIKELY = 0.9  # P(better) at or above: "likely helps"; at or below 1 - LIKELY: "looks worse"
 MIN_NIGHTS = 6  # fewer nights kept as planned: nothing can be said yet
 MIN_EACH = 2  # nor with fewer than this many of either kind
-
-
-class Arm(StrEnum):
-    """What kind of evening a trial night is."""
-
-    IDEA = "A"  # tonight, do the idea
-    USUAL = "B"  # a usual evening, without it
 
 
 def plan(
@@ -89,15 +83,6 @@ class TrialNight:
         return self.kept is True and self.evening is not None and self.night is not None
 
 
-class Verdict(StrEnum):
-    """What can honestly be said."""
-
-    TOO_EARLY = "too_early"
-    BETTER = "better"  # P(better) >= LIKELY
-    UNCLEAR = "unclear"
-    WORSE = "worse"  # P(better) <= 1 - LIKELY
-
-
 @dataclass(frozen=True)
 class Result:
     """The answer of a trial so far."""
@@ -113,14 +98,12 @@ class Result:
     @property
     def in_ten(self) -> int | None:
         """P(better) as "about N in 10" (rounded, kept within 1..9: never certainty)."""
-        if self.p_better is None:
-            return None
-        return min(9, max(1, round(self.p_better * 10)))
+        return in_ten(self.p_better)
 
     @property
     def points(self) -> float | None:
         """The size of the difference, in half points (absolute)."""
-        return None if self.effect is None else round(abs(self.effect) * 2) / 2
+        return half_points(self.effect)
 
 
 def analyse(nights: Sequence[TrialNight]) -> Result:

@@ -17,13 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from bot.trial_plan import Arm, Verdict
 from bot.trials import (
     DEFAULT_LENGTH,
     LIKELY,
-    Arm,
     Result,
     TrialNight,
-    Verdict,
     analyse,
     finished,
     plan,

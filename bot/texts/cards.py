@@ -36,6 +36,8 @@ class CardText(TextKey):
     WHY_GUIDELINES = auto()
     WHY_TRIALS = auto()
     WHY_NEW = auto()
+    WHY_TRIAL_EVENING = auto()
+    WHY_TRIAL_BETTER = auto()
 
 
 SENTENCES = catalog(
@@ -71,6 +73,8 @@ SENTENCES = catalog(
         CardText.WHY_GUIDELINES: "it is recommended in guidelines, and you haven't tried it yet",
         CardText.WHY_TRIALS: "it is well studied, and you haven't tried it yet",
         CardText.WHY_NEW: "you haven't tried this one yet",
+        CardText.WHY_TRIAL_EVENING: "tonight is an idea evening of your trial",
+        CardText.WHY_TRIAL_BETTER: "your own trial found it likely makes your nights better",
     },
 )
 
@@ -80,6 +84,8 @@ WHY = {
     Why.GUIDELINES: CardText.WHY_GUIDELINES,
     Why.TRIALS: CardText.WHY_TRIALS,
     Why.NEW: CardText.WHY_NEW,
+    Why.TRIAL_EVENING: CardText.WHY_TRIAL_EVENING,
+    Why.TRIAL_BETTER: CardText.WHY_TRIAL_BETTER,
 }
 KIND_LINES = {
     Kind.TONIGHT: CardText.KIND_TONIGHT,
