@@ -22,7 +22,8 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from bot import keyboards, schedule, texts
 from bot.checkins.results import CheckInDue
 from bot.context import Ctx
-from bot.models import Night, Person
+from bot.keyboards import trial as trial_buttons
+from bot.models import Catalog, Night, Person
 from bot.transport import StatusError
 
 log = logging.getLogger(__name__)
@@ -127,11 +128,19 @@ async def check_in(context: Ctx, person: Person, due: CheckInDue, attempt: int) 
         if await _send(context, person, text, None, "weekly", 0) is Sent.BLOCKED:
             diary.evening.unmark(person.user_id, due.night, due.prompted_at)
             return Sent.BLOCKED
+    if due.trial_done is not None:
+        done = texts.trial_finished(
+            due.trial_done, _title(diary.catalog, due.trial_done.remedy_id)
+        )
+        await _send(context, person, done, None, "trial", 0)
     if not due.check_in:
         return Sent.SENT
     assert person.tz is not None
     local = context.bot_data.services.clock().astimezone(ZoneInfo(person.tz))
     text = texts.check_in(local, due.source, due.pause_ended)
+    if due.trial is not None:
+        title = _title(diary.catalog, due.trial.remedy_id)
+        text = f"{texts.trial_night(due.trial.arm, due.trial.number, title)}\n\n{text}"
     sent = await _send(context, person, text, keyboards.rating(due.night), "evening", attempt)
     if sent is Sent.RETRY:
         diary.evening.unmark(person.user_id, due.night, due.prompted_at)
@@ -143,6 +152,13 @@ async def morning(context: Ctx, person: Person, night: Night, attempt: int) -> S
     diary = context.bot_data.services.diary
     text = texts.morning_heading(night.night)
     markup = keyboards.sleep_quality(night.night)
+    if night.trial_arm is not None and night.night_score is None:
+        # A trial night: how the legs were during the night comes first.
+        number = diary.trial.number(person, night.night)
+        text, markup = (
+            texts.trial_morning(night.night, number),
+            trial_buttons.night_score(night.night),
+        )
     sent = await _send(context, person, text, markup, "morning", attempt)
     if sent is Sent.RETRY:
         diary.morning.unmark(person.user_id, night.night, night.morning_sent_at)
@@ -201,3 +217,8 @@ async def waiting_replies(context: Ctx, person: Person) -> Sent:
         done += 1
     people.drop_replies(person.user_id, done)
     return Sent.SENT
+
+
+def _title(catalog: Catalog, remedy_id: str) -> str:
+    remedy = catalog.get(remedy_id)
+    return remedy.title if remedy else remedy_id

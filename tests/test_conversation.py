@@ -198,7 +198,8 @@ async def test_i_will_try_it_keeps_the_card_and_promises_a_morning_question(chat
     await chat.press("I'll try it", card)
     edited = chat.api.messages[(chat.user_id, card.message_id)]
     assert "Evidence: " in edited.text and "In the morning I'll ask" in edited.text
-    assert edited.buttons == []
+    # Only the offer to test the chosen idea properly remains under it.
+    assert [label for label, _ in edited.buttons] == ["🔬 Test it in a trial"]
 
 
 async def test_snooze_and_skip(chat: Chat, services: Services) -> None:

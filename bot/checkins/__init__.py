@@ -15,6 +15,7 @@ from bot.checkins.missed import MissedNights
 from bot.checkins.morning import Mornings
 from bot.checkins.notes import Notes
 from bot.checkins.people import People
+from bot.checkins.trial import Trials
 from bot.models import Catalog, Night, Person
 from bot.red_flags import RedFlagBook
 from bot.storage import Store
@@ -34,7 +35,8 @@ class Diary:
     ) -> None:
         self.core = Core(store, catalog, rng, red_flags)
         self.people = People(self.core)
-        self.evening = Evenings(self.core)
+        self.trial = Trials(self.core)
+        self.evening = Evenings(self.core, self.trial)
         self.morning = Mornings(self.core, self.evening)
         self.notes = Notes(self.core)
         self.missed = MissedNights(self.core)

@@ -22,7 +22,9 @@ from bot.checkins.results import (
     RatingReply,
     Responded,
     Snoozed,
+    UsualEvening,
 )
+from bot.checkins.trial import Trials
 from bot.errors import BadInput, Problem
 from bot.insights import summarize
 from bot.models import (
@@ -30,12 +32,16 @@ from bot.models import (
     Onset,
     Person,
     PromptSource,
+    Reason,
     Response,
     Snooze,
+    Suggestion,
     SuggestionRecord,
     Trigger,
+    Why,
 )
 from bot.trends import DoctorReason
+from bot.trial_plan import Arm
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +56,9 @@ WEEK = 7
 class Evenings:
     """Use cases of the evening check-in."""
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, trials: Trials) -> None:
         self.core = core
+        self.trials = trials
 
     # -- sending the check-in -------------------------------------------------------------
 
@@ -73,6 +80,8 @@ class Evenings:
                 return None
             key = self.core.night_key(person, when)
         person, pause_ended = self._end_expired_pause(person, key)
+        # A trial whose plan is used up ends before the next check-in (its answer goes first).
+        trial_done = self.trials.finish_if_done(user_id, now) if person.trial else None
         weekly = None
         if source is not PromptSource.SNOOZE and self._claim_weekly(person, key):
             start, end = key - dt.timedelta(WEEK), key - dt.timedelta(1)
@@ -80,10 +89,13 @@ class Evenings:
             nights = self.core.store.nights(user_id, since=start)
             weekly = summarize(nights, self.core.catalog, start, end)
         night = self._open(user_id, key, now, source)
-        if night is None and weekly is None:
+        if night is None and weekly is None and trial_done is None:
             return None
         prompted_at = night.prompted_at if night is not None else None
-        return CheckInDue(key, night is not None, prompted_at, source, pause_ended, weekly)
+        tonight = None if night is None else self.trials.tonight(self.core.require(user_id), night)
+        return CheckInDue(
+            key, night is not None, prompted_at, source, pause_ended, weekly, tonight, trial_done
+        )
 
     def ask_now(self, user_id: int, now: dt.datetime) -> Night:
         """/checkin: open the check-in for the night it is about (also when already rated)."""
@@ -117,7 +129,8 @@ class Evenings:
             if source is not PromptSource.SNOOZE and night.prompted_at is not None:
                 return None
         if night.prompted_at is None:
-            return self.core.save_night(user_id, night, prompted_at=now, prompt_source=source)
+            night = night.replace(prompted_at=now, prompt_source=source)
+        _, night = self.trials.assign(person, night)  # a trial evening gets its kind now
         return self.core.save_night(user_id, night)
 
     def _take_snooze(self, person: Person, now: dt.datetime) -> dt.date | None:
@@ -170,12 +183,21 @@ class Evenings:
             night=key, tz=person.tz or "UTC"
         )
         replaced = night.rating is not None
+        if not replaced:  # rated without its check-in: a trial evening gets its kind now
+            person, night = self.trials.assign(person, night)
         changes: dict[str, object] = {"rating": rating, "rated_at": now, "skipped": False}
         if night.prompted_at is None:
             changes.update(prompted_at=now, prompt_source=PromptSource.MANUAL)
         night = night.replace(**changes)
         idea: NextIdea | None = None
-        if rating >= 1 and not night.suggestions:
+        usual: UsualEvening | None = None
+        tonight = self.trials.tonight(person, night)
+        if tonight is not None and not night.suggestions and not self.core.remedy_blocked(night):
+            if tonight.arm is Arm.IDEA:
+                night, idea = self._trial_card(night, tonight.remedy_id, now)
+            else:
+                usual = UsualEvening(tonight.remedy_id)
+        if rating >= 1 and not night.suggestions and idea is None and usual is None:
             night, idea = self._next_idea(person, night, now, history)
         about = None
         if not replaced and not isinstance(idea, Card):
@@ -189,6 +211,10 @@ class Evenings:
             reply = RatingChanged(rating)
         elif rating >= 1 and self.core.remedy_blocked(night):
             reply = FlagBlocksIdea()
+        elif usual is not None:
+            reply = usual
+        elif isinstance(idea, Card):  # also at 0 on a trial's idea evening
+            reply = idea
         elif rating == 0:
             reply = CalmNight()
         else:
@@ -252,9 +278,29 @@ class Evenings:
             since = night.night - RECENT_HISTORY
             recent = self.core.store.nights(person.user_id, since=since)
         catalog = self.core.catalog
-        suggestion = recommend.choose(catalog, person, recent, night, self.core.rng, person.track)
+        # While a trial runs, its idea comes only on its idea evenings.
+        exclude = frozenset({person.trial.remedy_id}) if person.trial else frozenset()
+        rng = self.core.rng
+        suggestion = recommend.choose(catalog, person, recent, night, rng, person.track, exclude)
         if suggestion is None:
             return night, NoMoreIdeas()
+        return self._add(night, suggestion, now)
+
+    def _trial_card(
+        self, night: Night, remedy_id: str, now: dt.datetime
+    ) -> tuple[Night, Card | None]:
+        """The idea under test, on an idea evening of the trial (None if the content no
+        longer has it: then it is an ordinary evening)."""
+        remedy = self.core.catalog.get(remedy_id)
+        if remedy is None:
+            return night, None
+        reason = Reason(why=Why.TRIAL_EVENING)
+        night, card = self._add(night, Suggestion(remedy=remedy, reason=reason), now)
+        return night, Card(card.suggestion, trial=True)
+
+    def _add(self, night: Night, suggestion: Suggestion, now: dt.datetime) -> tuple[Night, Card]:
+        """The suggestion stored on the night, with the words of its reason."""
+        catalog = self.core.catalog
         record = SuggestionRecord(
             remedy_id=suggestion.remedy.id,
             content_version=catalog.version,
@@ -262,6 +308,16 @@ class Evenings:
             reason=texts.reason_words(suggestion.reason),  # the words the person sees
         )
         return night.replace(suggestions=(*night.suggestions, record)), Card(suggestion)
+
+    def idea_anyway(self, user_id: int, key: dt.date, now: dt.datetime) -> NextIdea:
+        """On a usual evening of a trial the person asks for an idea after all (never the
+        one under test)."""
+        person = self.core.require(user_id)
+        self.core.answerable(person, key, now)
+        night, idea = self._next_idea(person, self.core.night(person, key), now)
+        if isinstance(idea, Card):
+            self.core.save_night(user_id, night)
+        return idea
 
     # -- snooze and skip ------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from bot.checkins.evening import Evenings
 from bot.checkins.results import MorningAnswered, MorningNext
 from bot.errors import BadInput, Problem
 from bot.models import Helped, Night, Person
+from bot.trial_plan import Arm
 
 
 class Mornings:
@@ -20,6 +21,7 @@ class Mornings:
     def __init__(self, core: Core, evenings: Evenings) -> None:
         self.core = core
         self.evenings = evenings
+        self.trials = evenings.trials
 
     def due(self, user_id: int, when: dt.datetime, now: dt.datetime) -> Night | None:
         """The morning question falls due: mark it as sent, once, and only after a night with
@@ -53,9 +55,65 @@ class Mornings:
         if not 1 <= quality <= 5:
             raise BadInput(Problem.SLEEP_QUALITY)
         night, title = self._answer(user_id, key, now, sleep_quality=quality)
+        trial_title = self._trial_title(user_id, night)
+        if trial_title is not None:  # a trial night: did the evening go as planned?
+            return MorningAnswered(night, title, MorningNext.ASK_KEPT, trial_title=trial_title)
         if title is None:
             return self._done(user_id, night, title, now)
         return MorningAnswered(night, title, MorningNext.ASK_TRIED)
+
+    def record_night_score(
+        self, user_id: int, key: dt.date, score: int, now: dt.datetime
+    ) -> MorningAnswered:
+        """A trial night's first morning answer: how the legs were during the night (0-10);
+        then sleep quality."""
+        if not 0 <= score <= 10:
+            raise BadInput(Problem.RATING)
+        night, title = self._answer(user_id, key, now, night_score=score)
+        trial_title = self._trial_title(user_id, night)
+        return MorningAnswered(night, title, MorningNext.ASK_SLEEP, trial_title=trial_title)
+
+    def record_kept(
+        self, user_id: int, key: dt.date, kept: bool, now: dt.datetime
+    ) -> MorningAnswered:
+        """Whether a trial evening went as planned (on an idea evening: the idea was done, so
+        it also counts as tried). The morning's last answer; the trial may end with it."""
+        night = self.core.store.get_night(user_id, key)
+        if night is None or night.trial_arm is None:
+            raise StaleNight(key.isoformat())
+        changes: dict[str, Any] = {"kept_plan": kept}
+        trial_id = self._trial_id(user_id, night)
+        if night.trial_arm is Arm.IDEA and trial_id is not None:
+            changes.update(morning_remedy=trial_id, tried=kept)
+            if not kept:
+                changes["helped"] = None
+        night, title = self._answer(user_id, key, now, **changes)
+        trial_title = self._trial_title(user_id, night)
+        done = self._done(user_id, night, title, now)
+        finished = self.trials.finish_if_done(user_id, now)
+        return MorningAnswered(
+            night, title, MorningNext.DONE, done.doctor, trial_title, trial_done=finished
+        )
+
+    def _trial_id(self, user_id: int, night: Night) -> str | None:
+        """The idea under test on a trial night (the running trial's, or the trial that
+        ended since)."""
+        if night.trial_arm is None:
+            return None
+        person = self.core.require(user_id)
+        if person.trial is not None and night.night >= person.trial.start:
+            return person.trial.remedy_id
+        for outcome in reversed(person.trials):
+            if outcome.start <= night.night <= outcome.end + dt.timedelta(days=1):
+                return outcome.remedy_id
+        return None
+
+    def _trial_title(self, user_id: int, night: Night) -> str | None:
+        remedy_id = self._trial_id(user_id, night)
+        if remedy_id is None:
+            return None
+        remedy = self.core.catalog.get(remedy_id)
+        return remedy.title if remedy else remedy_id
 
     def record_tried(
         self, user_id: int, key: dt.date, tried: bool, now: dt.datetime

@@ -10,10 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.checkins.trial import TrialTonight
 from bot.insights import PeriodSummary
 from bot.models import Night, PromptSource, Response, Suggestion
 from bot.red_flags import RedFlag
 from bot.trends import DoctorReason
+from bot.trial_plan import TrialOutcome
 
 # -- the reply to a rating or to a card's button ----------------------------------------------
 
@@ -23,6 +25,15 @@ class Card:
     """Tonight's one idea, to show as a card."""
 
     suggestion: Suggestion
+    # The idea evening of a running trial: the card is the idea under test.
+    trial: bool = False
+
+
+@dataclass(frozen=True)
+class UsualEvening:
+    """A usual evening of a running trial: no idea unless the person asks for one."""
+
+    remedy_id: str  # the idea under test (not tonight)
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,7 @@ class RatingChanged:
 
 
 NextIdea = Card | FlagBlocksIdea | NoMoreIdeas
-RatingReply = NextIdea | CalmNight | RatingChanged
+RatingReply = NextIdea | CalmNight | RatingChanged | UsualEvening
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,10 @@ class CheckInDue:
     pause_ended: bool = False
     # The opt-in weekly summary goes out first, when this is its evening.
     weekly: PeriodSummary | None = None
+    # A trial evening: the check-in says which kind it is.
+    trial: TrialTonight | None = None
+    # A trial that has just come to its end: its answer goes out first.
+    trial_done: TrialOutcome | None = None
 
 
 # -- the morning ------------------------------------------------------------------------------
@@ -126,6 +141,8 @@ class CheckInDue:
 class MorningNext(StrEnum):
     """The next morning question, or none."""
 
+    ASK_SLEEP = "ask_sleep"  # after a trial night's score
+    ASK_KEPT = "ask_kept"  # a trial night: did the evening go as planned
     ASK_TRIED = "ask_tried"
     ASK_HELPED = "ask_helped"
     DONE = "done"
@@ -140,6 +157,9 @@ class MorningAnswered:
     next: MorningNext
     # With the morning's last answer: a doctor prompt, at most once a fortnight.
     doctor: DoctorReason | None = None
+    # A trial night: the idea under test (its title), and the trial's answer if it just ended.
+    trial_title: str | None = None
+    trial_done: TrialOutcome | None = None
 
 
 # -- notes ------------------------------------------------------------------------------------

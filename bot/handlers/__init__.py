@@ -23,10 +23,20 @@ from bot.booking import cancel
 from bot.checkins import NotSetUp, StaleNight
 from bot.context import Ctx
 from bot.errors import BadInput, DamagedRecord
-from bot.handlers import evening, guard, missed, morning, reports, review, settings, setup
+from bot.handlers import (
+    evening,
+    guard,
+    missed,
+    morning,
+    reports,
+    review,
+    settings,
+    setup,
+    trial,
+)
 from bot.handlers.commands import COMMANDS
 from bot.handlers.common import not_set_up_text, send, sender, services
-from bot.keyboards import presses
+from bot.keyboards import presses, trial_presses
 from bot.texts import ChatText, t
 
 log = logging.getLogger(__name__)
@@ -56,6 +66,10 @@ BUTTONS: dict[type[presses.Press], ButtonHandler] = {
     presses.FillIn: missed.on_fill_in,
     presses.FillRate: missed.on_fill_rate,
     presses.DoctorPdf: reports.on_doctor_pdf_button,
+    trial_presses.TrialPress: trial.on_trial_button,
+    trial_presses.TrialIdea: evening.on_idea_anyway,
+    trial_presses.TrialScore: morning.on_night_score_button,
+    trial_presses.TrialKept: morning.on_kept_button,
 }
 
 

@@ -11,7 +11,7 @@ from telegram import Update
 
 from bot import texts
 from bot.context import Ctx
-from bot.handlers import evening, missed, reports, review, settings, setup
+from bot.handlers import evening, missed, reports, review, settings, setup, trial
 from bot.handlers.common import send, sender
 from bot.texts import CommandText
 
@@ -38,6 +38,7 @@ COMMANDS = (
     Command("missed", CommandText.MISSED, missed.cmd_missed),
     Command("history", CommandText.HISTORY, review.cmd_history),
     Command("remedies", CommandText.REMEDIES, review.cmd_remedies),
+    Command("trial", CommandText.TRIAL, trial.cmd_trial),
     Command("report", CommandText.REPORT, reports.cmd_report),
     Command("summary", CommandText.SUMMARY, reports.cmd_summary),
     Command("export", CommandText.EXPORT, review.cmd_export),

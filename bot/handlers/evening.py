@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 
 from bot import keyboards, texts
 from bot.booking import book_snooze, send_saved
@@ -23,7 +23,9 @@ from bot.checkins.results import (
     Rated,
     RatingChanged,
     RatingReply,
+    UsualEvening,
 )
+from bot.checkins.trial import TrialTonight
 from bot.context import Ctx
 from bot.handlers.common import diary, edit_pressed, not_set_up_text, now, send, sender, set_up
 from bot.handlers.flags import check_caption, check_text, reply_to_flags
@@ -37,8 +39,10 @@ from bot.keyboards import (
     SkipTonight,
     TagToggle,
 )
+from bot.keyboards import trial as trial_buttons
+from bot.keyboards.trial_presses import TrialIdea
 from bot.models import Awaiting, Night, Response, Suggestion
-from bot.texts import ChatText, EveningText, SafetyText, SetupText, check_in, t
+from bot.texts import ChatText, EveningText, SafetyText, SetupText, TrialText, check_in, t
 
 _TYPED_RATING = re.compile(r"^\s*(\d{1,2})\s*(?:/\s*10)?\s*$")
 
@@ -58,7 +62,17 @@ async def cmd_checkin(update: Update, context: Ctx) -> None:
         return
     rated = night.rating is not None
     question = texts.already_rated(night.rating) if night.rating is not None else check_in(local)
+    tonight = diary(context).trial.tonight(diary(context).require(who.user_id), night)
+    if tonight is not None and not rated:
+        question = f"{trial_line(context, tonight)}\n\n{question}"
     await send(context, who.chat_id, question, keyboards.rating(night.night, rated=rated))
+
+
+def trial_line(context: Ctx, tonight: TrialTonight) -> str:
+    """The line that says which kind of trial evening tonight is."""
+    remedy = diary(context).catalog.get(tonight.remedy_id)
+    title = remedy.title if remedy else tonight.remedy_id
+    return texts.trial_night(tonight.arm, tonight.number, title)
 
 
 async def on_rating_button(update: Update, context: Ctx, press: Rate) -> None:
@@ -100,8 +114,13 @@ async def send_reply(
 ) -> None:
     """One reply to a rating or a card's button."""
     match reply:
-        case Card(suggestion):
-            await send_suggestion(context, chat_id, night, suggestion, lead)
+        case Card(suggestion, trial):
+            await send_suggestion(context, chat_id, night, suggestion, lead, trial=trial)
+        case UsualEvening(remedy_id):
+            remedy = diary(context).catalog.get(remedy_id)
+            title = texts.esc(remedy.title if remedy else remedy_id)
+            text = t(TrialText.USUAL_REPLY, title=title)
+            await send(context, chat_id, text, trial_buttons.usual_evening(night))
         case RatingChanged(rating):
             await send(context, chat_id, texts.rating_updated(rating))
         case FlagBlocksIdea():
@@ -113,18 +132,36 @@ async def send_reply(
 
 
 async def send_suggestion(
-    context: Ctx, chat_id: int, night: dt.date, suggestion: Suggestion, lead: str = ""
+    context: Ctx,
+    chat_id: int,
+    night: dt.date,
+    suggestion: Suggestion,
+    lead: str = "",
+    *,
+    trial: bool = False,
 ) -> None:
-    """The remedy card with its three buttons."""
+    """The remedy card with its three buttons; on a trial's idea evening, only "I'll do it
+    tonight"."""
     catalog = diary(context).catalog
     reason = texts.reason_words(suggestion.reason)
     text = texts.render_suggestion(suggestion.remedy, catalog, reason)
-    await send(
-        context,
-        chat_id,
-        f"{lead}\n\n{text}" if lead else text,
-        keyboards.suggestion(night, suggestion.remedy.id),
-    )
+    remedy_id = suggestion.remedy.id
+    if trial:
+        lead = f"{lead}\n\n{t(TrialText.CARD_LEAD)}" if lead else t(TrialText.CARD_LEAD)
+        markup = trial_buttons.trial_card(night, remedy_id)
+    else:
+        markup = keyboards.suggestion(night, remedy_id)
+    await send(context, chat_id, f"{lead}\n\n{text}" if lead else text, markup)
+
+
+async def on_idea_anyway(update: Update, context: Ctx, press: TrialIdea) -> None:
+    """A usual evening of a trial: an idea after all (never the one under test)."""
+    who, query = sender(update), update.callback_query
+    if who is None or query is None:
+        return
+    idea = diary(context).evening.idea_anyway(who.user_id, press.night, now(context))
+    await edit_pressed(query, None)  # the button has done its work
+    await send_reply(context, who.chat_id, press.night, idea)
 
 
 async def on_respond_button(update: Update, context: Ctx, press: CardAnswer) -> None:
@@ -135,7 +172,14 @@ async def on_respond_button(update: Update, context: Ctx, press: CardAnswer) -> 
     responded = diary(context).evening.respond(
         who.user_id, press.night, press.remedy_id, press.response, now(context)
     )
-    await edit_pressed(query, _card_with_response(context, responded.night, press))
+    # A chosen idea can be tested properly: "Test it in a trial" under the answered card.
+    markup = None
+    if press.response is Response.TRY:
+        person = diary(context).require(who.user_id)
+        testable = {r.id for r in diary(context).trial.testable(person)}
+        if person.trial is None and press.remedy_id in testable:
+            markup = trial_buttons.with_trial_button(InlineKeyboardMarkup([]), press.remedy_id)
+    await edit_pressed(query, _card_with_response(context, responded.night, press), markup)
     following: NextIdea | None = responded.next
     if following is not None:
         lead = t(EveningText.NOT_FOR_ME_NEXT) if press.response is Response.NOT_FOR_ME else ""

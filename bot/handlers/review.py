@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot import keyboards, texts
 from bot.context import Ctx
 from bot.export import nights_csv
 from bot.handlers.common import diary, now, send, sender, small_number
 from bot.keyboards import RemedyPress
+from bot.keyboards import trial as trial_buttons
 from bot.models import Flag
 from bot.texts import CardText, ChatText, ReviewText, t
 from bot.transfer import export_json
@@ -96,4 +97,8 @@ async def on_remedy_button(update: Update, context: Ctx, press: RemedyPress) -> 
     if Flag.ADULTS_ONLY in remedy.flags and (person is None or not person.adult_topics):
         await send(context, who.chat_id, t(CardText.ADULT_HIDDEN))
         return
-    await send(context, who.chat_id, texts.render_card(remedy, catalog))
+    markup = None
+    ready = person is not None and person.ready and person.trial is None
+    if ready and person and remedy.id in {r.id for r in diary(context).trial.testable(person)}:
+        markup = trial_buttons.with_trial_button(InlineKeyboardMarkup([]), remedy.id)
+    await send(context, who.chat_id, texts.render_card(remedy, catalog), markup)

@@ -12,6 +12,13 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.keyboards.trial_presses import (
+    TrialIdea,
+    TrialKept,
+    TrialPress,
+    TrialScore,
+    trial_press,
+)
 from bot.models import Helped, Onset, Response, Trigger
 
 VERSION = "1"
@@ -44,6 +51,11 @@ class Action(StrEnum):
     FILL_RATE = "fr"
     # Looking back (issue 17): the doctor's summary, shown before it is made.
     DOCTOR_PDF = "pdf"
+    # Personal trials (issue 19).
+    TRIAL = "tr"
+    TRIAL_SCORE = "ns"
+    TRIAL_KEPT = "kp"
+    TRIAL_IDEA = "ti"
 
 
 @dataclass(frozen=True)
@@ -253,6 +265,10 @@ Press = (
     | FillIn
     | FillRate
     | DoctorPdf
+    | TrialPress
+    | TrialScore
+    | TrialKept
+    | TrialIdea
 )
 
 
@@ -307,6 +323,8 @@ def _press(action: Action, night: dt.date | None, arg: str) -> Press | None:
         return RemedyPress(arg) if arg else None
     if action is Action.BRING_BACK:
         return BringBack(arg) if arg else None
+    if action is Action.TRIAL:
+        return trial_press(arg)
     if action is Action.WEEKLY:
         return WeeklyDay(None if arg == "off" else _number(arg, 0, 6))
     if night is None:
@@ -342,6 +360,16 @@ def _night_press(action: Action, night: dt.date, arg: str) -> Press | None:
         return FillRate(night, _number(arg, 0, 10))
     if action is Action.DOCTOR_PDF:
         return _doctor_pdf(night, arg)
+    return _trial_night_press(action, night, arg)
+
+
+def _trial_night_press(action: Action, night: dt.date, arg: str) -> Press | None:
+    if action is Action.TRIAL_SCORE:
+        return TrialScore(night, _number(arg, 0, 10))
+    if action is Action.TRIAL_KEPT:
+        return TrialKept(night, _number(arg, 0, 1) == 1)
+    if action is Action.TRIAL_IDEA:
+        return TrialIdea(night)
     return None
 
 

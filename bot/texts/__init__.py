@@ -5,7 +5,17 @@ messages that are put together from several sentences and from people's or the c
 words, which are HTML-escaped here and nowhere else (Telegram's HTML parse mode).
 """
 
-from bot.texts.base import MAX_MESSAGE_LENGTH, TextKey, catalogs, day, esc, fields, long_day, t
+from bot.texts.base import (
+    MAX_MESSAGE_LENGTH,
+    TextKey,
+    catalogs,
+    count,
+    day,
+    esc,
+    fields,
+    long_day,
+    t,
+)
 from bot.texts.cards import (
     CardText,
     every_rendering,
@@ -48,6 +58,7 @@ from bot.texts.morning import (
     morning_summary,
     sleep_label,
     sleep_labels,
+    trial_morning,
 )
 from bot.texts.pdf import PdfText
 from bot.texts.reports import ReportText, chart_caption, report_summary, weekly_summary
@@ -83,6 +94,16 @@ from bot.texts.setup import (
     welcome_back,
 )
 from bot.texts.transfer import TransferText, import_confirm, import_done, import_rejected
+from bot.texts.trial import (
+    TrialText,
+    blocks_words,
+    trial_calendar,
+    trial_finished,
+    trial_night,
+    trial_offer,
+    trial_outcome,
+    trial_settings,
+)
 from bot.texts.tried import TriedText, what_helped
 
 __all__ = [
@@ -103,6 +124,7 @@ __all__ = [
     "SetupText",
     "TextKey",
     "TransferText",
+    "TrialText",
     "TriedText",
     "about_day",
     "about_day_done",
@@ -110,9 +132,11 @@ __all__ = [
     "already_rated",
     "ask_tried",
     "bad_input",
+    "blocks_words",
     "catalogs",
     "chart_caption",
     "check_in",
+    "count",
     "crisis_command",
     "day",
     "delete_confirm",
@@ -169,6 +193,13 @@ __all__ = [
     "timezone_from_location",
     "timezone_set",
     "toggled",
+    "trial_calendar",
+    "trial_finished",
+    "trial_morning",
+    "trial_night",
+    "trial_offer",
+    "trial_outcome",
+    "trial_settings",
     "turned_down",
     "weekday",
     "weekly_set",

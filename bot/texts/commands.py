@@ -14,6 +14,7 @@ class CommandText(TextKey):
 
     CHECKIN = auto()
     MISSED = auto()
+    TRIAL = auto()
     HISTORY = auto()
     REMEDIES = auto()
     REPORT = auto()
@@ -40,6 +41,7 @@ SENTENCES = catalog(
     {
         CommandText.CHECKIN: "Start tonight's check-in now",
         CommandText.MISSED: "Fill in a night you missed (up to a week back)",
+        CommandText.TRIAL: "Test one idea on your own nights: a personal trial",
         CommandText.HISTORY: "Your recorded nights",
         CommandText.REMEDIES: "Every idea, with how well it is studied",
         CommandText.REPORT: "A chart of your last four weeks and what has helped",

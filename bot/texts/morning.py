@@ -8,6 +8,8 @@ from enum import auto
 
 from bot.models import Helped, Night
 from bot.texts.base import TextKey, catalog, day, esc, t
+from bot.texts.trial import TrialText
+from bot.trial_plan import Arm
 
 
 class MorningText(TextKey):
@@ -96,6 +98,11 @@ def morning_heading(night: dt.date) -> str:
     return t(MorningText.HEADING, question=t(MorningText.QUESTION), day=day(night))
 
 
+def trial_morning(night: dt.date, number: int) -> str:
+    """A trial night's morning opens with how the legs were during the night."""
+    return t(TrialText.ASK_SCORE, day=day(night), number=number)
+
+
 def ask_tried(title: str) -> str:
     """Second morning question."""
     return t(MorningText.ASK_TRIED, title=esc(title))
@@ -104,6 +111,8 @@ def ask_tried(title: str) -> str:
 def morning_summary(night: Night, title: str | None) -> str:
     """The morning message once answered."""
     parts = [t(MorningText.NIGHT_OF, day=day(night.night))]
+    if night.night_score is not None:
+        parts.append(t(TrialText.SCORE_LINE, score=night.night_score))
     if night.sleep_quality is not None:
         parts.append(t(MorningText.SLEEP_LINE, quality=sleep_label(night.sleep_quality).lower()))
     if title is not None and night.tried is not None:
@@ -114,14 +123,23 @@ def morning_summary(night: Night, title: str | None) -> str:
             parts.append(t(MorningText.TRIED_LINE, title=esc(title), helped=helped))
         else:
             parts.append(t(MorningText.NOT_TRIED_LINE, title=esc(title)))
+    if night.kept_plan is not None:
+        parts.append(t(TrialText.KEPT_LINE if night.kept_plan else TrialText.NOT_KEPT_LINE))
     return "\n".join(parts)
 
 
-def morning_step(night: Night, title: str | None, next_step: str) -> str:
+def morning_step(
+    night: Night, title: str | None, next_step: str, trial_title: str | None = None
+) -> str:
     """The morning message after an answer: what was answered so far, then the next question
-    (`next_step` "ask_tried" or "ask_helped", bot/checkins/results.py's MorningNext) or the
-    thanks ("done")."""
+    (`next_step` "ask_sleep", "ask_kept", "ask_tried" or "ask_helped", bot/checkins/results.py's
+    MorningNext) or the thanks ("done")."""
     summary = morning_summary(night, title)
+    if next_step == "ask_sleep":
+        return f"{summary}\n\n{t(MorningText.QUESTION)}"
+    if next_step == "ask_kept" and trial_title is not None:
+        ask = TrialText.ASK_KEPT_IDEA if night.trial_arm is Arm.IDEA else TrialText.ASK_KEPT_USUAL
+        return f"{summary}\n\n{t(ask, title=esc(trial_title))}"
     if next_step == "ask_tried" and title is not None:
         return f"{summary}\n\n{ask_tried(title)}"
     if next_step == "ask_helped":

@@ -22,7 +22,6 @@ class TrialText(TextKey):
     CANCEL_BUTTON = auto()
     LENGTH_BUTTON = auto()
     BLOCKS_BUTTON = auto()
-    BLOCKS_ONE = auto()
     BLOCKS_RANGE = auto()
     CANCELLED = auto()
     STARTED = auto()
@@ -90,14 +89,13 @@ SENTENCES = catalog(
         TrialText.OFFER: (
             "Test <b>{title}</b>?\n\n{settings}\nThe first trial evening is <b>{start}</b>. "
             "An evening you miss, or that doesn't go as planned, is added at the end rather "
-            "than counted (the trial stops after at most {most} evenings). Stop any time with "
+            "than counted (the trial stops after at most {most}). Stop any time with "
             "/trial stop."
         ),
         TrialText.START_BUTTON: "Start the trial",
         TrialText.CANCEL_BUTTON: "Not now",
-        TrialText.LENGTH_BUTTON: "Length: {nights} nights",
+        TrialText.LENGTH_BUTTON: "Length: {nights}",
         TrialText.BLOCKS_BUTTON: "Blocks: {blocks}",
-        TrialText.BLOCKS_ONE: "{low} night",
         TrialText.BLOCKS_RANGE: "{low}–{high} nights",
         TrialText.CANCELLED: "No trial started. /trial whenever you like.",
         TrialText.STARTED: "Your trial of <b>{title}</b> has begun.\n\n{calendar}",
@@ -183,7 +181,7 @@ SENTENCES = catalog(
             "I didn't understand that. Try /trial, /trial stop, /trial length 14 "
             "(8 to 28 nights) or /trial blocks 2-3 (1 to 4 nights)."
         ),
-        TrialText.LENGTH_SET: "New trials will need {nights} nights kept as planned.",
+        TrialText.LENGTH_SET: "New trials will need {nights} kept as planned.",
         TrialText.BLOCKS_SET: "New trials will use blocks of {blocks}.",
     },
 )
@@ -193,7 +191,7 @@ def blocks_words(blocks: tuple[int, int]) -> str:
     """`2–3 nights`, or `2 nights` when both sizes are the same."""
     low, high = blocks
     if low == high:
-        return t(TrialText.BLOCKS_ONE, low=low) + ("" if low == 1 else "s")
+        return count(low, "night")
     return t(TrialText.BLOCKS_RANGE, low=low, high=high)
 
 
@@ -211,7 +209,7 @@ def trial_offer(
         title=esc(title),
         settings=trial_settings(length, blocks),
         start=day(start),
-        most=most,
+        most=count(most, "evening"),
     )
     return f"{t(TrialText.INTRO)}\n\n{offer}"
 
@@ -259,3 +257,8 @@ def count_points(points: float) -> str:
     """`1 point`, `1.5 points`, `2 points`."""
     number = f"{points:g}"
     return f"{number} point" if points == 1 else f"{number} points"
+
+
+def trial_finished(outcome: TrialOutcome, title: str) -> str:
+    """The message when a trial reaches its end."""
+    return t(TrialText.FINISHED, title=esc(title), result=trial_outcome(outcome, title))
