@@ -150,9 +150,8 @@ class Mornings:
         before = self.core.store.get_night(user_id, key)
         if before is None:
             raise StaleNight(key.isoformat())
-        night = self.core.save_night(
-            user_id, before, morning_remedy=before.answer_remedy, **changes
-        )
+        changes = {"morning_remedy": before.answer_remedy, **changes}
+        night = self.core.save_night(user_id, before, **changes)
         track = recommend.retrack(person.track, before, night)
         if track != person.track:
             self.core.change(person, track=track)

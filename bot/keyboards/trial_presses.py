@@ -65,13 +65,7 @@ def trial_press(arg: str) -> TrialPress | None:
     """`pick:warm_bath`, `stop`, ... into a press (None for anything else)."""
     step, _, remedy_id = arg.partition(":")
     press = TrialPress(TrialStep(step), remedy_id)
-    needs_idea = press.step in (
-        TrialStep.PICK,
-        TrialStep.START,
-        TrialStep.LENGTH,
-        TrialStep.BLOCKS,
-    )
-    return press if bool(remedy_id) == needs_idea else None
+    return press if bool(remedy_id) == (press.step in ABOUT_ONE_IDEA) else None
 
 
 def next_length(length: int) -> int:
