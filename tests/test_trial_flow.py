@@ -131,7 +131,13 @@ async def test_an_evening_not_kept_as_planned_or_missed_is_added_at_the_end(
 ) -> None:
     await chat.onboard()
     title = await start_trial(chat, length=8)
-    await trial_night(chat, clock, title, {Arm.IDEA: 3, Arm.USUAL: 5}, kept=False)
+    arm, _ = await trial_night(chat, clock, title, {Arm.IDEA: 3, Arm.USUAL: 5}, kept=False)
+    [history] = await chat.send("/history")
+    kind = "idea" if arm is Arm.IDEA else "usual"
+    assert (
+        f"🔬 {kind} evening (not as planned) · in the night {3 if kind == 'idea' else 5}/10"
+        in (history.text)
+    )
     # The next evening's check-in goes unanswered (no rating, no morning question).
     [unanswered] = await evening(chat, clock)
     assert "Trial evening 2" in unanswered.text
@@ -230,6 +236,8 @@ async def test_trial_settings_take_sensible_limits_and_bad_words_get_help(chat: 
     assert "/trial length 14" in nonsense.text
     [listing] = await chat.send("/trial")
     assert "<b>21 nights</b>" in listing.html and "<b>2 nights</b>" in listing.html
+    settings = (await chat.send("/settings"))[0]
+    assert "Personal trials: 21 nights kept as planned, blocks of 2 nights" in settings.text
 
 
 async def test_a_chosen_idea_can_be_tested_from_its_card(chat: Chat) -> None:

@@ -11,6 +11,7 @@ from bot.texts.cards import remedies_list
 from bot.texts.evening import onset_label, tag_label
 from bot.texts.morning import sleep_label
 from bot.texts.tried import helped_words
+from bot.trial_plan import Arm
 
 # Each note is shown cut to this many characters; a night shows up to NOTE_CAPS[0] notes, and
 # fewer (the next caps) only when the nights asked for would not fit in one message.
@@ -35,6 +36,10 @@ class ReviewText(TextKey):
     TRUNCATED = auto()
     MORE_NOTES = auto()
     ENTERED_LATER = auto()
+    TRIAL_IDEA = auto()
+    TRIAL_USUAL = auto()
+    NIGHT_SCORE = auto()
+    NOT_AS_PLANNED = auto()
     BAD_COUNT = auto()
     COUNT_OUT_OF_RANGE = auto()
     FAIR_TEST = auto()
@@ -60,6 +65,10 @@ SENTENCES = catalog(
         ReviewText.URGE_BEGAN: "urge began: {onset}",
         ReviewText.TRUNCATED: "\n(Showing the latest {shown}. /export has everything.)",
         ReviewText.MORE_NOTES: "+{more} (/export has every word)",
+        ReviewText.TRIAL_IDEA: "🔬 idea evening",
+        ReviewText.TRIAL_USUAL: "🔬 usual evening",
+        ReviewText.NIGHT_SCORE: "in the night {score}/10",
+        ReviewText.NOT_AS_PLANNED: "not as planned",
         ReviewText.ENTERED_LATER: "entered later",
         ReviewText.BAD_COUNT: (
             "I couldn't read{shown} as a number of nights. Use <code>/history</code> for the "
@@ -134,6 +143,13 @@ def history_line(night: Night, catalog: Catalog, flag_titles: Mapping[str, str])
         parts.append(t(ReviewText.SKIPPED))
     elif night.prompted_at is not None:
         parts.append(t(ReviewText.NO_RATING))
+    if night.trial_arm is not None:
+        arm = ReviewText.TRIAL_IDEA if night.trial_arm is Arm.IDEA else ReviewText.TRIAL_USUAL
+        parts.append(
+            t(arm) + (f" ({t(ReviewText.NOT_AS_PLANNED)})" if night.kept_plan is False else "")
+        )
+    if night.night_score is not None:
+        parts.append(t(ReviewText.NIGHT_SCORE, score=night.night_score))
     remedy_id = night.answer_remedy
     if remedy_id is not None:
         remedy = catalog.get(remedy_id)

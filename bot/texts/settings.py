@@ -9,6 +9,7 @@ from enum import auto
 from bot.models import Person
 from bot.schedule import format_time
 from bot.texts.base import TextKey, catalog, count, esc, long_day, t
+from bot.texts.trial import blocks_words
 
 
 class SettingsText(TextKey):
@@ -24,6 +25,7 @@ class SettingsText(TextKey):
     TAGS_LINE = auto()
     ADULT_LINE = auto()
     TURNED_DOWN_LINE = auto()
+    TRIALS_LINE = auto()
     TURNED_DOWN_BUTTON = auto()
     TURNED_DOWN_LIST = auto()
     TURNED_DOWN_NONE = auto()
@@ -96,6 +98,10 @@ SENTENCES = catalog(
         SettingsText.TAGS_LINE: "Day tags (caffeine, alcohol, ...): {value}",
         SettingsText.ADULT_LINE: "Adult topics: {value}",
         SettingsText.TURNED_DOWN_LINE: "Ideas you turned down: {count}",
+        SettingsText.TRIALS_LINE: (
+            "Personal trials: {length} kept as planned, blocks of {blocks} "
+            "(<code>/trial length 14</code>, <code>/trial blocks 2-3</code>)"
+        ),
         SettingsText.TURNED_DOWN_BUTTON: "Ideas you turned down ({count})…",
         SettingsText.TURNED_DOWN_LIST: (
             "<b>Ideas you turned down</b> with “Not for me”. I don't suggest them. Changed your "
@@ -218,6 +224,11 @@ def settings(person: Person, now: dt.datetime) -> str:
         t(SettingsText.ONSET_LINE, value=_on_off(person.ask_onset)),
         t(SettingsText.TAGS_LINE, value=_on_off(person.ask_triggers)),
         t(SettingsText.ADULT_LINE, value=_on_off(person.adult_topics)),
+        t(
+            SettingsText.TRIALS_LINE,
+            length=count(person.trial_length, "night"),
+            blocks=blocks_words(person.trial_blocks),
+        ),
     ]
     if person.not_for_me:
         lines.append(t(SettingsText.TURNED_DOWN_LINE, count=len(person.not_for_me)))
