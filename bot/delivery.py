@@ -152,9 +152,9 @@ async def morning(context: Ctx, person: Person, night: Night, attempt: int) -> S
     diary = context.bot_data.services.diary
     text = texts.morning_heading(night.night)
     markup = keyboards.sleep_quality(night.night)
-    if night.trial_arm is not None and night.night_score is None:
-        # A trial night: how the legs were during the night comes first.
-        number = diary.trial.number(person, night.night)
+    number = diary.trial.number(person, night.night) if night.trial_arm is not None else 0
+    if number and night.night_score is None:
+        # A night of the running trial: how the legs were during the night comes first.
         text, markup = (
             texts.trial_morning(night.night, number),
             trial_buttons.night_score(night.night),

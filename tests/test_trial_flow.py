@@ -252,3 +252,22 @@ async def test_a_chosen_idea_can_be_tested_from_its_card(chat: Chat) -> None:
     assert f"Test <b>{title}</b>?" in offer.html
     # Tonight was already rated: the trial starts tomorrow.
     assert "The first trial evening is <b>Fri 27 Nov</b>" in offer.html
+
+
+async def test_after_a_stop_the_evening_it_claimed_is_not_claimed_again(
+    chat: Chat, clock: FakeClock
+) -> None:
+    await chat.onboard()
+    await start_trial(chat)
+    [check_in] = await evening(chat, clock)
+    assert "Trial evening 1" in check_in.text
+    await chat.send("/trial stop")
+    [listing] = await chat.send("/trial")
+    await chat.press(listing.buttons[0][0], listing)
+    offer = chat.api.messages[(chat.user_id, listing.message_id)]
+    # Tonight's evening belonged to the stopped trial: a new one would start tomorrow.
+    assert "The first trial evening is <b>Fri 27 Nov</b>" in offer.html
+    [reply] = await chat.press("4", check_in)
+    assert "trial" not in reply.text.lower()
+    [question] = await morning(chat, clock)
+    assert "during the night" not in question.text and "How did you sleep" in question.text

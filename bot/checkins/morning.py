@@ -96,16 +96,13 @@ class Mornings:
         )
 
     def _trial_id(self, user_id: int, night: Night) -> str | None:
-        """The idea under test on a trial night (the running trial's, or the trial that
-        ended since)."""
+        """The idea under test on a night of the running trial (a trial that has ended, e.g.
+        stopped, asks nothing more about its nights)."""
         if night.trial_arm is None:
             return None
         person = self.core.require(user_id)
         if person.trial is not None and night.night >= person.trial.start:
             return person.trial.remedy_id
-        for outcome in reversed(person.trials):
-            if outcome.start <= night.night <= outcome.end + dt.timedelta(days=1):
-                return outcome.remedy_id
         return None
 
     def _trial_title(self, user_id: int, night: Night) -> str | None:

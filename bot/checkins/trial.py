@@ -113,11 +113,14 @@ class Trials:
         return TrialStarted(self._progress(person, trial))
 
     def _first_evening(self, person: Person, now: dt.datetime) -> dt.date:
-        """Tonight, unless tonight's check-in was already answered: then tomorrow."""
+        """Tonight, unless tonight's check-in was already answered (or is an evening of a
+        trial that just ended): then tomorrow."""
         key = self.core.checkin_night(person, now)
         night = self.core.store.get_night(person.user_id, key)
-        answered = night is not None and (night.rating is not None or night.skipped)
-        return key + dt.timedelta(days=1) if answered else key
+        taken = night is not None and (
+            night.rating is not None or night.skipped or night.trial_arm is not None
+        )
+        return key + dt.timedelta(days=1) if taken else key
 
     # -- settings -------------------------------------------------------------------------------
 
