@@ -194,3 +194,8 @@ def test_every_docs_file_starts_with_a_title_and_says_what_it_covers() -> None:
     for path in DOCS:
         title, blank, first = path.read_text(encoding="utf-8").splitlines()[:3]
         assert title.startswith("# ") and blank == "" and first, path.name
+
+
+def test_the_readme_documentation_list_links_every_docs_file() -> None:
+    listed = set(LINK.findall(section(README.read_text(encoding="utf-8"), "Documentation")))
+    assert {f"docs/{path.name}" for path in DOCS} <= listed
