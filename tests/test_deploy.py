@@ -236,7 +236,7 @@ DEPLOY = ROOT / "deploy"
 def test_the_systemd_unit_passes_systemd_analyze_and_is_hardened(tmp_path: Path) -> None:
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
-        pytest.skip("systemd-analyze is not installed here (README says what was verified)")
+        pytest.skip("systemd-analyze is not installed here (docs/deploy.md says what was checked)")
     unit = (DEPLOY / "rls-bot.service").read_text(encoding="utf-8")
     for line in (
         "User=rls-bot",
