@@ -375,7 +375,7 @@ async def test_a_night_entered_later_is_marked_in_history_export_and_the_pdf(
     csv_doc, json_doc = await chat.send("/export")
     assert csv_doc.document is not None and json_doc.document is not None
     rows = list(csv.DictReader(io.StringIO(csv_doc.document[1].decode("utf-8-sig"))))
-    assert list(rows[0])[-1] == "entered_later"
+    assert list(rows[0])[16:18] == ["red_flags", "entered_later"]  # appended in turn
     assert [(row["night_date"], row["entered_later"]) for row in rows] == [
         ("2026-11-24", "yes"),
         ("2026-11-26", ""),

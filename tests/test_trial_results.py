@@ -3,6 +3,7 @@ ideas, and every trial shows in /report, the doctor's PDF and the export."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import io
@@ -18,6 +19,7 @@ from bot.context import Services
 from bot.doctor_pdf import summary_pdf
 from bot.doctor_pdf.nightly import FILL_IN_HEIGHT, fill_in_section
 from bot.doctor_pdf.page import MARGIN, Document, Page
+from bot.export import CSV_COLUMNS, nights_csv
 from bot.insights import TrialLine, summarize, trial_lines, without_trials
 from bot.models import Night, Person, Suggestion, SuggestionRecord, Why
 from bot.recommend import choose, eligible
@@ -30,6 +32,7 @@ from bot.texts.trial_report import (
     outcome_sentence,
     plain,
 )
+from bot.transfer import export_json, parse_import
 from bot.trial_plan import Arm, Trial, TrialOutcome, Verdict
 from tests.conftest import CONTENT, Chat
 
@@ -448,6 +451,37 @@ async def test_the_summary_says_it_holds_the_trials_and_leaves_out_an_adults_onl
     assert document.document is not None
     shown = pdf_text(document.document[1])
     assert "Sex or self-pleasure before sleep" in shown and "Mon 16 Nov 5 Good A 2" in shown
+
+
+# -- the export ---------------------------------------------------------------------------------
+
+
+def test_the_csv_says_each_nights_trial_kind_score_and_whether_it_went_as_planned() -> None:
+    nights = [*trial_nights(), Night(night=TONIGHT, tz="Europe/Berlin", rating=3)]
+    rows = list(csv.DictReader(io.StringIO(nights_csv(nights, CATALOG).decode("utf-8-sig"))))
+    assert CSV_COLUMNS[-3:] == ("trial_evening", "night_score", "kept_plan")
+    assert list(rows[0])[:18] == list(CSV_COLUMNS[:18])  # the old columns keep their places
+    picked = [(r["trial_evening"], r["night_score"], r["kept_plan"]) for r in rows]
+    assert picked[:4] == [("idea", "2", "yes"), ("idea", "3", "yes"), ("usual", "5", "yes"),
+                          ("usual", "6", "no")]  # fmt: skip
+    assert picked[-1] == ("", "", "")
+
+
+async def test_export_carries_the_trials_and_import_brings_them_back(
+    chat: Chat, services: Services
+) -> None:
+    person = await running_and_finished(chat, services)
+    csv_doc, json_doc = await chat.send("/export")
+    assert csv_doc.document is not None and json_doc.document is not None
+    assert b"trial_evening,night_score,kept_plan" in csv_doc.document[1]
+    imported, nights = parse_import(json_doc.document[1], user_id=9, chat_id=10)
+    assert imported.trial == person.trial and imported.trials == person.trials
+    assert [(n.trial_arm, n.night_score, n.kept_plan) for n in nights] == [
+        (n.trial_arm, n.night_score, n.kept_plan) for n in trial_nights()
+    ]
+    data = export_json(person, trial_nights(), content_version=3, exported_at=AT)
+    again, _ = parse_import(data, user_id=person.user_id, chat_id=person.chat_id)
+    assert again == person
 
 
 def test_a_month_with_trials_keeps_its_chart_and_every_night_on_two_pages() -> None:
