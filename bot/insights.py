@@ -35,6 +35,10 @@ class RemedyOutcome:
     # evening; None when there is nothing to average.
     avg_rating_after: float | None
     avg_rating_other: float | None
+    # Tried nights that were idea evenings of a personal trial: their mornings asked the
+    # trial's questions (the night's score, whether it went as planned), not "did it help?",
+    # so they are not counted as unanswered.
+    in_trial: int = 0
 
     @property
     def enough(self) -> bool:
@@ -176,6 +180,7 @@ def remedy_outcomes(nights: Sequence[Night], catalog: Catalog) -> list[RemedyOut
     outcomes = []
     for remedy_id, tried in tried_on.items():
         answers = [n.helped for n in tried]
+        in_trial = sum(1 for n in tried if n.trial_arm is Arm.IDEA and n.helped is None)
         after_days = {n.night + dt.timedelta(days=1) for n in tried}
         after = [rated[d] for d in sorted(after_days) if d in rated]
         other = [r for d, r in sorted(rated.items()) if d not in after_days]
@@ -188,9 +193,10 @@ def remedy_outcomes(nights: Sequence[Night], catalog: Catalog) -> list[RemedyOut
                 no=answers.count(Helped.NO),
                 a_bit=answers.count(Helped.A_BIT),
                 clearly=answers.count(Helped.CLEARLY),
-                unanswered=answers.count(None),
+                unanswered=answers.count(None) - in_trial,
                 avg_rating_after=_mean(after),
                 avg_rating_other=_mean(other),
+                in_trial=in_trial,
             )
         )
     return sorted(outcomes, key=lambda o: (-o.tried, o.title.casefold(), o.remedy_id))

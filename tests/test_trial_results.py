@@ -21,9 +21,9 @@ from bot.doctor_pdf.nightly import FILL_IN_HEIGHT, fill_in_section
 from bot.doctor_pdf.page import MARGIN, Document, Page
 from bot.export import CSV_COLUMNS, nights_csv
 from bot.insights import TrialLine, summarize, trial_lines, without_trials
-from bot.models import Night, Person, Suggestion, SuggestionRecord, Why
+from bot.models import Helped, Night, Person, Suggestion, SuggestionRecord, Why
 from bot.recommend import choose, eligible
-from bot.texts import PdfText, t
+from bot.texts import PdfText, report_summary, t
 from bot.texts.trial import trial_outcome
 from bot.texts.trial_report import (
     limits_line,
@@ -309,6 +309,51 @@ async def test_report_keeps_the_trials_even_with_no_nights_in_the_last_four_week
     empty, trials = await chat.send("/report")
     assert "nothing to show yet" in empty.text
     assert "Gentle leg stretches, Thu 1 Oct to Sat 17 Oct:" in trials.text
+
+
+def tried_in_trial() -> list[Night]:
+    """The trial's idea evenings kept as planned count as tried, as the trial's mornings
+    record them; before the trial the idea was tried twice on ordinary evenings."""
+    trial = [
+        n.replace(morning_remedy="stretching", tried=True)
+        if n.trial_arm is Arm.IDEA and n.kept_plan
+        else n
+        for n in trial_nights()
+    ]
+    ordinary = [
+        Night(
+            night=RUN_START - dt.timedelta(days=day),
+            tz="Europe/Berlin",
+            rating=6,
+            morning_remedy="stretching",
+            tried=True,
+            helped=helped,
+        )
+        for day, helped in ((3, Helped.CLEARLY), (2, None))
+    ]
+    return ordinary + trial
+
+
+def test_trial_evenings_are_not_counted_as_mornings_without_an_answer() -> None:
+    nights = tried_in_trial()
+    summary = summarize(nights, CATALOG, RUN_START - dt.timedelta(days=5), TONIGHT)
+    [tried] = summary.outcomes
+    assert (tried.tried, tried.clearly, tried.unanswered, tried.in_trial) == (6, 1, 1, 4)
+    words = plain(report_summary(summary))
+    assert (
+        "Your mornings said it helped clearly once; no answer on 1 morning. Idea evenings of "
+        "a trial among them: 4 (“Your trials” in /report says what the trial found)."
+    ) in words
+    assert "1 tried idea has no answer" in words
+    only_trial = summarize(nights[2:], CATALOG, RUN_START, TONIGHT)
+    alone = plain(report_summary(only_trial))
+    assert "You haven't said yet whether it helped" not in alone
+    assert "Idea evenings of a trial among them: 4" in alone and "no answer" not in alone
+    text = flat(pdf_text(period_pdf(nights, [], days=14, end=TONIGHT)))
+    assert (
+        "Idea Nights tried Didn't help Helped a bit Helped clearly No answer Trial idea evenings"
+    ) in text
+    assert f"{STRETCHING} 6 0 0 1 1 4" in text
 
 
 # -- the doctor's PDF ---------------------------------------------------------------------------

@@ -89,19 +89,27 @@ def remedies_section(page: Page, outcomes: Sequence[RemedyOutcome], most: int) -
     if not outcomes:
         page.line(t(PdfText.NO_IDEAS), size=9)
         return
-    widths = [70.0, 20.0, 22.0, 22.0, 22.0]
-    widths.append(page.width - sum(widths))
-    header = [
-        t(key)
-        for key in (
-            PdfText.IDEA,
-            PdfText.NIGHTS_TRIED,
-            PdfText.ANSWER_NO,
-            PdfText.ANSWER_A_BIT,
-            PdfText.ANSWER_CLEARLY,
-            PdfText.NO_ANSWER,
-        )
+    keys = [
+        PdfText.IDEA,
+        PdfText.NIGHTS_TRIED,
+        PdfText.ANSWER_NO,
+        PdfText.ANSWER_A_BIT,
+        PdfText.ANSWER_CLEARLY,
+        PdfText.NO_ANSWER,
     ]
+    widths = [70.0, 20.0, 22.0, 22.0, 22.0]
+    # Idea evenings of a trial were asked the trial's questions, not "did it help?".
+    trial = any(o.in_trial for o in outcomes)
+    if trial:
+        keys.append(PdfText.IN_A_TRIAL)
+        widths = [56.0, 18.0, 20.0, 20.0, 20.0, 22.0]
+    widths.append(page.width - sum(widths))
+    header = [t(key) for key in keys]
+
+    def counts(o: RemedyOutcome) -> list[int]:
+        numbers = [o.tried, o.no, o.a_bit, o.clearly, o.unanswered]
+        return [*numbers, o.in_trial] if trial else numbers
+
     if len(outcomes) <= most:
         shown, hidden = list(outcomes), []
     else:
@@ -109,19 +117,11 @@ def remedies_section(page: Page, outcomes: Sequence[RemedyOutcome], most: int) -
     rows = [header]
     for o in shown:
         title = latin1(o.title) or o.remedy_id
-        rows.append(
-            [title, str(o.tried), str(o.no), str(o.a_bit), str(o.clearly), str(o.unanswered)]
-        )
+        rows.append([title, *map(str, counts(o))])
     if hidden:
-        totals = [
-            sum(o.tried for o in hidden),
-            sum(o.no for o in hidden),
-            sum(o.a_bit for o in hidden),
-            sum(o.clearly for o in hidden),
-            sum(o.unanswered for o in hidden),
-        ]
+        totals = [sum(column) for column in zip(*map(counts, hidden), strict=True)]
         rows.append([t(PdfText.OTHER_IDEAS, n=len(hidden)), *map(str, totals)])
-    page.table(rows, widths, aligns=["LEFT"] + ["CENTER"] * 5)
+    page.table(rows, widths, aligns=["LEFT"] + ["CENTER"] * (len(widths) - 1))
     page.line(t(PdfText.IDEAS_CAVEAT), size=8.5, height=4.5)
 
 

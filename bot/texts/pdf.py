@@ -42,6 +42,7 @@ class PdfText(TextKey):
     ANSWER_A_BIT = auto()
     ANSWER_CLEARLY = auto()
     NO_ANSWER = auto()
+    IN_A_TRIAL = auto()
     OTHER_IDEAS = auto()
     IDEAS_CAVEAT = auto()
     WARNING_SIGNS = auto()
@@ -133,6 +134,7 @@ SENTENCES = catalog(
         PdfText.ANSWER_A_BIT: "Helped a bit",
         PdfText.ANSWER_CLEARLY: "Helped clearly",
         PdfText.NO_ANSWER: "No answer",
+        PdfText.IN_A_TRIAL: "Trial idea evenings",
         PdfText.OTHER_IDEAS: "{n} other ideas",
         PdfText.IDEAS_CAVEAT: (
             "These are the person's reports. They show what was reported alongside each idea, "
