@@ -138,7 +138,7 @@ class PeriodSummary:
     onset_counts: dict[Onset, int] = field(default_factory=dict)
     tags: list[TagComparison] = field(default_factory=list)
     # The personal trials of the period, newest first (filled in by whoever knows the
-    # person's trials: `trials_in_period`).
+    # person's trials: `trial_lines`).
     trials: list[TrialLine] = field(default_factory=list)
 
     @property
