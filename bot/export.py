@@ -1,4 +1,5 @@
-"""The person's nights as CSV: one row per night, stable columns (see README's field list)."""
+"""The person's nights as CSV: one row per night, stable columns (README's field list; the
+trial columns in docs/trials.md)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 
 from bot.models import Catalog, Night
 from bot.texts import sleep_label
+from bot.trial_plan import Arm
 
 # Column order is part of the export format: append new columns, never reorder or rename.
 CSV_COLUMNS = (
@@ -29,7 +31,12 @@ CSV_COLUMNS = (
     "notes",
     "red_flags",
     "entered_later",
+    "trial_evening",
+    "night_score",
+    "kept_plan",
 )
+# A trial evening's kind in words.
+TRIAL_EVENINGS = {Arm.IDEA: "idea", Arm.USUAL: "usual"}
 
 
 def _iso(value: object) -> str:
@@ -63,6 +70,9 @@ def night_row(night: Night, catalog: Catalog) -> dict[str, str]:
         "notes": " | ".join(n.text for n in night.notes),
         "red_flags": ";".join(night.red_flags),
         "entered_later": "yes" if night.entered_later else "",
+        "trial_evening": TRIAL_EVENINGS[night.trial_arm] if night.trial_arm else "",
+        "night_score": "" if night.night_score is None else str(night.night_score),
+        "kept_plan": _flag(night.kept_plan),
     }
 
 

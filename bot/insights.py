@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.models import Catalog, Flag, Helped, Night, Onset, Trigger
+from bot.trial_plan import Arm, TrialOutcome
 
 # Below this many tried nights an outcome is "too few nights to tell yet" (peers.md §b.2).
 MIN_TRIED_NIGHTS = 5
@@ -34,6 +35,10 @@ class RemedyOutcome:
     # evening; None when there is nothing to average.
     avg_rating_after: float | None
     avg_rating_other: float | None
+    # Tried nights that were idea evenings of a personal trial: their mornings asked the
+    # trial's questions (the night's score, whether it went as planned), not "did it help?",
+    # so they are not counted as unanswered.
+    in_trial: int = 0
 
     @property
     def enough(self) -> bool:
@@ -55,6 +60,33 @@ class NightLine:
     sleep_quality: int | None
     skipped: bool
     entered_later: bool = False
+    # A night of a personal trial: its planned kind, the morning's score of the legs during
+    # the night (0-10) and whether the evening went as planned.
+    trial_arm: Arm | None = None
+    night_score: int | None = None
+    kept_plan: bool | None = None
+
+
+@dataclass(frozen=True)
+class TrialLine:
+    """One personal trial as a look back shows it: finished, or running with what its nights
+    show so far (`outcome`), and for a running one the nights kept as planned it needs."""
+
+    remedy_id: str
+    title: str
+    outcome: TrialOutcome
+    running: bool = False
+    length: int | None = None
+
+    @property
+    def start(self) -> dt.date:
+        """Its first trial evening."""
+        return self.outcome.start
+
+    @property
+    def end(self) -> dt.date:
+        """Its last evening so far (a finished trial's end)."""
+        return self.outcome.end
 
 
 @dataclass(frozen=True)
@@ -105,6 +137,9 @@ class PeriodSummary:
     # The optional onset question and day tags (empty when never switched on).
     onset_counts: dict[Onset, int] = field(default_factory=dict)
     tags: list[TagComparison] = field(default_factory=list)
+    # The personal trials of the period, newest first (filled in by whoever knows the
+    # person's trials: `trial_lines`).
+    trials: list[TrialLine] = field(default_factory=list)
 
     @property
     def days(self) -> int:
@@ -145,6 +180,7 @@ def remedy_outcomes(nights: Sequence[Night], catalog: Catalog) -> list[RemedyOut
     outcomes = []
     for remedy_id, tried in tried_on.items():
         answers = [n.helped for n in tried]
+        in_trial = sum(1 for n in tried if n.trial_arm is Arm.IDEA and n.helped is None)
         after_days = {n.night + dt.timedelta(days=1) for n in tried}
         after = [rated[d] for d in sorted(after_days) if d in rated]
         other = [r for d, r in sorted(rated.items()) if d not in after_days]
@@ -157,9 +193,10 @@ def remedy_outcomes(nights: Sequence[Night], catalog: Catalog) -> list[RemedyOut
                 no=answers.count(Helped.NO),
                 a_bit=answers.count(Helped.A_BIT),
                 clearly=answers.count(Helped.CLEARLY),
-                unanswered=answers.count(None),
+                unanswered=answers.count(None) - in_trial,
                 avg_rating_after=_mean(after),
                 avg_rating_other=_mean(other),
+                in_trial=in_trial,
             )
         )
     return sorted(outcomes, key=lambda o: (-o.tried, o.title.casefold(), o.remedy_id))
@@ -194,7 +231,16 @@ def summarize(
         skipped=sum(1 for n in inside if n.skipped),
         notes_count=sum(len(n.notes) for n in inside),
         nightly=[
-            NightLine(n.night, n.rating, n.sleep_quality, n.skipped, n.entered_later)
+            NightLine(
+                n.night,
+                n.rating,
+                n.sleep_quality,
+                n.skipped,
+                n.entered_later,
+                n.trial_arm,
+                n.night_score,
+                n.kept_plan,
+            )
             for n in inside
         ],
         onset_counts={
@@ -238,5 +284,61 @@ def without_ideas(nights: Sequence[Night], remedy_ids: Iterable[str]) -> list[Ni
         if any(s.remedy_id in left_out for s in night.suggestions):
             suggestions = tuple(s for s in night.suggestions if s.remedy_id not in left_out)
             night = night.replace(suggestions=suggestions)
+        kept.append(night)
+    return kept
+
+
+def trial_lines(
+    finished: Sequence[TrialOutcome],
+    running: TrialOutcome | None,
+    catalog: Catalog,
+    *,
+    running_length: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[TrialLine]:
+    """The person's trials, newest first: the running one (with its answer so far) and the
+    finished ones; with `start`/`end`, only those with an evening in that period."""
+
+    def line(outcome: TrialOutcome, *, now: bool) -> TrialLine:
+        remedy = catalog.get(outcome.remedy_id)
+        title = remedy.title if remedy else outcome.remedy_id
+        return TrialLine(outcome.remedy_id, title, outcome, now, running_length if now else None)
+
+    lines = [line(o, now=False) for o in finished]
+    if running is not None:
+        lines.append(line(running, now=True))
+    inside = [
+        x for x in lines if (end is None or x.start <= end) and (start is None or x.end >= start)
+    ]
+    # Newest first; a running trial is the newest of all.
+    return sorted(inside, key=lambda x: (x.running, x.end, x.start), reverse=True)
+
+
+def adults_only_trials(trials: Sequence[TrialLine], catalog: Catalog) -> list[str]:
+    """Ids of the adults-only ideas among these trials."""
+    return sorted(
+        {
+            x.remedy_id
+            for x in trials
+            if (remedy := catalog.get(x.remedy_id)) is not None
+            and Flag.ADULTS_ONLY in remedy.flags
+        }
+    )
+
+
+def without_trials(
+    nights: Sequence[Night], trials: Sequence[TrialLine], remedy_ids: Iterable[str]
+) -> list[Night]:
+    """The nights as if the trials of these ideas had never run: the kind, the night's score
+    and the kept plan of their evenings left out (the ratings, sleep and notes stay). A trial
+    evening belongs to the trial that started last on or before it (one runs at a time)."""
+    left_out = set(remedy_ids)
+    order = sorted(trials, key=lambda x: (x.start, x.running, x.end))
+    kept = []
+    for night in nights:
+        owners = [x.remedy_id for x in order if x.start <= night.night]
+        if night.trial_arm is not None and owners and owners[-1] in left_out:
+            night = night.replace(trial_arm=None, night_score=None, kept_plan=None)
         kept.append(night)
     return kept

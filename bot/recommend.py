@@ -4,6 +4,9 @@ Rules first (what may never be offered), then Thompson sampling among what is le
 remedy gets a Beta belief about "this helps this person", starting from a prior set by its
 evidence grade and updated by the person's own morning answers. Sampling from those beliefs
 prefers what has helped, while still letting a person try things they have not tried yet.
+A finished personal trial is the strongest evidence of all, for that person: an idea their
+trial found likely worse is never offered again; one it found likely better is strongly
+preferred, and comes first on hard nights.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from bot.models import (
     Track,
     Why,
 )
+from bot.trial_plan import Verdict
 
 # Prior (successes, failures) from the evidence grade: a weak nudge, soon outweighed by the
 # person's own answers.
@@ -43,6 +47,29 @@ TONIGHT_FROM = 4
 # From this rating on, an idea that has clearly helped this person comes first.
 HARD_NIGHT = 7
 PROVEN_NIGHTS = 2  # helped on at least this many nights, and on at least half of the tries
+# A trial that found an idea likely makes this person's nights better weighs as much as this
+# many nights on which it clearly helped: a planned, randomised test of a fortnight or more
+# says more than a handful of morning answers (and a few "didn't help" mornings later do not
+# undo it at once).
+TRIAL_SUCCESSES = 6.0
+
+
+def trial_verdicts(person: Person) -> dict[str, Verdict]:
+    """Per idea, what the newest of its finished trials that said something found (better,
+    unclear or worse), so a later trial can overturn an earlier one. A trial stopped with too
+    few nights said nothing and changes nothing; nor does an unclear one, beyond replacing an
+    older answer."""
+    verdicts: dict[str, Verdict] = {}
+    # Stored oldest first; sorted by the end date too in case an import put them out of order
+    # (sorted is stable: trials ending the same day keep their stored order).
+    for outcome in sorted(person.trials, key=lambda o: o.end):
+        if outcome.verdict is not Verdict.TOO_EARLY:
+            verdicts[outcome.remedy_id] = outcome.verdict
+    return verdicts
+
+
+def _trial_found(person: Person, verdict: Verdict) -> set[str]:
+    return {remedy_id for remedy_id, v in trial_verdicts(person).items() if v is verdict}
 
 
 def track_record(nights: Sequence[Night]) -> dict[str, Track]:
@@ -84,7 +111,8 @@ def eligible(
     exclude: frozenset[str] = frozenset(),
 ) -> list[Remedy]:
     """Remedies that may be offered tonight, before any preference is applied (never one
-    in `exclude`: the idea under test on a usual evening of a trial)."""
+    in `exclude`: the idea under test on a usual evening of a trial; never one the person's
+    own trial found likely makes their nights worse)."""
     if record is None:
         record = track_record([n for n in history if n.night < tonight.night])
     # "Recent" counts nights that had a suggestion, so a week off does not reset variety.
@@ -100,6 +128,8 @@ def eligible(
         for s in night.suggestions
     )
     shown_tonight = _shown(tonight)
+    worse = _trial_found(person, Verdict.WORSE)
+    better = _trial_found(person, Verdict.BETTER)
     result = []
     for remedy in catalog.remedies:
         if remedy.kind is Kind.ASK_DOCTOR or remedy.evidence is Evidence.AGAINST:
@@ -108,7 +138,11 @@ def eligible(
             continue
         if remedy.id in person.not_for_me or remedy.id in shown_tonight or remedy.id in exclude:
             continue
-        if remedy.id in recent_ids and record.get(remedy.id, Track()).clearly == 0:
+        if remedy.id in worse:
+            continue
+        # Variety, unless it clearly helped: a trial that found it likely helps counts too.
+        clearly = record.get(remedy.id, Track()).clearly > 0 or remedy.id in better
+        if remedy.id in recent_ids and not clearly:
             continue
         if remedy.kind is Kind.HABIT and habit_recently:
             continue
@@ -157,16 +191,21 @@ def choose(
     options = eligible(catalog, person, history, tonight, record, exclude)
     if not options:
         return None
+    better = _trial_found(person, Verdict.BETTER)
     if (tonight.rating or 0) >= HARD_NIGHT:
-        helpers = [r for r in options if proven(record.get(r.id, Track()))]
+        helpers = [r for r in options if r.id in better or proven(record.get(r.id, Track()))]
         options = helpers or options  # a hard night: what has helped this person first
     best: tuple[float, Remedy] | None = None
     for remedy in options:
         alpha, beta = PRIORS[remedy.evidence]
         track = record.get(remedy.id, Track())
+        if remedy.id in better:
+            alpha += TRIAL_SUCCESSES
         draw = rng.betavariate(alpha + track.score, beta + track.tried - track.score)
         if best is None or draw > best[0]:
             best = (draw, remedy)
     assert best is not None
     chosen = best[1]
+    if chosen.id in better:
+        return Suggestion(remedy=chosen, reason=Reason(why=Why.TRIAL_BETTER))
     return Suggestion(remedy=chosen, reason=reason_for(chosen, record.get(chosen.id, Track())))

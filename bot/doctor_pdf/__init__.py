@@ -1,10 +1,11 @@
 """The summary a person can take to their doctor: one or two A4 pages (fpdf2, core Helvetica).
 
-Page one holds the numbers (nights, sleep, ideas tried, warning signs) and, when it fits, the
-/report chart; then the ratings night by night (every date of the period, a missing night
-listed as not recorded) and labelled space to fill in at the appointment. Text is wrapped,
-never cut. Every string goes through `latin1` first: the core fonts only know Latin-1, and a
-remedy title or label with curly quotes or an emoji must never crash the export.
+Page one holds the numbers (nights, sleep, ideas tried, warning signs, personal trials) and,
+when it fits, the /report chart; then the ratings night by night (every date of the period, a
+missing night listed as not recorded; a trial evening with its kind and the night's score) and
+labelled space to fill in at the appointment. Text is wrapped, never cut. Every string goes
+through `latin1` first: the core fonts only know Latin-1, and a remedy title or label with
+curly quotes or an emoji must never crash the export.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from bot.doctor_pdf.sections import (
     red_flags_section,
     remedies_section,
     sleep_section,
+    trials_section,
 )
 from bot.insights import PeriodSummary
 from bot.texts import PdfText, t
@@ -89,6 +91,7 @@ def _build(
     sleep_section(page, summary)
     remedies_section(page, summary.outcomes, layout.remedy_rows)
     red_flags_section(page, summary, titles, layout.flag_lines)
+    trials_section(page, summary.trials, layout.trial_rows)
     chart = chart_png if layout.chart else None
     # The space to fill in goes where it fits first: under the numbers when the chart would
     # not fit there anyway, else after the table of nights.

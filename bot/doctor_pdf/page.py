@@ -98,6 +98,7 @@ class Layout:
     remedy_rows: int
     flag_lines: int
     chart: bool
+    trial_rows: int
 
 
 class Page:
@@ -167,6 +168,6 @@ class Page:
         self.gap(0.5)
 
 
-# Fewer idea rows and warning-sign lines, then no chart: the layouts tried, in order, until
+# Fewer idea rows, warning-sign lines and trials, then no chart: the layouts tried, in order, until
 # the summary fits on two pages (only a year of many ideas and warning signs needs a later one).
-LAYOUTS = (Layout(12, 6, True), Layout(8, 4, True), Layout(6, 3, False))
+LAYOUTS = (Layout(12, 6, True, 6), Layout(8, 4, True, 4), Layout(6, 3, False, 3))

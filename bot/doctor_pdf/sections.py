@@ -15,8 +15,10 @@ from bot.doctor_pdf.page import (
     latin1,
     number_text,
 )
-from bot.insights import PeriodSummary, RemedyOutcome
+from bot.insights import PeriodSummary, RemedyOutcome, TrialLine
 from bot.texts import PdfText, onset_label, sleep_labels, t, tag_label
+from bot.texts.base import count
+from bot.texts.trial_report import limits_plain, outcome_plain
 
 
 def nights_section(page: Page, summary: PeriodSummary) -> None:
@@ -87,19 +89,27 @@ def remedies_section(page: Page, outcomes: Sequence[RemedyOutcome], most: int) -
     if not outcomes:
         page.line(t(PdfText.NO_IDEAS), size=9)
         return
-    widths = [70.0, 20.0, 22.0, 22.0, 22.0]
-    widths.append(page.width - sum(widths))
-    header = [
-        t(key)
-        for key in (
-            PdfText.IDEA,
-            PdfText.NIGHTS_TRIED,
-            PdfText.ANSWER_NO,
-            PdfText.ANSWER_A_BIT,
-            PdfText.ANSWER_CLEARLY,
-            PdfText.NO_ANSWER,
-        )
+    keys = [
+        PdfText.IDEA,
+        PdfText.NIGHTS_TRIED,
+        PdfText.ANSWER_NO,
+        PdfText.ANSWER_A_BIT,
+        PdfText.ANSWER_CLEARLY,
+        PdfText.NO_ANSWER,
     ]
+    widths = [70.0, 20.0, 22.0, 22.0, 22.0]
+    # Idea evenings of a trial were asked the trial's questions, not "did it help?".
+    trial = any(o.in_trial for o in outcomes)
+    if trial:
+        keys.append(PdfText.IN_A_TRIAL)
+        widths = [56.0, 18.0, 20.0, 20.0, 20.0, 22.0]
+    widths.append(page.width - sum(widths))
+    header = [t(key) for key in keys]
+
+    def counts(o: RemedyOutcome) -> list[int]:
+        numbers = [o.tried, o.no, o.a_bit, o.clearly, o.unanswered]
+        return [*numbers, o.in_trial] if trial else numbers
+
     if len(outcomes) <= most:
         shown, hidden = list(outcomes), []
     else:
@@ -107,19 +117,11 @@ def remedies_section(page: Page, outcomes: Sequence[RemedyOutcome], most: int) -
     rows = [header]
     for o in shown:
         title = latin1(o.title) or o.remedy_id
-        rows.append(
-            [title, str(o.tried), str(o.no), str(o.a_bit), str(o.clearly), str(o.unanswered)]
-        )
+        rows.append([title, *map(str, counts(o))])
     if hidden:
-        totals = [
-            sum(o.tried for o in hidden),
-            sum(o.no for o in hidden),
-            sum(o.a_bit for o in hidden),
-            sum(o.clearly for o in hidden),
-            sum(o.unanswered for o in hidden),
-        ]
+        totals = [sum(column) for column in zip(*map(counts, hidden), strict=True)]
         rows.append([t(PdfText.OTHER_IDEAS, n=len(hidden)), *map(str, totals)])
-    page.table(rows, widths, aligns=["LEFT"] + ["CENTER"] * 5)
+    page.table(rows, widths, aligns=["LEFT"] + ["CENTER"] * (len(widths) - 1))
     page.line(t(PdfText.IDEAS_CAVEAT), size=8.5, height=4.5)
 
 
@@ -139,6 +141,36 @@ def red_flags_section(
         first, last = date_text(rest[0][0]), date_text(rest[-1][0])
         more = t(PdfText.MORE_WARNING_NIGHTS, n=len(rest), first=first, last=last)
         page.line(more, size=9, height=4.8)
+
+
+def trials_section(page: Page, trials: Sequence[TrialLine], most: int) -> None:
+    """The personal trials of the period, newest first: idea, dates, and what the nights
+    showed in the trial's own words (which hold the nights and those kept as planned)."""
+    if not trials:
+        return
+    page.heading(t(PdfText.TRIALS_HEADING))
+    page.line(t(PdfText.TRIALS_METHOD), size=8.5, height=4.5)
+    shown = list(trials if len(trials) <= most else trials[: most - 1])
+    rows = [[t(PdfText.IDEA), t(PdfText.TRIAL_DATES), t(PdfText.TRIAL_RESULT)]]
+    for trial in shown:
+        title = latin1(trial.title) or trial.remedy_id
+        result = outcome_plain(trial.outcome, trial.title)
+        if trial.running:
+            idea = t(PdfText.TRIAL_RUNNING, title=title)
+            dates = t(PdfText.TRIAL_SINCE, start=date_text(trial.start))
+            result = t(PdfText.TRIAL_SO_FAR, result=result)
+        else:
+            key = PdfText.TRIAL_STOPPED if trial.outcome.stopped else None
+            idea = title if key is None else t(key, title=title)
+            dates = t(PdfText.TRIAL_SPAN, start=date_text(trial.start), end=date_text(trial.end))
+        rows.append([idea, dates, result])
+    widths = [48.0, 30.0]
+    widths.append(page.width - sum(widths))
+    page.table(rows, widths)
+    hidden = len(trials) - len(shown)
+    if hidden:
+        page.line(t(PdfText.MORE_TRIALS, trials=count(hidden, "earlier trial")), size=9)
+    page.line(limits_plain(), size=8.5, style="I", height=4.5)
 
 
 def chart_section(page: Page, png: bytes, table_height: float) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 from telegram import Update
 
 from bot import keyboards, texts
+from bot.checkins.trial import Trials
 from bot.context import Ctx
 from bot.handlers.common import (
     apply_schedule,
@@ -25,15 +27,20 @@ from bot.handlers.common import (
 from bot.handlers.flags import check_caption
 from bot.insights import (
     PeriodSummary,
+    TrialLine,
+    adults_only_trials,
     adults_only_tried,
     chart_days,
     summarize,
+    trial_lines,
     without_ideas,
+    without_trials,
 )
 from bot.keyboards import DoctorPdf, ImportAnswer
 from bot.keyboards.presses import SUMMARY_DAYS_RANGE
 from bot.models import Awaiting, Catalog, Night
 from bot.texts import ChatText, ReportText, TransferText, t
+from bot.texts.trial_report import trials_report
 from bot.transfer import ImportRejected, Rejection, parse_import
 
 REPORT_DAYS = 28
@@ -78,6 +85,27 @@ def _today(context: Ctx, user_id: int) -> dt.date | None:
     return diary(context).last_night_shown(person, now(context))
 
 
+def _trials(
+    context: Ctx, user_id: int, start: dt.date | None = None, end: dt.date | None = None
+) -> list[TrialLine]:
+    """The person's trials (those with an evening from `start` to `end`), newest first: the
+    running one with what its nights show so far, and the finished ones."""
+    person = diary(context).person(user_id)
+    if person is None:
+        return []
+    progress = None
+    if person.trial is not None and person.ready:
+        progress = Trials(diary(context).core).status(user_id)
+    return trial_lines(
+        person.trials,
+        None if progress is None else progress.so_far,
+        diary(context).catalog,
+        running_length=None if progress is None else progress.trial.length,
+        start=start,
+        end=end,
+    )
+
+
 async def cmd_report(update: Update, context: Ctx) -> None:
     """A chart of the last 28 nights and a short summary, with what has helped."""
     who = sender(update)
@@ -95,13 +123,16 @@ async def cmd_report(update: Update, context: Ctx) -> None:
     start = end - dt.timedelta(days=days - 1)
     catalog = diary(context).catalog
     summary = summarize(nights, catalog, start, end)
+    trials = _trials(context, who.user_id)  # every trial: the person's own standing results
     if summary.nights_recorded == 0:
         await send(context, who.chat_id, t(ReportText.REPORT_EMPTY))
-        return
-    png = await asyncio.to_thread(_chart, nights, catalog, end, days)
-    await context.bot.send_photo(who.chat_id, photo=png, caption=texts.chart_caption(days))
-    titles = diary(context).red_flags.titles()
-    await send(context, who.chat_id, texts.report_summary(summary, red_flag_titles=titles))
+    else:
+        png = await asyncio.to_thread(_chart, nights, catalog, end, days)
+        await context.bot.send_photo(who.chat_id, photo=png, caption=texts.chart_caption(days))
+        titles = diary(context).red_flags.titles()
+        await send(context, who.chat_id, texts.report_summary(summary, red_flag_titles=titles))
+    if trials:
+        await send(context, who.chat_id, trials_report(trials))
 
 
 @dataclass(frozen=True)
@@ -110,18 +141,22 @@ class _SummaryPlan:
 
     nights: list[Night]
     summary: PeriodSummary
-    adult_ideas: list[str]  # titles of the adults-only ideas tried in the period
+    adult_ideas: list[str]  # titles of the adults-only ideas tried or tested in the period
 
 
 def _plan(context: Ctx, user_id: int, end: dt.date, days: int, *, leave_out: bool) -> _SummaryPlan:
     catalog = diary(context).catalog
     start = end - dt.timedelta(days=days - 1)
     nights = [n for n in diary(context).nights(user_id, since=start) if start <= n.night <= end]
-    adult = adults_only_tried(nights, catalog)
+    trials = _trials(context, user_id, start, end)
+    adult_trials = adults_only_trials(trials, catalog)
+    adult = sorted({*adults_only_tried(nights, catalog), *adult_trials})
     if leave_out:
-        nights = without_ideas(nights, adult)
+        nights = without_trials(without_ideas(nights, adult), trials, adult_trials)
+        trials = [x for x in trials if x.remedy_id not in adult_trials]
     titles = [remedy.title for remedy in map(catalog.get, adult) if remedy is not None]
-    return _SummaryPlan(nights, summarize(nights, catalog, start, end), titles)
+    summary = dataclasses.replace(summarize(nights, catalog, start, end), trials=trials)
+    return _SummaryPlan(nights, summary, titles)
 
 
 async def cmd_summary(update: Update, context: Ctx) -> None:

@@ -20,6 +20,7 @@ class DoctorText(TextKey):
     NO_IDEAS = auto()
     FLAGS = auto()
     NO_FLAGS = auto()
+    TRIALS = auto()
     SPACE = auto()
     NO_NOTES = auto()
     ADULT_IN = auto()
@@ -46,6 +47,10 @@ SENTENCES = catalog(
             "• ⚠️ the warning signs you wrote about, each with its date: {names} ({nights})"
         ),
         DoctorText.NO_FLAGS: "• any warning signs you wrote about (none in this period)",
+        DoctorText.TRIALS: (
+            "• 🔬 your personal trials and what your nights showed in each ({trials}), and "
+            "which evenings were trial evenings"
+        ),
         DoctorText.SPACE: (
             "• empty space for you or your doctor to write your current medicines, your "
             "latest ferritin (iron stores) result and when your symptoms usually start"
@@ -106,6 +111,8 @@ def doctor_contents(
         )
     else:
         lines.append(t(DoctorText.NO_FLAGS))
+    if summary.trials:  # with the adults-only ones already out, when left out
+        lines.append(t(DoctorText.TRIALS, trials=count(len(summary.trials), "trial")))
     lines.append(t(DoctorText.SPACE))
     lines += ["", t(DoctorText.NO_NOTES)]
     if adult_ideas:

@@ -42,6 +42,7 @@ class PdfText(TextKey):
     ANSWER_A_BIT = auto()
     ANSWER_CLEARLY = auto()
     NO_ANSWER = auto()
+    IN_A_TRIAL = auto()
     OTHER_IDEAS = auto()
     IDEAS_CAVEAT = auto()
     WARNING_SIGNS = auto()
@@ -74,6 +75,18 @@ class PdfText(TextKey):
     FILL_DATE = auto()
     FILL_RESULT = auto()
     FILL_ONSET = auto()
+    TRIALS_HEADING = auto()
+    TRIALS_METHOD = auto()
+    TRIAL_DATES = auto()
+    TRIAL_RESULT = auto()
+    TRIAL_RUNNING = auto()
+    TRIAL_STOPPED = auto()
+    TRIAL_SPAN = auto()
+    TRIAL_SINCE = auto()
+    TRIAL_SO_FAR = auto()
+    MORE_TRIALS = auto()
+    TRIAL = auto()
+    TRIAL_NOTE = auto()
 
 
 SENTENCES = catalog(
@@ -121,6 +134,7 @@ SENTENCES = catalog(
         PdfText.ANSWER_A_BIT: "Helped a bit",
         PdfText.ANSWER_CLEARLY: "Helped clearly",
         PdfText.NO_ANSWER: "No answer",
+        PdfText.IN_A_TRIAL: "Trial idea evenings",
         PdfText.OTHER_IDEAS: "{n} other ideas",
         PdfText.IDEAS_CAVEAT: (
             "These are the person's reports. They show what was reported alongside each idea, "
@@ -160,5 +174,27 @@ SENTENCES = catalog(
         PdfText.FILL_DATE: "Date:",
         PdfText.FILL_RESULT: "Result:",
         PdfText.FILL_ONSET: "When the symptoms usually start (time of day):",
+        PdfText.TRIALS_HEADING: "Personal trials: planned tests of one idea",
+        PdfText.TRIALS_METHOD: (
+            "In each trial, evenings with the idea (A) and usual evenings without it (B) came "
+            "in pairs of blocks of a few nights, in an order drawn by chance. Each morning the "
+            "person rated their legs during the night (0-10, lower is better) and said "
+            "whether the evening went as planned; only evenings kept as planned count. The "
+            "chance is from a Bayesian model of the difference between A and B nights that "
+            "allows for how the legs were in the evening, with a sceptical prior."
+        ),
+        PdfText.TRIAL_DATES: "Dates",
+        PdfText.TRIAL_RESULT: "What the nights showed",
+        PdfText.TRIAL_RUNNING: "{title} (still running)",
+        PdfText.TRIAL_STOPPED: "{title} (stopped early)",
+        PdfText.TRIAL_SPAN: "{start} to {end}",
+        PdfText.TRIAL_SINCE: "from {start}",
+        PdfText.TRIAL_SO_FAR: "So far: {result}",
+        PdfText.MORE_TRIALS: "...and {trials} in this period; the export has every one.",
+        PdfText.TRIAL: "Trial",
+        PdfText.TRIAL_NOTE: (
+            "Trial: A idea evening, B usual evening, then the night's score (legs during the "
+            "night, 0-10, lower is better); in brackets: not kept as planned, so not counted."
+        ),
     },
 )

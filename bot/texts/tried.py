@@ -26,6 +26,7 @@ class TriedText(TextKey):
     NO_ANSWER_YET = auto()
     ANSWERS = auto()
     UNANSWERED = auto()
+    IN_TRIAL = auto()
     NO_RATINGS_AFTER = auto()
     NOTHING_TO_COMPARE = auto()
     COMPARED = auto()
@@ -56,6 +57,10 @@ SENTENCES = catalog(
         TriedText.NO_ANSWER_YET: "You haven't said yet whether it helped.",
         TriedText.ANSWERS: "Your mornings said it {answers}{unanswered}.",
         TriedText.UNANSWERED: "; no answer on {mornings}",
+        TriedText.IN_TRIAL: (
+            "Idea evenings of a trial among them: {n} (“Your trials” in /report says what "
+            "the trial found)."
+        ),
         TriedText.NO_RATINGS_AFTER: (
             "There are no ratings yet from the evenings after you tried it, so I can't compare."
         ),
@@ -103,12 +108,17 @@ def _answers(outcome: RemedyOutcome) -> str:
         )
         if n
     ]
+    trial = ""
+    if outcome.in_trial:  # those mornings asked a trial's questions instead
+        trial = " " + t(TriedText.IN_TRIAL, n=outcome.in_trial)
     if not parts:
-        return t(TriedText.NO_ANSWER_YET)
+        if outcome.tried == outcome.in_trial:
+            return trial.strip()
+        return t(TriedText.NO_ANSWER_YET) + trial
     unanswered = ""
     if outcome.unanswered:
         unanswered = t(TriedText.UNANSWERED, mornings=count(outcome.unanswered, "morning"))
-    return t(TriedText.ANSWERS, answers=", ".join(parts), unanswered=unanswered)
+    return t(TriedText.ANSWERS, answers=", ".join(parts), unanswered=unanswered) + trial
 
 
 def _averages(outcome: RemedyOutcome) -> str:
