@@ -1,5 +1,5 @@
-"""The person's nights as CSV: one row per night, stable columns (README's field list; the
-trial columns in docs/trials.md)."""
+"""The person's nights as CSV: one row per night, stable columns (docs/looking-back.md, "Export
+format"; the trial columns also in docs/trials.md)."""
 
 from __future__ import annotations
 

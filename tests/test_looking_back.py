@@ -176,13 +176,6 @@ NEVER_ONE = {
     "trial.busy": "a trial's length (8 to 28)",
     "trial.status": "a trial's length (8 to 28)",
 }
-# bot/texts/trial.py as the issue-19 reports branch started from it (main says these with
-# `count`): drop these three when merging.
-NEVER_ONE |= {
-    "trial.length_button": "a trial's length (8 to 28)",
-    "trial.length_set": "a trial's length (8 to 28)",
-    "trial.offer": "a trial's most evenings (16 to 56)",
-}
 
 PLURAL_AFTER_NUMBER = re.compile(
     r"\{\w+\}(?: [\w-]+)? (?:nights|evenings|mornings|notes|ideas|times|days|weeks)\b"

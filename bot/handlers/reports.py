@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot import keyboards, texts
-from bot.checkins.trial import Trials
 from bot.context import Ctx
 from bot.handlers.common import (
     apply_schedule,
@@ -95,7 +94,7 @@ def _trials(
         return []
     progress = None
     if person.trial is not None and person.ready:
-        progress = Trials(diary(context).core).status(user_id)
+        progress = diary(context).trial.status(user_id)
     return trial_lines(
         person.trials,
         None if progress is None else progress.so_far,
