@@ -27,7 +27,7 @@ async def start_trial(chat: Chat, length: int = 8) -> str:
         f"<b>{length} nights</b>" not in chat.api.messages[(chat.user_id, listing.message_id)].html
     ):
         current = chat.api.messages[(chat.user_id, listing.message_id)]
-        [label] = [b for b, _ in current.buttons if b.startswith("Length:")]
+        [label] = [b for b, _ in current.buttons if b.startswith("Change length to")]
         await chat.press(label, current)
     await chat.press("Start the trial", chat.api.messages[(chat.user_id, listing.message_id)])
     started = chat.api.messages[(chat.user_id, listing.message_id)]
@@ -58,7 +58,10 @@ async def trial_night(
     arm = Arm.IDEA if "idea evening" in check_in.text.splitlines()[0] else Arm.USUAL
     [reply] = await chat.press("5", check_in)
     if arm is Arm.IDEA:
-        assert title in reply.text and "idea evening of your trial" in reply.text
+        assert reply.text.startswith(
+            "Thanks, 5/10 noted. Tonight is an idea evening of your trial:"
+        )
+        assert title in reply.text
         assert [b for b, _ in reply.buttons] == ["I'll do it tonight"]
         await chat.press("I'll do it tonight", reply)
     else:
@@ -83,7 +86,7 @@ async def test_trial_offers_the_plan_as_a_calendar_and_starts_tonight(chat: Chat
     offer = chat.api.messages[(chat.user_id, listing.message_id)]
     assert "The first trial evening is <b>Thu 26 Nov</b>" in offer.html
     assert "<b>14 nights</b>" in offer.html and "2–3 nights" in offer.html
-    await chat.press("Blocks: 3–4 nights", offer)
+    await chat.press("Change blocks to 3–4 nights", offer)
     offer = chat.api.messages[(chat.user_id, listing.message_id)]
     assert "blocks of <b>3–4 nights</b>" in offer.html
     await chat.press("Start the trial", offer)

@@ -92,9 +92,11 @@ async def after_rating(context: Ctx, chat_id: int, rated: Rated) -> None:
     """The reply the rating decided (a card says it heard the rating), then the optional
     about-today question when no card waits for an answer: never more than two messages."""
     night = rated.night
-    lead = (
-        texts.rating_lead(night.rating) if night.rating and isinstance(rated.reply, Card) else ""
-    )
+    lead = ""
+    if isinstance(rated.reply, Card) and rated.reply.trial:
+        lead = texts.trial_lead(night.rating)
+    elif night.rating and isinstance(rated.reply, Card):
+        lead = texts.rating_lead(night.rating)
     await send_reply(context, chat_id, night.night, rated.reply, lead)
     await _ask_about(context, chat_id, night, rated.about_day)
 
@@ -147,7 +149,6 @@ async def send_suggestion(
     text = texts.render_suggestion(suggestion.remedy, catalog, reason)
     remedy_id = suggestion.remedy.id
     if trial:
-        lead = f"{lead}\n\n{t(TrialText.CARD_LEAD)}" if lead else t(TrialText.CARD_LEAD)
         markup = trial_buttons.trial_card(night, remedy_id)
     else:
         markup = keyboards.suggestion(night, remedy_id)

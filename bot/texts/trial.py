@@ -44,6 +44,8 @@ class TrialText(TextKey):
     NIGHT_IDEA = auto()
     NIGHT_USUAL = auto()
     CARD_LEAD = auto()
+    CARD_LEAD_RATED = auto()
+    CARD_LEAD_HARD = auto()
     USUAL_REPLY = auto()
     SHOW_IDEA_BUTTON = auto()
     TRY_BUTTON = auto()
@@ -94,8 +96,8 @@ SENTENCES = catalog(
         ),
         TrialText.START_BUTTON: "Start the trial",
         TrialText.CANCEL_BUTTON: "Not now",
-        TrialText.LENGTH_BUTTON: "Length: {nights}",
-        TrialText.BLOCKS_BUTTON: "Blocks: {blocks}",
+        TrialText.LENGTH_BUTTON: "Change length to {nights}",
+        TrialText.BLOCKS_BUTTON: "Change blocks to {blocks}",
         TrialText.BLOCKS_RANGE: "{low}–{high} nights",
         TrialText.CANCELLED: "No trial started. /trial whenever you like.",
         TrialText.STARTED: "Your trial of <b>{title}</b> has begun.\n\n{calendar}",
@@ -137,6 +139,13 @@ SENTENCES = catalog(
             "you usually do."
         ),
         TrialText.CARD_LEAD: "Tonight is an idea evening of your trial:",
+        TrialText.CARD_LEAD_RATED: (
+            "Thanks, {rating}/10 noted. Tonight is an idea evening of your trial:"
+        ),
+        TrialText.CARD_LEAD_HARD: (
+            "{rating}/10 sounds like a hard evening, I'm sorry. Tonight is an idea evening of "
+            "your trial, and this is something you can do right now:"
+        ),
         TrialText.USUAL_REPLY: (
             "Tonight is a usual evening of your trial, so I won't suggest an idea: that keeps "
             "the comparison fair. If you need one anyway, ask; just not {title} tonight."
@@ -262,3 +271,11 @@ def count_points(points: float) -> str:
 def trial_finished(outcome: TrialOutcome, title: str) -> str:
     """The message when a trial reaches its end."""
     return t(TrialText.FINISHED, title=esc(title), result=trial_outcome(outcome, title))
+
+
+def trial_lead(rating: int | None) -> str:
+    """The words before an idea evening's card: the rating heard, and which evening it is."""
+    if not rating:
+        return t(TrialText.CARD_LEAD)
+    key = TrialText.CARD_LEAD_HARD if rating >= 7 else TrialText.CARD_LEAD_RATED
+    return t(key, rating=rating)
