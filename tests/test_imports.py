@@ -20,6 +20,7 @@ def load(name):
 if __name__ == "__main__":
     # Third-party libraries load once here; each child then imports one of our modules first.
     import httpx, pydantic, pydantic_settings, telegram, telegram.ext, tinydb, matplotlib, fpdf
+    import numpy, scipy.stats, cryptography.hazmat.primitives.ciphers.aead
     multiprocessing.set_start_method("fork")
     failed = []
     for name in sys.argv[1:]:
