@@ -12,6 +12,7 @@ from functools import lru_cache
 import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from spellchecker import SpellChecker
 
 _APOSTROPHES = re.compile(r"['’‘`´]")
 _TOKENS = re.compile(
@@ -80,7 +81,7 @@ class Lexicon:
 
     def _correct(self, word: str) -> str:
         stemmed = stem(word)
-        if word in self.not_typos:
+        if word in self.not_typos or _real_word(word):
             return stemmed
         limit = 1 if len(word) < LONG_TYPO else 2
         # Typos almost never change the first letter; requiring it keeps real words apart.
@@ -129,3 +130,21 @@ class Lexicon:
                     clause += 1
                 out.append(Token(word, self.canonical(word), sentence, clause))
         return out
+
+
+# A word this common in English subtitles (pyspellchecker's frequency list) is a word the
+# writer meant, not a typo of a rule word: "spain" is not "sprain", "gambler" not "gamble".
+# Rarer forms stay correctable ("overdoes" for overdose is seen 84 times).
+REAL_WORD_MIN = 100
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """The common words alone (about 47,000), loaded at the first possible typo; the full
+    frequency list is let go at once."""
+    frequencies = SpellChecker(distance=1).word_frequency
+    return frozenset(w for w, n in frequencies.items() if n >= REAL_WORD_MIN)
+
+
+def _real_word(word: str) -> bool:
+    return word in _common_words()
