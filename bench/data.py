@@ -3,7 +3,7 @@
 People are generated once into a template under `bench/.cache/` (a complete, encrypted
 DATA_DIR, about 150 kB of nights per person, with its key `<dir>.key` and keyring
 `<dir>.keyring` beside it) and reused by every run; the template is rebuilt whenever the bot's
-storage code or records change (a hash of `bot/storage.py`, `bot/crypto.py`, `bot/models.py`
+storage code or records change (a hash of `bot/storage/`, `bot/crypto/`, the record modules
 and `bot/recommend.py` names it). Everything is written through the bot's own `Store`
 (`save_person`, `replace_nights`, the call `/import` uses), so the files have exactly the
 production layout and format, whatever it is; only fsync is skipped while generating. There
@@ -247,9 +247,17 @@ def _generate_chunk(job: tuple[Path, int, int]) -> tuple[int, int]:
 def _code_version() -> str:
     """Changes whenever the storage code or the records change: the cache is then rebuilt."""
     digest = hashlib.sha256()
-    for name in ("storage.py", "crypto.py", "models.py", "recommend.py"):
-        digest.update((ROOT / "bot" / name).read_bytes())
+    sources = [ROOT / "bot" / name for name in CODE_FILES]
+    for folder in CODE_FOLDERS:
+        sources += sorted((ROOT / "bot" / folder).glob("*.py"))
+    for path in sources:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
+
+
+# What the generated files depend on: storage and crypto (packages) and the records.
+CODE_FILES = ("models.py", "record.py", "trial_plan.py", "recommend.py")
+CODE_FOLDERS = ("storage", "crypto")
 
 
 class Template:

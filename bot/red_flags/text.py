@@ -12,7 +12,6 @@ from functools import lru_cache
 import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from spellchecker import SpellChecker
 
 _APOSTROPHES = re.compile(r"['’‘`´]")
 _TOKENS = re.compile(
@@ -142,6 +141,8 @@ REAL_WORD_MIN = 100
 def _common_words() -> frozenset[str]:
     """The common words alone (about 47,000), loaded at the first possible typo; the full
     frequency list is let go at once."""
+    from spellchecker import SpellChecker  # loaded with the list, at the first possible typo
+
     frequencies = SpellChecker(distance=1).word_frequency
     return frozenset(w for w, n in frequencies.items() if n >= REAL_WORD_MIN)
 
