@@ -23,7 +23,7 @@ from bot import keyboards, schedule, texts
 from bot.checkins.results import CheckInDue
 from bot.context import Ctx
 from bot.keyboards import trial as trial_buttons
-from bot.models import Catalog, Night, Person
+from bot.models import Night, Person
 from bot.transport import StatusError
 
 log = logging.getLogger(__name__)
@@ -129,9 +129,7 @@ async def check_in(context: Ctx, person: Person, due: CheckInDue, attempt: int) 
             diary.evening.unmark(person.user_id, due.night, due.prompted_at)
             return Sent.BLOCKED
     if due.trial_done is not None:
-        done = texts.trial_finished(
-            due.trial_done, _title(diary.catalog, due.trial_done.remedy_id)
-        )
+        done = texts.trial_finished(due.trial_done, diary.catalog.title(due.trial_done.remedy_id))
         await _send(context, person, done, None, "trial", 0)
     if not due.check_in:
         return Sent.SENT
@@ -139,7 +137,7 @@ async def check_in(context: Ctx, person: Person, due: CheckInDue, attempt: int) 
     local = context.bot_data.services.clock().astimezone(ZoneInfo(person.tz))
     text = texts.check_in(local, due.source, due.pause_ended)
     if due.trial is not None:
-        title = _title(diary.catalog, due.trial.remedy_id)
+        title = diary.catalog.title(due.trial.remedy_id)
         text = f"{texts.trial_night(due.trial.arm, due.trial.number, title)}\n\n{text}"
     sent = await _send(context, person, text, keyboards.rating(due.night), "evening", attempt)
     if sent is Sent.RETRY:
@@ -217,8 +215,3 @@ async def waiting_replies(context: Ctx, person: Person) -> Sent:
         done += 1
     people.drop_replies(person.user_id, done)
     return Sent.SENT
-
-
-def _title(catalog: Catalog, remedy_id: str) -> str:
-    remedy = catalog.get(remedy_id)
-    return remedy.title if remedy else remedy_id

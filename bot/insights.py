@@ -184,11 +184,10 @@ def remedy_outcomes(nights: Sequence[Night], catalog: Catalog) -> list[RemedyOut
         after_days = {n.night + dt.timedelta(days=1) for n in tried}
         after = [rated[d] for d in sorted(after_days) if d in rated]
         other = [r for d, r in sorted(rated.items()) if d not in after_days]
-        remedy = catalog.get(remedy_id)
         outcomes.append(
             RemedyOutcome(
                 remedy_id=remedy_id,
-                title=remedy.title if remedy else remedy_id,
+                title=catalog.title(remedy_id),
                 tried=len(tried),
                 no=answers.count(Helped.NO),
                 a_bit=answers.count(Helped.A_BIT),
@@ -301,8 +300,7 @@ def trial_lines(
     finished ones; with `start`/`end`, only those with an evening in that period."""
 
     def line(outcome: TrialOutcome, *, now: bool) -> TrialLine:
-        remedy = catalog.get(outcome.remedy_id)
-        title = remedy.title if remedy else outcome.remedy_id
+        title = catalog.title(outcome.remedy_id)
         return TrialLine(outcome.remedy_id, title, outcome, now, running_length if now else None)
 
     lines = [line(o, now=False) for o in finished]

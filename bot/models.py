@@ -87,6 +87,11 @@ class Catalog(Record):
                 return remedy
         return None
 
+    def title(self, remedy_id: str) -> str:
+        """The remedy's title, or its id when the content no longer has it."""
+        remedy = self.get(remedy_id)
+        return remedy.title if remedy else remedy_id
+
 
 class Response(StrEnum):
     """What the person did with a suggestion card."""

@@ -107,10 +107,7 @@ class Mornings:
 
     def _trial_title(self, user_id: int, night: Night) -> str | None:
         remedy_id = self._trial_id(user_id, night)
-        if remedy_id is None:
-            return None
-        remedy = self.core.catalog.get(remedy_id)
-        return remedy.title if remedy else remedy_id
+        return None if remedy_id is None else self.core.catalog.title(remedy_id)
 
     def record_tried(
         self, user_id: int, key: dt.date, tried: bool, now: dt.datetime
@@ -156,10 +153,7 @@ class Mornings:
 
     def _title(self, night: Night) -> str | None:
         remedy_id = night.answer_remedy
-        if remedy_id is None:
-            return None
-        remedy = self.core.catalog.get(remedy_id)
-        return remedy.title if remedy else remedy_id
+        return None if remedy_id is None else self.core.catalog.title(remedy_id)
 
     def retrack(self, user_id: int) -> Person | None:
         """Recompute the track record from all the person's nights (after nights were set

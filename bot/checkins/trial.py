@@ -84,6 +84,12 @@ class Trials:
             return False
         return remedy.id not in person.not_for_me
 
+    def offerable(self, person: Person, remedy_id: str) -> bool:
+        """True when a card may offer "Test it in a trial" for this idea: no trial is running
+        and the idea can be tested."""
+        remedy = self.core.catalog.get(remedy_id)
+        return person.trial is None and remedy is not None and self._testable(person, remedy)
+
     def offer(
         self, user_id: int, remedy_id: str, now: dt.datetime
     ) -> TrialOffer | TrialBusy | NotTestable:
@@ -156,8 +162,9 @@ class Trials:
         trial = person.trial
         if trial is None or night.trial_arm is None or night.night < trial.start:
             return None
-        number = len(self._trial_nights(person, trial, until=night.night))
-        return TrialTonight(night.trial_arm, max(1, number), trial.remedy_id)
+        return TrialTonight(
+            night.trial_arm, max(1, self.number(person, night.night)), trial.remedy_id
+        )
 
     def number(self, person: Person, key: dt.date) -> int:
         """The evening's number in the running trial (1 for the first)."""

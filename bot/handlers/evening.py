@@ -70,8 +70,7 @@ async def cmd_checkin(update: Update, context: Ctx) -> None:
 
 def trial_line(context: Ctx, tonight: TrialTonight) -> str:
     """The line that says which kind of trial evening tonight is."""
-    remedy = diary(context).catalog.get(tonight.remedy_id)
-    title = remedy.title if remedy else tonight.remedy_id
+    title = diary(context).catalog.title(tonight.remedy_id)
     return texts.trial_night(tonight.arm, tonight.number, title)
 
 
@@ -119,8 +118,7 @@ async def send_reply(
         case Card(suggestion, trial):
             await send_suggestion(context, chat_id, night, suggestion, lead, trial=trial)
         case UsualEvening(remedy_id):
-            remedy = diary(context).catalog.get(remedy_id)
-            title = texts.esc(remedy.title if remedy else remedy_id)
+            title = texts.esc(diary(context).catalog.title(remedy_id))
             text = t(TrialText.USUAL_REPLY, title=title)
             await send(context, chat_id, text, trial_buttons.usual_evening(night))
         case RatingChanged(rating):
@@ -177,8 +175,7 @@ async def on_respond_button(update: Update, context: Ctx, press: CardAnswer) -> 
     markup = None
     if press.response is Response.TRY:
         person = diary(context).require(who.user_id)
-        testable = {r.id for r in diary(context).trial.testable(person)}
-        if person.trial is None and press.remedy_id in testable:
+        if diary(context).trial.offerable(person, press.remedy_id):
             markup = trial_buttons.with_trial_button(InlineKeyboardMarkup([]), press.remedy_id)
     await edit_pressed(query, _card_with_response(context, responded.night, press), markup)
     following: NextIdea | None = responded.next

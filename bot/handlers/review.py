@@ -98,7 +98,6 @@ async def on_remedy_button(update: Update, context: Ctx, press: RemedyPress) -> 
         await send(context, who.chat_id, t(CardText.ADULT_HIDDEN))
         return
     markup = None
-    ready = person is not None and person.ready and person.trial is None
-    if ready and person and remedy.id in {r.id for r in diary(context).trial.testable(person)}:
+    if person is not None and person.ready and diary(context).trial.offerable(person, remedy.id):
         markup = trial_buttons.with_trial_button(InlineKeyboardMarkup([]), remedy.id)
     await send(context, who.chat_id, texts.render_card(remedy, catalog), markup)

@@ -69,8 +69,7 @@ def _overview(context: Ctx, person: Person) -> Reply:
 
 
 def _title(context: Ctx, remedy_id: str) -> str:
-    remedy = diary(context).catalog.get(remedy_id)
-    return remedy.title if remedy else remedy_id
+    return diary(context).catalog.title(remedy_id)
 
 
 def _status(context: Ctx, progress: TrialProgress) -> str:

@@ -152,8 +152,7 @@ def history_line(night: Night, catalog: Catalog, flag_titles: Mapping[str, str])
         parts.append(t(ReviewText.NIGHT_SCORE, score=night.night_score))
     remedy_id = night.answer_remedy
     if remedy_id is not None:
-        remedy = catalog.get(remedy_id)
-        title = remedy.title if remedy else remedy_id
+        title = catalog.title(remedy_id)
         outcome = ""
         if night.tried is False:
             outcome = t(ReviewText.NOT_TRIED)
