@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.models import RENAMED_FLAGS
+from bot.red_flags.learned import LearnedReader
 from bot.red_flags.rules import (
     Hit,
     Number,
@@ -28,6 +29,7 @@ from bot.red_flags.text import Lexicon, Token
 # Concepts the engine itself uses; every rule file defines them.
 ENGINE_CONCEPTS = ("negation", "not_negation", "negation_stop", "others", "others_after",
                    "reporting", "first_person", "past", "present", "harmless")  # fmt: skip
+IDIOM = "~"  # what the learned reader sees in place of a harmless idiom (never a typed word)
 NEGATION_WINDOW = 3  # a negation reaches this many words ahead, within its clause
 OTHERS_WINDOW = 6  # "my sister ... pregnant": at most this many words between
 PAST_WINDOW = 6  # "clot ... in 2015": at most this many words apart
@@ -122,15 +124,28 @@ class RedFlagBook:
     # starting with a prefix, a number or another concept) are tried at every word.
     by_stem: dict[str, list[tuple[str, Term]]] = field(default_factory=dict)
     loose_terms: dict[str, list[Term]] = field(default_factory=dict)
+    # The learned second reader (bot/red_flags/learned.py) for the flag it was trained on.
+    learned: LearnedReader | None = None
 
-    def scan(self, text: str) -> list[RedFlag]:
-        """The flags a text raises, most urgent first."""
+    def scan(self, text: str, *, learned: bool = True) -> list[RedFlag]:
+        """The flags a text raises, most urgent first (`learned=False`: the rules alone)."""
         note = self._note(text) if self.flags else None
         if note is None:
             return []
         found = [flag for flag in self.flags if self._raised(flag, note)]
+        reader = self.learned if learned else None
+        if reader is not None and reader.flag not in {f.id for f in found}:
+            flag = self.get(reader.flag)
+            if flag is not None and reader.read(_sentences(note)).raised:
+                found.append(flag)
         order = list(Severity)
         return sorted(found, key=lambda f: order.index(f.severity))
+
+    def reading(self, text: str) -> list[list[str]]:
+        """The note as the learned reader sees it: sentences of words, text-speak expanded,
+        the harmless idioms of the rules ("killing time", "dying to try") each one IDIOM."""
+        note = self._note(text)
+        return _sentences(note) if note is not None else []
 
     detect = scan
 
@@ -144,6 +159,13 @@ class RedFlagBook:
                 rule, match = why
                 words = " ".join(note.tokens[p].word for p in sorted(match.used)) if note else ""
                 found.append((flag.id, rule, words))
+        reader = self.learned
+        if note is not None and reader is not None and reader.flag not in {f[0] for f in found}:
+            verdict = reader.read(_sentences(note), reasons=5)
+            if verdict.raised:
+                pushed = ", ".join(f"'{words}'" for words, _ in verdict.reasons)
+                rule = f"learned reader: {verdict.probability:.2f} >= {reader.threshold:.2f}"
+                found.append((reader.flag, rule, f"most telling: {pushed}"))
         return found
 
     def _note(self, text: str) -> _Note | None:
@@ -192,6 +214,22 @@ class RedFlagBook:
     def ids(self) -> tuple[str, ...]:
         """Every flag id in file order."""
         return tuple(f.id for f in self.flags)
+
+
+def _sentences(note: _Note) -> list[list[str]]:
+    """The words of a note, sentence by sentence, each run of words the rules call harmless
+    ("killing time") as one IDIOM mark: the reader sees that an idiom stood there."""
+    out: list[list[str]] = []
+    last = -1
+    for pos, token in enumerate(note.tokens):
+        if token.sentence != last or not out:
+            out.append([])
+            last = token.sentence
+        if pos not in note.masked:
+            out[-1].append(token.word)
+        elif not out[-1] or out[-1][-1] != IDIOM:
+            out[-1].append(IDIOM)
+    return out
 
 
 def _negated(match: Hit, note: _Note) -> bool:

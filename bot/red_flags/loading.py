@@ -3,6 +3,7 @@ into a RedFlagBook, and self-tested on each flag's must_match / must_not_match e
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -21,6 +22,7 @@ from bot.red_flags.book import (
     RedFlagBook,
     Severity,
 )
+from bot.red_flags.learned import MODEL_FILE, LearnedFileError, parse_reader
 from bot.red_flags.rules import (
     Rule,
     RuleError,
@@ -112,29 +114,41 @@ def _read_text(path: Path) -> str:
         raise ContentError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
 
 
-def load_red_flags(path: Path, *, self_test: bool = True) -> RedFlagBook:
+def load_red_flags(path: Path, *, self_test: bool = True, learned: bool = True) -> RedFlagBook:
     """Read, validate, compile and self-test the red-flag file (`self_test=False` skips the
-    must_match / must_not_match examples: for curators chasing why one fails)."""
-    return _load(path, _read_text(path), self_test)
+    must_match / must_not_match examples: for curators chasing why one fails), with the
+    learned reader's weights beside it when there are any (`learned=False`: the rules alone)."""
+    weights = path.parent / MODEL_FILE
+    weights_text = _read_text(weights) if learned and weights.exists() else None
+    return _load(path, _read_text(path), self_test, weights_text)
 
 
 # Loading is pure: the same text always makes the same frozen book. The cache spares the
 # compile and self-test (a quarter of a second) when one process opens the bot many times,
 # as the tests do; a changed file is new text and is loaded afresh.
 @functools.lru_cache(maxsize=4)
-def _load(path: Path, text: str, self_test: bool) -> RedFlagBook:
+def _load(path: Path, text: str, self_test: bool, weights: str | None) -> RedFlagBook:
     raw = _read_toml(path, text)
     try:
         model = _Book.model_validate(raw)
     except ValidationError as exc:
         raise ContentError(describe_error(str(path), exc, raw, "flag", "flag")) from None
     try:
-        return _compile(model, path, self_test)
+        book = _compile(model, path)
     except RuleError as exc:
         raise ContentError(f"{path}: {exc}") from None
+    if weights is not None:
+        try:
+            reader = parse_reader(weights, book.ids)
+        except LearnedFileError as exc:
+            raise ContentError(f"{path.parent / MODEL_FILE}: {exc}") from None
+        book = dataclasses.replace(book, learned=reader)
+    if self_test:
+        _self_test(model, book, path)
+    return book
 
 
-def _compile(model: _Book, path: Path, self_test: bool) -> RedFlagBook:
+def _compile(model: _Book, path: Path) -> RedFlagBook:
     missing = [name for name in ENGINE_CONCEPTS if name not in model.concepts]
     if missing:
         raise ContentError(f"{path}: concepts: missing {missing[0]!r} (the engine needs it)")
@@ -198,8 +212,13 @@ def _compile(model: _Book, path: Path, self_test: bool) -> RedFlagBook:
         )
         for entry in model.flag
     )
-    book = RedFlagBook(model.version, flags, lexicon, dict(by_stem), dict(loose))
-    for entry in model.flag if self_test else ():
+    return RedFlagBook(model.version, flags, lexicon, dict(by_stem), dict(loose))
+
+
+def _self_test(model: _Book, book: RedFlagBook, path: Path) -> None:
+    """Every must_match example raises its flag and no must_not_match example does (with the
+    learned reader, as the bot will run)."""
+    for entry in model.flag:
         for example in entry.must_match:
             if entry.id not in {f.id for f in book.scan(example)}:
                 raise ContentError(
@@ -212,4 +231,3 @@ def _compile(model: _Book, path: Path, self_test: bool) -> RedFlagBook:
                     f"{path}: flag {entry.id!r}: field 'must_not_match': {example!r} triggers "
                     "this flag"
                 )
-    return book

@@ -1,0 +1,131 @@
+"""The learned self-harm reader: it reads what the rules let pass, its plain-Python scores are
+scikit-learn's, and the weights shipped are the ones the current corpus and rules make."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ContentError
+from bot.red_flags import load_red_flags
+from bot.red_flags.corpus import Example
+from bot.red_flags.learned import MODEL_FILE, LearnedReader, features, fingerprint
+from tests.conftest import CONTENT, ROOT
+
+RULES = CONTENT.parent / "red_flags.toml"
+# Nobody writes this in a crisis; a hand-made reader that knows only this word shows how the
+# book uses a reader, whatever the shipped weights say.
+ODD_WORD = "marmalade"
+
+
+def _reader(flag: str = "self_harm", weight: float = 8.0) -> LearnedReader:
+    grams = features([[ODD_WORD]])
+    return LearnedReader(
+        flag=flag, threshold=0.5, intercept=-4.0, idf=dict.fromkeys(grams, 1.0),
+        weight=dict.fromkeys(grams, weight / len(grams) ** 0.5), trained_on="test",
+        measured={},
+    )  # fmt: skip
+
+
+def test_a_note_the_rules_let_pass_raises_self_harm_when_the_reader_is_sure() -> None:
+    book = dataclasses.replace(load_red_flags(RULES, learned=False), learned=_reader())
+    note = "thinking about the marmalade again tonight"
+    assert book.scan(note, learned=False) == []
+    assert [f.id for f in book.scan(note)] == ["self_harm"]
+    assert book.scan("legs crawly, walked the hall twice") == []
+
+
+def test_the_reader_never_adds_a_flag_twice_and_keeps_the_most_urgent_first() -> None:
+    book = dataclasses.replace(load_red_flags(RULES, learned=False), learned=_reader())
+    found = [f.id for f in book.scan("i want to die, marmalade. my left calf is swollen and red")]
+    assert found.count("self_harm") == 1
+    assert found[0] == "self_harm" and "clot" in found
+
+
+def test_explain_names_the_reader_and_the_words_that_weighed_most() -> None:
+    book = dataclasses.replace(load_red_flags(RULES, learned=False), learned=_reader())
+    (why,) = book.explain("marmalade on my mind")
+    flag, rule, words = why
+    assert flag == "self_harm"
+    assert rule.startswith("learned reader: ")
+    assert ODD_WORD in words
+
+
+def test_the_reader_sees_the_note_without_the_idioms_the_rules_call_harmless() -> None:
+    book = load_red_flags(RULES, learned=False)
+    words = [w for sentence in book.reading("killing time till the legs settle") for w in sentence]
+    assert "killing" not in words and "~" in words and "legs" in words
+
+
+def test_without_a_weights_file_the_rules_read_alone(tmp_path: Path) -> None:
+    shutil.copy(RULES, tmp_path / "red_flags.toml")
+    book = load_red_flags(tmp_path / "red_flags.toml")
+    assert book.learned is None
+    assert [f.id for f in book.scan("i want to die")] == ["self_harm"]
+
+
+def test_a_broken_weights_file_is_one_clear_content_error(tmp_path: Path) -> None:
+    shutil.copy(RULES, tmp_path / "red_flags.toml")
+    (tmp_path / MODEL_FILE).write_text('{"format": 1, "flag": "self_harm"}\n')
+    with pytest.raises(ContentError, match=MODEL_FILE):
+        load_red_flags(tmp_path / "red_flags.toml")
+
+
+def test_the_shipped_weights_come_from_the_current_corpus_and_rules() -> None:
+    shipped = json.loads((CONTENT.parent / MODEL_FILE).read_text(encoding="utf-8"))
+    assert shipped["trained_on"] == fingerprint(RULES)
+
+
+def test_content_check_refuses_weights_older_than_the_corpus(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT.parent, content)
+    with (content / "red_flags_corpus" / "train.tsv").open("a", encoding="utf-8") as out:
+        out.write("-\tlegs calm, a cup of tea and bed\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "content-check"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "CONTENT_FILE": str(content / CONTENT.name)},
+    )
+    assert done.returncode == 2
+    assert "red-flags train" in done.stderr.decode()
+
+
+@pytest.mark.slow
+def test_plain_python_scores_are_the_ones_scikit_learn_trained() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from bot.red_flags import training
+
+    book = load_red_flags(RULES, learned=False)
+    notes = [
+        ("i dont want to be here anymore", True),
+        ("everyone would be better off without me", True),
+        ("ive been saving my pills for a way out", True),
+        ("i keep thinking of the bridge on the way home", True),
+        ("no point going on like this, i want it over", True),
+        ("legs crawling again, walked the hall", False),
+        ("magnesium spray tonight, slept ok", False),
+        ("dying for a cup of tea after that night", False),
+        ("calves buzzing, hot bath helped a bit", False),
+        ("tired of these legs but the stretches help", False),
+    ]
+    notes = [n for pair in zip(notes, notes, strict=True) for n in pair]  # each by two writers
+    examples = [Example(t, frozenset({"self_harm"} if y else set())) for t, y in notes]
+    writers = ["one", "two"] * (len(examples) // 2)
+    reader = training.train(book, examples, writers, "test")
+    docs = [book.reading(e.text) for e in examples]
+    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=training.MIN_DF)
+    vectorizer.fit(docs)
+    _, model = training._fit(docs, [y for _, y in notes])
+    expected = model.predict_proba(vectorizer.transform(docs))[:, 1]
+    got = [reader.probability(d) for d in docs]
+    assert got == pytest.approx(list(expected), abs=1e-3)
+    assert 0.0 < reader.threshold < 1.0
