@@ -115,18 +115,18 @@ def red_flags_command(settings: Settings, args: argparse.Namespace) -> int:
     results = {split: evaluate(found, detect, book.ids) for split, found in splits.items()}
     print(report(results, book.ids))
     if book.learned is not None:
-        flag = book.learned.flag
 
         def rules_alone(text: str) -> list[str]:
             return [f.id for f in book.scan(text, learned=False)]
 
-        print(f"\n{flag}: the rules alone, then with the learned reader")
+        print("\nthe rules alone, then with the learned reader")
         for split, examples in splits.items():
             alone = evaluate(examples, rules_alone, book.ids)
             both = results[split]
             print(
-                f"  {split:<6}  recall {alone.flags[flag].recall:.3f} -> "
-                f"{both.flags[flag].recall:.3f}   harmless notes raising a flag "
+                f"  {split:<6}  self_harm recall {alone.flags['self_harm'].recall:.3f} -> "
+                f"{both.flags['self_harm'].recall:.3f}   all flags {alone.overall_recall:.3f} -> "
+                f"{both.overall_recall:.3f}   harmless notes raising a flag "
                 f"{alone.false_alarm_rate:.1%} -> {both.false_alarm_rate:.1%}"
             )
     if args.misses:
@@ -157,13 +157,17 @@ def train_reader(rules_file: Path) -> int:
     reader = train(book, examples, writers, fingerprint(rules_file))
     out = rules_file.parent / MODEL_FILE
     out.write_text(reader.to_json(), encoding="utf-8")
-    m = reader.measured
+    print(f"wrote {out}: {len(reader.index)} n-grams, {len(reader.flags)} flags.")
     print(
-        f"wrote {out}: {len(reader.weight)} n-grams, threshold {reader.threshold:.3f}. Each of "
-        f"{m['writers']:.0f} writers read by a model trained on the others: self-harm recall "
-        f"{m['cv_recall']:.3f}, harmless notes the rules leave quiet raised "
-        f"{m['cv_harmless_raised']:.1%}"
+        "Each writer's notes read by a model trained on the other writers "
+        "(recall of the reader alone; harmless notes the rules leave quiet that it raises):"
     )
+    for weights in reader.flags.values():
+        m = weights.measured
+        print(
+            f"  {weights.flag:<16} threshold {weights.threshold:.3f}  recall "
+            f"{m['cv_recall']:.3f}  harmless raised {m['cv_harmless_raised']:.2%}"
+        )
     return 0
 
 
@@ -318,8 +322,8 @@ def check_learned_reader(rules_file: Path, reader: LearnedReader | None) -> None
             "`python -m bot red-flags train` and commit the new weights"
         )
     print(
-        f"learned {reader.flag} reader: {len(reader.weight)} n-grams, threshold "
-        f"{reader.threshold:.3f}, trained on the current train split and rules"
+        f"learned reader: {len(reader.index)} n-grams, {len(reader.flags)} flags, trained on "
+        "the current corpus and rules"
     )
 
 

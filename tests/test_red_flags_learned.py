@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from bot.errors import ContentError
 from bot.red_flags import load_red_flags
 from bot.red_flags.corpus import Example
-from bot.red_flags.learned import MODEL_FILE, LearnedReader, features, fingerprint
+from bot.red_flags.learned import MODEL_FILE, FlagWeights, LearnedReader, features, fingerprint
 from tests.conftest import CONTENT, ROOT
 
 RULES = CONTENT.parent / "red_flags.toml"
@@ -25,12 +26,11 @@ ODD_WORD = "marmalade"
 
 
 def _reader(flag: str = "self_harm", weight: float = 8.0) -> LearnedReader:
-    grams = features([[ODD_WORD]])
-    return LearnedReader(
-        flag=flag, threshold=0.5, intercept=-4.0, idf=dict.fromkeys(grams, 1.0),
-        weight=dict.fromkeys(grams, weight / len(grams) ** 0.5), trained_on="test",
-        measured={},
-    )  # fmt: skip
+    grams = sorted(set(features([[ODD_WORD]])))
+    share = weight / len(grams) ** 0.5
+    weights = FlagWeights(flag, 0.5, -4.0, array("d", [share] * len(grams)), {})
+    index = {gram: pos for pos, gram in enumerate(grams)}
+    return LearnedReader(index, array("d", [1.0] * len(grams)), {flag: weights}, "test")
 
 
 def test_a_note_the_rules_let_pass_raises_self_harm_when_the_reader_is_sure() -> None:
@@ -99,33 +99,38 @@ def test_content_check_refuses_weights_older_than_the_corpus(tmp_path: Path) -> 
 
 
 @pytest.mark.slow
-def test_plain_python_scores_are_the_ones_scikit_learn_trained() -> None:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
+def test_plain_python_scores_are_the_ones_scikit_learn_trained(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from bot.red_flags import training
 
     book = load_red_flags(RULES, learned=False)
     notes = [
-        ("i dont want to be here anymore", True),
-        ("everyone would be better off without me", True),
-        ("ive been saving my pills for a way out", True),
-        ("i keep thinking of the bridge on the way home", True),
-        ("no point going on like this, i want it over", True),
-        ("legs crawling again, walked the hall", False),
-        ("magnesium spray tonight, slept ok", False),
-        ("dying for a cup of tea after that night", False),
-        ("calves buzzing, hot bath helped a bit", False),
-        ("tired of these legs but the stretches help", False),
-    ]
-    notes = [n for pair in zip(notes, notes, strict=True) for n in pair]  # each by two writers
-    examples = [Example(t, frozenset({"self_harm"} if y else set())) for t, y in notes]
-    writers = ["one", "two"] * (len(examples) // 2)
-    reader = training.train(book, examples, writers, "test")
+        ("i dont want to be here anymore", "self_harm"),
+        ("everyone would be better off without me", "self_harm"),
+        ("ive been saving my pills for a way out", "self_harm"),
+        ("i keep thinking of the bridge on the way home", "self_harm"),
+        ("no point going on like this, i want it over", "self_harm"),
+        ("left calf swollen and hot since the flight", "clot"),
+        ("my calf is red and puffy and it hurts to walk", "clot"),
+        ("one leg fat and warm after the long drive", "clot"),
+        ("legs crawling again, walked the hall", ""),
+        ("magnesium spray tonight, slept ok", ""),
+        ("dying for a cup of tea after that night", ""),
+        ("calves buzzing, hot bath helped a bit", ""),
+        ("tired of these legs but the stretches help", ""),
+    ] * 2
+    monkeypatch.setattr(training, "MIN_POSITIVES", 2)
+    budgets = {"self_harm": 0.02, "clot": 0.01}
+    examples = [Example(t, frozenset({f} if f else set())) for t, f in notes]
+    writers = ["one"] * (len(notes) // 2) + ["two"] * (len(notes) // 2)
+    reader = training.train(book, examples, writers, "test", budgets)
+    assert set(reader.flags) == {"self_harm", "clot"}
     docs = [book.reading(e.text) for e in examples]
-    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=training.MIN_DF)
-    vectorizer.fit(docs)
-    _, model = training._fit(docs, [y for _, y in notes])
-    expected = model.predict_proba(vectorizer.transform(docs))[:, 1]
-    got = [reader.probability(d) for d in docs]
-    assert got == pytest.approx(list(expected), abs=1e-3)
-    assert 0.0 < reader.threshold < 1.0
+    vectorizer, matrix = training.vectorize(docs)
+    for flag in reader.flags:
+        model = training.fit(matrix, [flag in e.flags for e in examples])
+        expected = model.predict_proba(vectorizer.transform(docs))[:, 1]
+        got = [reader.probability(d, flag) for d in docs]
+        assert got == pytest.approx(list(expected), abs=1e-3)
+        assert 0.0 < reader.flags[flag].threshold < 1.0

@@ -124,7 +124,7 @@ class RedFlagBook:
     # starting with a prefix, a number or another concept) are tried at every word.
     by_stem: dict[str, list[tuple[str, Term]]] = field(default_factory=dict)
     loose_terms: dict[str, list[Term]] = field(default_factory=dict)
-    # The learned second reader (bot/red_flags/learned.py) for the flag it was trained on.
+    # The learned second reader (bot/red_flags/learned.py), for the flags it was trained on.
     learned: LearnedReader | None = None
 
     def scan(self, text: str, *, learned: bool = True) -> list[RedFlag]:
@@ -134,10 +134,11 @@ class RedFlagBook:
             return []
         found = [flag for flag in self.flags if self._raised(flag, note)]
         reader = self.learned if learned else None
-        if reader is not None and reader.flag not in {f.id for f in found}:
-            flag = self.get(reader.flag)
-            if flag is not None and reader.read(_sentences(note)).raised:
-                found.append(flag)
+        if reader is not None:
+            for flag_id in reader.raised(_sentences(note), skip={f.id for f in found}):
+                flag = self.get(flag_id)
+                if flag is not None:
+                    found.append(flag)
         order = list(Severity)
         return sorted(found, key=lambda f: order.index(f.severity))
 
@@ -160,12 +161,17 @@ class RedFlagBook:
                 words = " ".join(note.tokens[p].word for p in sorted(match.used)) if note else ""
                 found.append((flag.id, rule, words))
         reader = self.learned
-        if note is not None and reader is not None and reader.flag not in {f[0] for f in found}:
-            verdict = reader.read(_sentences(note), reasons=5)
+        if note is None or reader is None:
+            return found
+        have = {f[0] for f in found}
+        for flag_id, weights in reader.flags.items():
+            if flag_id in have:
+                continue
+            verdict = reader.read(_sentences(note), flag_id, reasons=5)
             if verdict.raised:
                 pushed = ", ".join(f"'{words}'" for words, _ in verdict.reasons)
-                rule = f"learned reader: {verdict.probability:.2f} >= {reader.threshold:.2f}"
-                found.append((reader.flag, rule, f"most telling: {pushed}"))
+                rule = f"learned reader: {verdict.probability:.2f} >= {weights.threshold:.2f}"
+                found.append((flag_id, rule, f"most telling: {pushed}"))
         return found
 
     def _note(self, text: str) -> _Note | None:

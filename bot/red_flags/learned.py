@@ -1,8 +1,8 @@
-"""A learned second reader for the flags where phrase rules miss too much on new writing.
+"""A learned second reader for what phrase rules miss on new writing.
 
 Rules recognise the ways of saying something that a curator has written down; people at 3 a.m.
-find new ones. For `self_harm` (a miss costs most) a logistic regression over word and letter
-n-grams, trained on the corpus's train split by `python -m bot red-flags train`, reads every note
+find new ones. Per flag, a logistic regression over word and letter n-grams, trained on the
+corpus's train split and the blind probes by `python -m bot red-flags train`, reads every note
 the rules let pass; above its threshold the note raises the flag as if a rule had matched. It
 sees the note as the rules do (text-speak expanded, harmless idioms such as "killing time"
 removed), so the idioms a clinician marked harmless stay harmless for it too.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ MODEL_FILE = "red_flags_model.json"
 # split), inside the folder beside the rules.
 CORPUS_FOLDER = "red_flags_corpus"
 TRAINING_FILES = ("train.tsv", "probes.tsv")
-FORMAT = 1
+FORMAT = 2
 CHAR_GRAMS = (2, 5)  # letter n-grams inside each word, padded with a space on both sides
 
 
@@ -67,52 +68,93 @@ def fingerprint(rules_file: Path) -> str:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The learned reader's view of one note."""
+    """One flag's reader on one note."""
 
+    flag: str
     probability: float
     raised: bool
     reasons: tuple[tuple[str, float], ...]  # the words and word pairs that pushed hardest
 
 
 @dataclass(frozen=True)
-class LearnedReader:
-    """Weights for one flag and the threshold above which a note raises it."""
+class FlagWeights:
+    """One flag's weights (aligned with the reader's n-grams) and its threshold."""
 
     flag: str
     threshold: float
     intercept: float
-    idf: dict[str, float]
-    weight: dict[str, float]
-    trained_on: str
+    weights: array[float]
     measured: dict[str, float]
 
-    def probability(self, sentences: Sequence[Sequence[str]]) -> float:
-        return self._score(sentences)[0]
 
-    def read(self, sentences: Sequence[Sequence[str]], reasons: int = 0) -> Verdict:
-        probability, parts = self._score(sentences)
-        top = _by_word(sentences, parts)[:reasons] if reasons else []
-        return Verdict(probability, probability >= self.threshold, tuple(top))
+@dataclass(frozen=True)
+class LearnedReader:
+    """The shared n-grams with their inverse document frequencies, and per flag the weights
+    and the threshold above which a note raises it."""
 
-    def _score(self, sentences: Sequence[Sequence[str]]) -> tuple[float, dict[str, float]]:
+    index: dict[str, int]
+    idf: array[float]
+    flags: dict[str, FlagWeights]
+    trained_on: str
+
+    def vector(self, sentences: Sequence[Sequence[str]]) -> dict[int, float]:
+        """The note's L2-normalised tf-idf values by n-gram position (sublinear tf)."""
         counts = Counter(features(sentences))
-        values = {f: (1.0 + math.log(n)) * self.idf[f] for f, n in counts.items() if f in self.idf}
+        index, idf = self.index, self.idf
+        values = {}
+        for gram, n in counts.items():
+            pos = index.get(gram)
+            if pos is not None:
+                values[pos] = (1.0 + math.log(n)) * idf[pos]
         norm = math.sqrt(sum(v * v for v in values.values()))
-        parts = {f: v / norm * self.weight[f] for f, v in values.items()} if norm else {}
-        z = self.intercept + sum(parts.values())
-        return _sigmoid(z), parts
+        return {pos: v / norm for pos, v in values.items()} if norm else {}
+
+    def probability(self, sentences: Sequence[Sequence[str]], flag: str) -> float:
+        return self._probability(self.vector(sentences), self.flags[flag])
+
+    def raised(self, sentences: Sequence[Sequence[str]], skip: Iterable[str] = ()) -> list[str]:
+        """The flags whose reader is above its threshold (the note's n-grams counted once)."""
+        left = [w for f, w in self.flags.items() if f not in set(skip)]
+        if not left:
+            return []
+        vector = self.vector(sentences)
+        return [w.flag for w in left if self._probability(vector, w) >= w.threshold]
+
+    def read(self, sentences: Sequence[Sequence[str]], flag: str, reasons: int = 0) -> Verdict:
+        weights = self.flags[flag]
+        vector = self.vector(sentences)
+        probability = self._probability(vector, weights)
+        top: list[tuple[str, float]] = []
+        if reasons:
+            names = {pos: gram for gram, pos in self.index.items() if pos in vector}
+            parts = {names[pos]: v * weights.weights[pos] for pos, v in vector.items()}
+            top = _by_word(sentences, parts)[:reasons]
+        return Verdict(flag, probability, probability >= weights.threshold, tuple(top))
+
+    @staticmethod
+    def _probability(vector: dict[int, float], weights: FlagWeights) -> float:
+        w = weights.weights
+        return _sigmoid(weights.intercept + sum(v * w[pos] for pos, v in vector.items()))
 
     def to_json(self) -> str:
+        grams = sorted(self.index, key=self.index.__getitem__)
         data = {
             "format": FORMAT,
-            "flag": self.flag,
-            "threshold": self.threshold,
-            "intercept": self.intercept,
             "trained_on": self.trained_on,
-            "measured": self.measured,
-            "features": {f: [self.idf[f], self.weight[f]] for f in sorted(self.idf)},
+            "grams": grams,
+            "idf": list(self.idf),
+            "readers": [
+                {
+                    "flag": w.flag,
+                    "threshold": w.threshold,
+                    "intercept": w.intercept,
+                    "measured": w.measured,
+                    "weights": list(w.weights),
+                }
+                for w in self.flags.values()
+            ],
         }
-        return json.dumps(data, indent=0, ensure_ascii=False, sort_keys=False) + "\n"
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _by_word(
@@ -147,32 +189,32 @@ class LearnedFileError(ValueError):
 
 def parse_reader(text: str, known_flags: Iterable[str]) -> LearnedReader:
     """A LearnedReader from the JSON `python -m bot red-flags train` writes."""
+    known = set(known_flags)
     try:
         data = json.loads(text)
         if data.get("format") != FORMAT:
             raise LearnedFileError(f"format {data.get('format')!r}, expected {FORMAT}")
-        flag = str(data["flag"])
-        if flag not in set(known_flags):
-            raise LearnedFileError(f"flag {flag!r} is not in the rules file")
-        table = data["features"]
-        idf = {str(f): float(v[0]) for f, v in table.items()}
-        weight = {str(f): float(v[1]) for f, v in table.items()}
-        threshold = float(data["threshold"])
-        if not 0.0 < threshold < 1.0:
-            raise LearnedFileError(f"threshold {threshold} is not between 0 and 1")
-        measured = {str(k): float(v) for k, v in dict(data.get("measured", {})).items()}
-        return LearnedReader(
-            flag, threshold, float(data["intercept"]), idf, weight, str(data["trained_on"]),
-            measured,
-        )  # fmt: skip
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        grams = [str(g) for g in data["grams"]]
+        idf = array("d", (float(v) for v in data["idf"]))
+        if len(idf) != len(grams):
+            raise LearnedFileError("'idf' and 'grams' differ in length")
+        flags: dict[str, FlagWeights] = {}
+        for entry in data["readers"]:
+            flag = str(entry["flag"])
+            if flag not in known:
+                raise LearnedFileError(f"flag {flag!r} is not in the rules file")
+            threshold = float(entry["threshold"])
+            if not 0.0 < threshold < 1.0:
+                raise LearnedFileError(f"{flag}: threshold {threshold} is not between 0 and 1")
+            weights = array("d", (float(v) for v in entry["weights"]))
+            if len(weights) != len(grams):
+                raise LearnedFileError(f"{flag}: 'weights' and 'grams' differ in length")
+            measured = {str(k): float(v) for k, v in dict(entry.get("measured", {})).items()}
+            intercept = float(entry["intercept"])
+            flags[flag] = FlagWeights(flag, threshold, intercept, weights, measured)
+        index = {gram: pos for pos, gram in enumerate(grams)}
+        return LearnedReader(index, idf, flags, str(data["trained_on"]))
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
         if isinstance(exc, LearnedFileError):
             raise
         raise LearnedFileError(f"not a weights file ({exc.__class__.__name__}: {exc})") from None
-
-
-def read_reader(path: Path, known_flags: Iterable[str]) -> LearnedReader | None:
-    """The weights beside the rules, or None when there is no such file."""
-    if not path.exists():
-        return None
-    return parse_reader(path.read_text(encoding="utf-8"), known_flags)
