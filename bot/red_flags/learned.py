@@ -39,16 +39,21 @@ def features(sentences: Sequence[Sequence[str]]) -> list[str]:
     words in a sentence, and the letter n-grams of each word (so "suicidle" still shares most
     of its pieces with "suicide")."""
     out: list[str] = []
-    low, high = CHAR_GRAMS
     for words in sentences:
         for i, word in enumerate(words):
             out.append("w " + word)
             if i:
                 out.append(f"w {words[i - 1]} {word}")
-            padded = f" {word} "
-            for n in range(low, high + 1):
-                out.extend("c" + padded[j : j + n] for j in range(len(padded) - n + 1))
+            out.extend(_letter_grams(word))
     return out
+
+
+def _letter_grams(word: str) -> list[str]:
+    """The letter n-grams of one word, padded with a space on both sides."""
+    low, high = CHAR_GRAMS
+    padded = f" {word} "
+    return ["c" + padded[j : j + n] for n in range(low, high + 1)
+            for j in range(len(padded) - n + 1)]  # fmt: skip
 
 
 def training_files(rules_file: Path) -> list[Path]:
@@ -114,7 +119,8 @@ class LearnedReader:
 
     def raised(self, sentences: Sequence[Sequence[str]], skip: Iterable[str] = ()) -> list[str]:
         """The flags whose reader is above its threshold (the note's n-grams counted once)."""
-        left = [w for f, w in self.flags.items() if f not in set(skip)]
+        skipped = set(skip)
+        left = [w for f, w in self.flags.items() if f not in skipped]
         if not left:
             return []
         vector = self.vector(sentences)
@@ -126,8 +132,8 @@ class LearnedReader:
         probability = self._probability(vector, weights)
         top: list[tuple[str, float]] = []
         if reasons:
-            names = {pos: gram for gram, pos in self.index.items() if pos in vector}
-            parts = {names[pos]: v * weights.weights[pos] for pos, v in vector.items()}
+            grams = {self.index.get(gram): gram for gram in features(sentences)}
+            parts = {grams[pos]: v * weights.weights[pos] for pos, v in vector.items()}
             top = _by_word(sentences, parts)[:reasons]
         return Verdict(flag, probability, probability >= weights.threshold, tuple(top))
 
@@ -162,13 +168,10 @@ def _by_word(
 ) -> list[tuple[str, float]]:
     """What pushed towards the flag, in words a curator can read: each word with its letter
     n-grams, and each word pair, strongest first."""
-    low, high = CHAR_GRAMS
     weights: dict[str, float] = {}
     for words in sentences:
         for i, word in enumerate(words):
-            padded = f" {word} "
-            grams = {"c" + padded[j : j + n] for n in range(low, high + 1)
-                     for j in range(len(padded) - n + 1)}  # fmt: skip
+            grams = set(_letter_grams(word))
             weights[word] = parts.get("w " + word, 0.0) + sum(parts.get(g, 0.0) for g in grams)
             if i:
                 pair = f"{words[i - 1]} {word}"

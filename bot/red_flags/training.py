@@ -36,16 +36,12 @@ DIGITS = 4  # significant digits kept in the weights file
 WRITER_MARK = "# writer:"
 
 
-def _identity(doc: Any) -> list[str]:
-    return features(doc)
-
-
 def vectorize(docs: Sequence[list[list[str]]]) -> tuple[Any, Any]:
     """The fitted tf-idf vectorizer and the notes' matrix."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(
-        analyzer=_identity, sublinear_tf=True, min_df=MIN_DF, norm="l2", smooth_idf=True
+        analyzer=features, sublinear_tf=True, min_df=MIN_DF, norm="l2", smooth_idf=True
     )
     return vectorizer, vectorizer.fit_transform(docs)
 
