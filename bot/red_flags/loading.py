@@ -22,6 +22,7 @@ from bot.red_flags.book import (
     RedFlagBook,
     Severity,
 )
+from bot.red_flags.corpus import Example
 from bot.red_flags.learned import MODEL_FILE, LearnedFileError, parse_reader
 from bot.red_flags.rules import (
     Rule,
@@ -213,6 +214,18 @@ def _compile(model: _Book, path: Path) -> RedFlagBook:
         for entry in model.flag
     )
     return RedFlagBook(model.version, flags, lexicon, dict(by_stem), dict(loose))
+
+
+def rule_examples(path: Path) -> list[Example]:
+    """The rules file's own examples as labelled notes, for training the learned reader: each
+    must_match example with its flag, each must_not_match example with none (right for the
+    self-harm reader, the only one trained: no flag's must_not_match is a self-harm note)."""
+    model = _Book.model_validate(_read_toml(path, _read_text(path)))
+    out = [
+        Example(text, frozenset({entry.id})) for entry in model.flag for text in entry.must_match
+    ]
+    out += [Example(text, frozenset()) for entry in model.flag for text in entry.must_not_match]
+    return out
 
 
 def _self_test(model: _Book, book: RedFlagBook, path: Path) -> None:
