@@ -24,6 +24,11 @@ def detected(text: str) -> list[str]:
     return [f.id for f in FLAGS.scan(text)]
 
 
+def by_rules(text: str) -> list[str]:
+    """The rules alone: for what a rule guard lets pass (the learned reader still reads it)."""
+    return [f.id for f in FLAGS.scan(text, learned=False)]
+
+
 def test_the_file_has_exactly_the_eleven_flags() -> None:
     assert set(FLAGS.ids) == IDS
 
@@ -104,6 +109,32 @@ def test_a_negation_in_an_earlier_sentence_does_not_cancel_a_flag() -> None:
 def test_for_self_harm_a_negation_does_not_cancel_the_crisis_lines() -> None:
     assert detected("I'm not suicidal") == ["self_harm"]
     assert detected("i'm not going to do anything but i want to die") == ["self_harm"]
+
+
+def test_an_emphatic_denial_of_suicide_is_believed_but_a_hedge_or_what_follows_is_not() -> None:
+    assert (
+        by_rules("not suicidal or anything before anyone panics, just fed up with my legs") == []
+    )
+    assert detected("not suicidal or anything, just tired of being alive") == ["self_harm"]
+    assert detected("not suicidal exactly, just wouldn't mind not waking up") == ["self_harm"]
+    assert by_rules("no thoughts of harming myself, just logging like my therapist asked") == []
+
+
+def test_an_everyday_accident_is_not_self_harm_unless_the_note_says_it_was_no_accident() -> None:
+    assert by_rules("cut myself shaving my legs, rushed it cos the urge to move was so bad") == []
+    assert detected("burnt my arm on the oven door tonight and it wasnt an accident") == [
+        "self_harm"
+    ]
+    assert by_rules("put up a rope swing in the garden for the kids today") == []
+    assert detected("bought rope today. we dont have a shed") == ["self_harm"]
+
+
+def test_a_childs_symptoms_are_read_past_clock_times_and_hours_of_kicking() -> None:
+    assert detected("my 8yo says her legs feel fizzy at bedtime and she kicks for hours") == [
+        "child"
+    ]
+    assert detected("13 yo up again walking round at 1am, legs itchy inside he says") == ["child"]
+    assert detected("son has growing pains in his knees after football, gp says normal") == []
 
 
 def test_someone_else_reporting_what_they_saw_is_still_about_the_writer() -> None:
@@ -193,7 +224,7 @@ def test_a_rule_naming_an_unknown_concept_is_a_content_error(tmp_path: Path) -> 
 
 
 def test_a_rule_with_a_dangling_operator_is_a_content_error(tmp_path: Path) -> None:
-    path = _variant(tmp_path, '"clot_word",', '"clot_word ~",')
+    path = _variant(tmp_path, '"clot_word unless all_clear",', '"clot_word ~",')
     with pytest.raises(ContentError, match=r"flag 'clot': field 'rules': .*both sides"):
         load_red_flags(path)
 

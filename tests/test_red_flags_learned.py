@@ -41,6 +41,36 @@ def test_a_note_the_rules_let_pass_raises_self_harm_when_the_reader_is_sure() ->
     assert book.scan("legs crawly, walked the hall twice") == []
 
 
+def test_one_line_in_a_long_log_is_read_on_its_own_and_not_drowned_by_the_rest() -> None:
+    log = (
+        "log 22:10 to 04:05, woke five times, legs seven out of ten on average. "
+        "supper was soup and bread with an apple, then a warm bath and the foam roller. "
+        "marmalade. bed. "
+        "rain all night, heating on low, magnesium at nine as usual, alarm set for half six."
+    )
+    plain = load_red_flags(RULES, learned=False)
+    # A reader that knows every word of the log: only the odd word weighs, the rest dilute it.
+    grams = sorted(set(features(plain.reading(log))))
+    odd = set(features([[ODD_WORD]]))
+    share = 8.0 / len(odd) ** 0.5
+    weights = array("d", [share if g in odd else 0.0 for g in grams])
+    reader = LearnedReader(
+        {g: i for i, g in enumerate(grams)},
+        array("d", [1.0] * len(grams)),
+        {"self_harm": FlagWeights("self_harm", 0.5, -4.0, weights, {})},
+        "test",
+    )
+    book = dataclasses.replace(plain, learned=reader)
+    assert book.learned is not None
+    whole = book.learned.probability(book.reading(log), "self_harm")
+    assert whole < 0.5  # the whole note alone would not raise it
+    assert [f.id for f in book.scan(log)] == ["self_harm"]
+    short = "marmalade. legs 7. soup"
+    assert book.learned.score(book.reading(short), "self_harm") == book.learned.probability(
+        book.reading(short), "self_harm"
+    )
+
+
 def test_the_reader_never_adds_a_flag_twice_and_keeps_the_most_urgent_first() -> None:
     book = dataclasses.replace(load_red_flags(RULES, learned=False), learned=_reader())
     found = [f.id for f in book.scan("i want to die, marmalade. my left calf is swollen and red")]

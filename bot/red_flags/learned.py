@@ -12,6 +12,11 @@ corpus and the rules they were trained on; `content-check` refuses a stale file.
 Python (no numpy): the features are counted, weighted by inverse document frequency,
 L2-normalised, and summed with the weights, exactly as scikit-learn's TfidfVectorizer
 (sublinear tf) and LogisticRegression computed them in training.
+
+A long note's score is the highest of the whole note's and of each pair of neighbouring
+sentences' (`windows`). A careful log of times, food and weather with one short line about not
+wanting to be here otherwise drowns that line. Training chooses the threshold on the same score
+(numbers in docs/red-flags.md).
 """
 
 from __future__ import annotations
@@ -31,15 +36,30 @@ MODEL_FILE = "red_flags_model.json"
 CORPUS_FOLDER = "red_flags_corpus"
 TRAINING_FILES = ("train.tsv", "probes.tsv")
 FORMAT = 2
+WINDOW = 2  # sentences read together besides the whole note ...
+LONG_NOTE = 20  # ... in a note of more than this many words
+
+
+def windows(sentences: Sequence[Sequence[str]]) -> list[Sequence[Sequence[str]]]:
+    """The runs of WINDOW neighbouring sentences a long note is also scored on (none for a
+    note of at most WINDOW sentences or LONG_NOTE words)."""
+    if len(sentences) <= WINDOW or sum(len(s) for s in sentences) <= LONG_NOTE:
+        return []
+    return [sentences[i : i + WINDOW] for i in range(len(sentences) - WINDOW + 1)]
+
+
 CHAR_GRAMS = (2, 5)  # letter n-grams inside each word, padded with a space on both sides
 
 
 def features(sentences: Sequence[Sequence[str]]) -> list[str]:
     """The n-grams of a note given as sentences of words: each word, each pair of neighbouring
     words in a sentence, and the letter n-grams of each word (so "suicidle" still shares most
-    of its pieces with "suicide")."""
+    of its pieces with "suicide"); numbers all read as "#"."""
     out: list[str] = []
-    for words in sentences:
+    for sentence in sentences:
+        # Every number is one token "#": "22:00" and "2 pills" say nothing by their digits,
+        # and a reader that learned "22" from one writer's "22 a day" read bedtimes as crises.
+        words = ["#" if w.isdigit() else w for w in sentence]
         for i, word in enumerate(words):
             out.append("w " + word)
             if i:
@@ -104,7 +124,9 @@ class LearnedReader:
 
     def vector(self, sentences: Sequence[Sequence[str]]) -> dict[int, float]:
         """The note's L2-normalised tf-idf values by n-gram position (sublinear tf)."""
-        counts = Counter(features(sentences))
+        return self._vector(Counter(features(sentences)))
+
+    def _vector(self, counts: Counter[str]) -> dict[int, float]:
         index, idf = self.index, self.idf
         values = {}
         for gram, n in counts.items():
@@ -115,7 +137,17 @@ class LearnedReader:
         return {pos: v / norm for pos, v in values.items()} if norm else {}
 
     def probability(self, sentences: Sequence[Sequence[str]], flag: str) -> float:
+        """The whole note's probability (what scikit-learn computes for it)."""
         return self._probability(self.vector(sentences), self.flags[flag])
+
+    def segments(self, sentences: Sequence[Sequence[str]]) -> list[dict[int, float]]:
+        """The vectors the note is scored on: the whole note, then its `windows`."""
+        return [self.vector(sentences)] + [self.vector(w) for w in windows(sentences)]
+
+    def score(self, sentences: Sequence[Sequence[str]], flag: str) -> float:
+        """The note's score for a flag: the highest of its segments' probabilities."""
+        weights = self.flags[flag]
+        return max(self._probability(v, weights) for v in self.segments(sentences))
 
     def raised(self, sentences: Sequence[Sequence[str]], skip: Iterable[str] = ()) -> list[str]:
         """The flags whose reader is above its threshold (the note's n-grams counted once)."""
@@ -123,12 +155,13 @@ class LearnedReader:
         left = [w for f, w in self.flags.items() if f not in skipped]
         if not left:
             return []
-        vector = self.vector(sentences)
-        return [w.flag for w in left if self._probability(vector, w) >= w.threshold]
+        vectors = self.segments(sentences)
+        return [w.flag for w in left
+                if max(self._probability(v, w) for v in vectors) >= w.threshold]  # fmt: skip
 
     def read(self, sentences: Sequence[Sequence[str]], flag: str, reasons: int = 0) -> Verdict:
         weights = self.flags[flag]
-        vector = self.vector(sentences)
+        vector = max(self.segments(sentences), key=lambda v: self._probability(v, weights))
         probability = self._probability(vector, weights)
         top: list[tuple[str, float]] = []
         if reasons:

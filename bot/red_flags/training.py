@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.red_flags.book import RedFlagBook
 from bot.red_flags.corpus import Example
-from bot.red_flags.learned import FlagWeights, LearnedReader, features
+from bot.red_flags.learned import FlagWeights, LearnedReader, features, windows
 
 C = 10.0  # inverse regularisation strength, chosen by cross-validation (docs/red-flags.md)
 MIN_DF = 2  # an n-gram must occur in two train notes to get a weight
@@ -79,11 +79,20 @@ def out_of_fold(
     for fit_rows, held_rows in LeaveOneGroupOut().split(rows, rows, list(writers)):
         vectorizer, matrix = vectorize([docs[i] for i in fit_rows])
         held_matrix = vectorizer.transform([docs[i] for i in held_rows])
+        # The sentence windows of the long held-out notes, scored as
+        # the bot scores them (bot/red_flags/learned.py): a note's score is its highest.
+        runs = [(i, run) for i in held_rows for run in windows(docs[i])]
+        run_matrix = vectorizer.transform([r for _, r in runs]) if runs else None
         for flag, flag_labels in labels.items():
             model = fit(matrix, [flag_labels[i] for i in fit_rows])
             held = model.predict_proba(held_matrix)[:, 1]
             for row, score in zip(held_rows, held, strict=True):
                 scores[flag][row] = float(score)
+            if run_matrix is not None:
+                for (row, _), score in zip(
+                    runs, model.predict_proba(run_matrix)[:, 1], strict=True
+                ):
+                    scores[flag][row] = max(scores[flag][row], float(score))
     return scores
 
 
