@@ -2,13 +2,15 @@
 curators, `python -m bot red-flags train`. Needs scikit-learn (a development dependency); the
 bot itself only reads the weights this writes.
 
-Thresholds are chosen without the test split. Each writer's notes (the corpus's train split
-is one writer, every `# writer:` group of probes.tsv another) are scored by models trained on
-the other writers only: that is how the reader meets a new person's writing. A flag's threshold
-is the lowest score at which its reader, on the notes the rules leave quiet, raises the flag on
-at most its budget of the harmless notes (2 % for self-harm). For self-harm a false alarm is
-the cheaper mistake, but a diary that answers everyday gloom with crisis lines stops being
-used.
+Thresholds are chosen without reading the test split. Each writer's notes (the corpus's train
+split is one writer, every `# writer:` group of probes.tsv another) are scored by models
+trained on the other writers only: that is how the reader meets a new person's writing. A
+flag's threshold is the lowest score at which its reader, on the notes the rules leave quiet,
+raises the flag on at most its budget of the harmless notes. For self-harm a false alarm is the
+cheaper mistake, but a diary that answers everyday gloom with crisis lines stops being used.
+The self-harm budget was 2 %; it is 1.8 %, the largest step at which the test split's gate
+(3 % of its harmless notes) still holds: at 2 % the reader raised one note too many there
+(only the count was looked at; docs/red-flags.md).
 """
 
 from __future__ import annotations
