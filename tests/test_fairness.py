@@ -185,13 +185,19 @@ def test_sigterm_with_a_backlog_stops_within_five_seconds_and_loses_nothing(
 def test_a_restart_after_setting_a_time_that_just_passed_sends_no_late_check_in(
     tmp_path: Path, server: FakeBotApiServer, bot: BotProcess
 ) -> None:
-    # A zone where it is daytime now, so "three minutes ago" is earlier today.
+    # A zone where it is the middle of the day now, so "three minutes ago" is earlier today and
+    # far from the night's edges: at 06:07 in Berlin, 06:04 falls before the 08:00 morning
+    # question and is not answered as a time that just passed. Some zone is always between
+    # 10:00 and 18:00.
     now = dt.datetime.now(dt.UTC)
     zone = next(
         z
-        for z in ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
-        if 6 <= now.astimezone(ZoneInfo(z)).hour < 20
-    )
+        for z in (
+            "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney",
+            "America/Los_Angeles", "Asia/Kolkata",
+        )
+        if 10 <= now.astimezone(ZoneInfo(z)).hour < 18
+    )  # fmt: skip
     passed = (now.astimezone(ZoneInfo(zone)) - dt.timedelta(minutes=3)).strftime("%H:%M")
     step(server, CALM, "text", f"/timezone {zone}", "Time zone set")
     mark = server.mark()
