@@ -36,19 +36,9 @@ MODEL_FILE = "red_flags_model.json"
 CORPUS_FOLDER = "red_flags_corpus"
 TRAINING_FILES = ("train.tsv", "probes.tsv")
 FORMAT = 2
+CHAR_GRAMS = (2, 5)  # letter n-grams inside each word, padded with a space on both sides
 WINDOW = 2  # sentences read together besides the whole note ...
 LONG_NOTE = 20  # ... in a note of more than this many words
-
-
-def windows(sentences: Sequence[Sequence[str]]) -> list[Sequence[Sequence[str]]]:
-    """The runs of WINDOW neighbouring sentences a long note is also scored on (none for a
-    note of at most WINDOW sentences or LONG_NOTE words)."""
-    if len(sentences) <= WINDOW or sum(len(s) for s in sentences) <= LONG_NOTE:
-        return []
-    return [sentences[i : i + WINDOW] for i in range(len(sentences) - WINDOW + 1)]
-
-
-CHAR_GRAMS = (2, 5)  # letter n-grams inside each word, padded with a space on both sides
 
 
 def features(sentences: Sequence[Sequence[str]]) -> list[str]:
@@ -74,6 +64,14 @@ def _letter_grams(word: str) -> list[str]:
     padded = f" {word} "
     return ["c" + padded[j : j + n] for n in range(low, high + 1)
             for j in range(len(padded) - n + 1)]  # fmt: skip
+
+
+def windows(sentences: Sequence[Sequence[str]]) -> list[Sequence[Sequence[str]]]:
+    """The runs of WINDOW neighbouring sentences a long note is also scored on (none for a
+    note of at most WINDOW sentences or LONG_NOTE words)."""
+    if len(sentences) <= WINDOW or sum(len(s) for s in sentences) <= LONG_NOTE:
+        return []
+    return [sentences[i : i + WINDOW] for i in range(len(sentences) - WINDOW + 1)]
 
 
 def training_files(rules_file: Path) -> list[Path]:
@@ -127,6 +125,7 @@ class LearnedReader:
         return self._vector(Counter(features(sentences)))
 
     def _vector(self, counts: Counter[str]) -> dict[int, float]:
+        """L2-normalised tf-idf values of counted n-grams, by position."""
         index, idf = self.index, self.idf
         values = {}
         for gram, n in counts.items():
@@ -141,13 +140,19 @@ class LearnedReader:
         return self._probability(self.vector(sentences), self.flags[flag])
 
     def segments(self, sentences: Sequence[Sequence[str]]) -> list[dict[int, float]]:
-        """The vectors the note is scored on: the whole note, then its `windows`."""
-        return [self.vector(sentences)] + [self.vector(w) for w in windows(sentences)]
+        """The vectors the note is scored on: the whole note, then its `windows` (each
+        sentence's n-grams are counted once; a window's are its sentences' added up)."""
+        runs = windows(sentences)
+        if not runs:
+            return [self.vector(sentences)]
+        per = [Counter(features([words])) for words in sentences]
+        return [self._vector(sum(per, Counter()))] + [
+            self._vector(sum(per[i : i + WINDOW], Counter())) for i in range(len(runs))
+        ]
 
     def score(self, sentences: Sequence[Sequence[str]], flag: str) -> float:
         """The note's score for a flag: the highest of its segments' probabilities."""
-        weights = self.flags[flag]
-        return max(self._probability(v, weights) for v in self.segments(sentences))
+        return self._best(self.segments(sentences), self.flags[flag])
 
     def raised(self, sentences: Sequence[Sequence[str]], skip: Iterable[str] = ()) -> list[str]:
         """The flags whose reader is above its threshold (the note's n-grams counted once)."""
@@ -156,8 +161,7 @@ class LearnedReader:
         if not left:
             return []
         vectors = self.segments(sentences)
-        return [w.flag for w in left
-                if max(self._probability(v, w) for v in vectors) >= w.threshold]  # fmt: skip
+        return [w.flag for w in left if self._best(vectors, w) >= w.threshold]
 
     def read(self, sentences: Sequence[Sequence[str]], flag: str, reasons: int = 0) -> Verdict:
         weights = self.flags[flag]
@@ -169,6 +173,10 @@ class LearnedReader:
             parts = {grams[pos]: v * weights.weights[pos] for pos, v in vector.items()}
             top = _by_word(sentences, parts)[:reasons]
         return Verdict(flag, probability, probability >= weights.threshold, tuple(top))
+
+    @classmethod
+    def _best(cls, vectors: Sequence[dict[int, float]], weights: FlagWeights) -> float:
+        return max(cls._probability(v, weights) for v in vectors)
 
     @staticmethod
     def _probability(vector: dict[int, float], weights: FlagWeights) -> float:
