@@ -120,6 +120,12 @@ def test_an_emphatic_denial_of_suicide_is_believed_but_a_hedge_or_what_follows_i
     assert by_rules("no thoughts of harming myself, just logging like my therapist asked") == []
 
 
+def test_a_story_guard_never_hides_a_crisis_told_in_the_same_sentence() -> None:
+    assert by_rules("the crisis team came, i took an overdose at work tonight") == ["self_harm"]
+    assert by_rules("watched the news then took an overdose") == ["self_harm"]
+    assert by_rules("she said no and now i want to kill myself") == ["self_harm"]
+
+
 def test_an_everyday_accident_is_not_self_harm_unless_the_note_says_it_was_no_accident() -> None:
     assert by_rules("cut myself shaving my legs, rushed it cos the urge to move was so bad") == []
     assert detected("burnt my arm on the oven door tonight and it wasnt an accident") == [
