@@ -144,7 +144,7 @@ def train_reader(rules_file: Path) -> int:
     """`red-flags train`: fit the learned reader and write it beside the rules."""
     from bot.red_flags import load_red_flags
     from bot.red_flags.corpus import read_examples
-    from bot.red_flags.learned import MODEL_FILE, fingerprint, training_files
+    from bot.red_flags.learned import CONFIRM, MODEL_FILE, RAISE, fingerprint, training_files
     from bot.red_flags.loading import rule_examples
 
     try:
@@ -163,16 +163,24 @@ def train_reader(rules_file: Path) -> int:
     out = rules_file.parent / MODEL_FILE
     out.write_text(reader.to_json(), encoding="utf-8")
     print(f"wrote {out}: {len(reader.index)} n-grams, {len(reader.flags)} flags.")
-    print(
-        "Each writer's notes read by a model trained on the other writers "
-        "(recall of the reader alone; harmless notes the rules leave quiet that it raises):"
-    )
+    print("Each writer's notes read by a model trained on other writers.")
+    print("Raising (recall of the reader alone; harmless notes the rules leave quiet it raises):")
     for weights in reader.flags.values():
         m = weights.measured
-        print(
-            f"  {weights.flag:<16} threshold {weights.threshold:.3f}  recall "
-            f"{m['cv_recall']:.3f}  harmless raised {m['cv_harmless_raised']:.2%}"
-        )
+        if weights.role == RAISE:
+            print(
+                f"  {weights.flag:<16} threshold {weights.threshold:.3f}  recall "
+                f"{m['cv_recall']:.3f}  harmless raised {m['cv_harmless_raised']:.2%}"
+            )
+    print("Confirming (of the rules' matches on real and on harmless notes, those set aside):")
+    for weights in reader.flags.values():
+        m = weights.measured
+        if weights.role == CONFIRM:
+            print(
+                f"  {weights.flag:<16} floor {weights.threshold:.2f}  real "
+                f"{m['cv_real_set_aside']:.0f} of {m['cv_rule_hits_real']:.0f}  harmless "
+                f"{m['cv_harmless_set_aside']:.0f} of {m['cv_rule_hits_harmless']:.0f}"
+            )
     return 0
 
 

@@ -143,6 +143,22 @@ def test_a_childs_symptoms_are_read_past_clock_times_and_hours_of_kicking() -> N
     assert detected("son has growing pains in his knees after football, gp says normal") == []
 
 
+def test_weeks_plus_days_of_a_pregnancy_are_not_two_clock_times() -> None:
+    assert detected("33+2 today and the legs are unreal") == ["pregnancy"]
+    assert detected("legs awful, 28 + 5") == ["pregnancy"]
+    assert by_rules("woke at 1:20 and 4:45 with the legs, back to sleep by 5") == []
+    assert by_rules("bed 23:00, woke 01:30 and 04:00. legs 5/10") == []
+
+
+def test_sleepy_on_the_road_but_stopped_to_nap_is_safe_but_nodding_off_is_not() -> None:
+    assert by_rules("felt sleepy driving back so pulled in at the services and napped") == []
+    assert by_rules("nearly fell asleep at my desk, not driving today, got a lift") == []
+    assert detected("felt sleepy driving back and drifted into the next lane") == [
+        "drowsy_driving"
+    ]
+    assert detected("nodded off at the wheel, then pulled into a layby") == ["drowsy_driving"]
+
+
 def test_someone_else_reporting_what_they_saw_is_still_about_the_writer() -> None:
     assert detected("husband says my mouth is drooping and i sound drunk") == ["stroke"]
 

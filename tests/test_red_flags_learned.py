@@ -16,7 +16,17 @@ import pytest
 from bot.errors import ContentError
 from bot.red_flags import load_red_flags
 from bot.red_flags.corpus import Example
-from bot.red_flags.learned import MODEL_FILE, FlagWeights, LearnedReader, features, fingerprint
+from bot.red_flags.learned import (
+    CONFIRM,
+    MODEL_FILE,
+    RAISE,
+    FlagWeights,
+    LearnedFileError,
+    LearnedReader,
+    features,
+    fingerprint,
+    parse_reader,
+)
 from tests.conftest import CONTENT, ROOT
 
 RULES = CONTENT.parent / "red_flags.toml"
@@ -25,10 +35,12 @@ RULES = CONTENT.parent / "red_flags.toml"
 ODD_WORD = "marmalade"
 
 
-def _reader(flag: str = "self_harm", weight: float = 8.0) -> LearnedReader:
+def _reader(
+    flag: str = "self_harm", weight: float = 8.0, role: str = RAISE, threshold: float = 0.5
+) -> LearnedReader:
     grams = sorted(set(features([[ODD_WORD]])))
     share = weight / len(grams) ** 0.5
-    weights = FlagWeights(flag, 0.5, -4.0, array("d", [share] * len(grams)), {})
+    weights = FlagWeights(flag, threshold, -4.0, array("d", [share] * len(grams)), {}, role)
     index = {gram: pos for pos, gram in enumerate(grams)}
     return LearnedReader(index, array("d", [1.0] * len(grams)), {flag: weights}, "test")
 
@@ -85,6 +97,46 @@ def test_explain_names_the_reader_and_the_words_that_weighed_most() -> None:
     assert flag == "self_harm"
     assert rule.startswith("learned reader: ")
     assert ODD_WORD in words
+
+
+def test_a_confirming_reader_sets_aside_a_rule_match_it_reads_as_harmless() -> None:
+    # Knows only the odd word as a whole word: any other note scores about 0.02, under the
+    # floor of 0.1 (its letter n-grams would be shared with other words).
+    weights = FlagWeights("clot", 0.1, -4.0, array("d", [8.0]), {}, CONFIRM)
+    reader = LearnedReader({"w " + ODD_WORD: 0}, array("d", [1.0]), {"clot": weights}, "test")
+    book = dataclasses.replace(load_red_flags(RULES, learned=False), learned=reader)
+    ruled = "my left calf is swollen and hot"
+    assert [f.id for f in book.scan(ruled, learned=False)] == ["clot"]
+    assert book.scan(ruled) == []
+    assert [f.id for f in book.scan(ruled + ", marmalade")] == ["clot"]
+    # It never raises a flag the rules did not match, however sure it is.
+    assert book.scan("marmalade marmalade marmalade") == []
+    # Other flags' rule matches are untouched, and curators see what was set aside and why.
+    assert [f.id for f in book.scan("i want to die")] == ["self_harm"]
+    ((flag, rule, words),) = book.explain(ruled)
+    assert flag == "clot" and "set aside: learned reader 0.02 < 0.10" in rule
+    assert "swollen" in words
+
+
+def test_a_readers_role_survives_the_weights_file_and_a_wrong_role_is_refused() -> None:
+    reader = _reader("clot", role=CONFIRM, threshold=0.1)
+    again = parse_reader(reader.to_json(), ["clot"])
+    assert again.flags["clot"].role == CONFIRM and again.flags["clot"].threshold == 0.1
+    data = json.loads(reader.to_json())
+    del data["readers"][0]["role"]  # files from before roles: every reader raised
+    assert parse_reader(json.dumps(data), ["clot"]).flags["clot"].role == RAISE
+    data["readers"][0]["role"] = "shout"
+    with pytest.raises(LearnedFileError, match="role 'shout'"):
+        parse_reader(json.dumps(data), ["clot"])
+
+
+def test_the_shipped_confirming_readers_never_include_self_harm() -> None:
+    reader = load_red_flags(RULES).learned
+    assert reader is not None
+    assert reader.flags["self_harm"].role == RAISE
+    confirming = {f for f, w in reader.flags.items() if w.role == CONFIRM}
+    assert confirming and "self_harm" not in confirming and "pregnancy" not in confirming
+    assert all(w.threshold <= 0.2 for w in reader.flags.values() if w.role == CONFIRM)
 
 
 def test_the_reader_sees_the_note_without_the_idioms_the_rules_call_harmless() -> None:
@@ -151,11 +203,14 @@ def test_plain_python_scores_are_the_ones_scikit_learn_trained(
         ("tired of these legs but the stretches help", ""),
     ] * 2
     monkeypatch.setattr(training, "MIN_POSITIVES", 2)
-    budgets = {"self_harm": 0.02, "clot": 0.01}
+    budgets = {"self_harm": 0.02}
     examples = [Example(t, frozenset({f} if f else set())) for t, f in notes]
     writers = ["one"] * (len(notes) // 2) + ["two"] * (len(notes) // 2)
-    reader = training.train(book, examples, writers, "test", budgets)
+    reader = training.train(book, examples, writers, "test", budgets, {"clot": 0.1})
     assert set(reader.flags) == {"self_harm", "clot"}
+    assert reader.flags["self_harm"].role == RAISE and reader.flags["clot"].role == CONFIRM
+    assert reader.flags["clot"].threshold == 0.1
+    assert reader.flags["clot"].measured["cv_rule_hits_real"] == 6  # the rules find all six
     docs = [book.reading(e.text) for e in examples]
     vectorizer, matrix = training.vectorize(docs)
     for flag in reader.flags:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.models import RENAMED_FLAGS
-from bot.red_flags.learned import LearnedReader
+from bot.red_flags.learned import CONFIRM, RAISE, LearnedReader
 from bot.red_flags.rules import (
     Hit,
     Number,
@@ -135,10 +135,8 @@ class RedFlagBook:
         found = [flag for flag in self.flags if self._raised(flag, note)]
         reader = self.learned if learned else None
         if reader is not None:
-            for flag_id in reader.raised(_sentences(note), skip={f.id for f in found}):
-                flag = self.get(flag_id)
-                if flag is not None:
-                    found.append(flag)
+            kept = reader.decide(_sentences(note), [f.id for f in found])
+            found = [flag for flag_id in kept if (flag := self.get(flag_id)) is not None]
         order = list(Severity)
         return sorted(found, key=lambda f: order.index(f.severity))
 
@@ -151,27 +149,37 @@ class RedFlagBook:
     detect = scan
 
     def explain(self, text: str) -> list[tuple[str, str, str]]:
-        """For curators: (flag id, rule, the words it matched) of every flag raised."""
+        """For curators: (flag id, rule, the words it matched) of every flag raised, and of
+        every rule match a confirming reader set aside (its rule ends "set aside: ...")."""
         note = self._note(text)
         found = []
+        reader = self.learned
+        sentences = _sentences(note) if note is not None else []
         for flag in self.flags:
             why = self._why(flag, note) if note is not None else None
             if why is not None:
                 rule, match = why
                 words = " ".join(note.tokens[p].word for p in sorted(match.used)) if note else ""
+                weights = reader.flags.get(flag.id) if reader is not None else None
+                if reader is not None and weights is not None and weights.role == CONFIRM:
+                    verdict = reader.read(sentences, flag.id)
+                    if not verdict.raised:
+                        rule += (
+                            f" (set aside: learned reader {verdict.probability:.2f} < "
+                            f"{weights.threshold:.2f})"
+                        )
                 found.append((flag.id, rule, words))
-        reader = self.learned
         if note is None or reader is None:
             return found
         have = {f[0] for f in found}
-        for flag_id, weights in reader.flags.items():
-            if flag_id in have:
+        for weights in reader.flags.values():
+            if weights.flag in have or weights.role != RAISE:
                 continue
-            verdict = reader.read(_sentences(note), flag_id, reasons=5)
+            verdict = reader.read(sentences, weights.flag, reasons=5)
             if verdict.raised:
                 pushed = ", ".join(f"'{words}'" for words, _ in verdict.reasons)
                 rule = f"learned reader: {verdict.probability:.2f} >= {weights.threshold:.2f}"
-                found.append((flag_id, rule, f"most telling: {pushed}"))
+                found.append((weights.flag, rule, f"most telling: {pushed}"))
         return found
 
     def _note(self, text: str) -> _Note | None:

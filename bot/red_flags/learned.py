@@ -1,9 +1,10 @@
 """A learned second reader for what phrase rules miss on new writing.
 
 Rules recognise the ways of saying something that a curator has written down; people at 3 a.m.
-find new ones. Per flag, a logistic regression over word and letter n-grams, trained on the
-corpus's train split and the blind probes by `python -m bot red-flags train`, reads every note
-the rules let pass; above its threshold the note raises the flag as if a rule had matched. It
+find new ones. A logistic regression over word and letter n-grams, one per flag that has a
+reader, is trained on the corpus's train split and the blind probes by `python -m bot red-flags
+train`. The self-harm reader raises: it reads every note the rules let pass, and above its
+threshold the note raises the flag as if a rule had matched. It
 sees the note as the rules do (text-speak expanded, harmless idioms such as "killing time"
 removed), so the idioms a clinician marked harmless stay harmless for it too.
 
@@ -12,6 +13,12 @@ corpus and the rules they were trained on; `content-check` refuses a stale file.
 Python (no numpy): the features are counted, weighted by inverse document frequency,
 L2-normalised, and summed with the weights, exactly as scikit-learn's TfidfVectorizer
 (sublinear tf) and LogisticRegression computed them in training.
+
+Two flags' readers have the other role: they confirm. A rule match for such a flag (`clot`
+on "my old clot leg from 2015 aches in the cold") counts only when that flag's reader gives the
+note at least a low floor. The rules still decide what can be a red flag; the reader only sets
+aside a match that reads, on everything it learned, like the near-misses (which flags, and why
+only these, in bot/red_flags/training.py; numbers in docs/red-flags.md).
 
 A long note's score is the highest of the whole note's and of each pair of neighbouring
 sentences' (`windows`). A careful log of times, food and weather with one short line about not
@@ -39,6 +46,11 @@ FORMAT = 2
 CHAR_GRAMS = (2, 5)  # letter n-grams inside each word, padded with a space on both sides
 WINDOW = 2  # sentences read together besides the whole note ...
 LONG_NOTE = 20  # ... in a note of more than this many words
+# A reader's role: RAISE adds its flag to a note the rules let pass, above its threshold;
+# CONFIRM keeps a rule match for its flag only at or above its threshold (a floor).
+RAISE = "raise"
+CONFIRM = "confirm"
+ROLES = (RAISE, CONFIRM)
 
 
 def features(sentences: Sequence[Sequence[str]]) -> list[str]:
@@ -101,19 +113,21 @@ class Verdict:
 
 @dataclass(frozen=True)
 class FlagWeights:
-    """One flag's weights (aligned with the reader's n-grams) and its threshold."""
+    """One flag's weights (aligned with the reader's n-grams), its threshold and its role
+    (RAISE or CONFIRM)."""
 
     flag: str
     threshold: float
     intercept: float
     weights: array[float]
     measured: dict[str, float]
+    role: str = RAISE
 
 
 @dataclass(frozen=True)
 class LearnedReader:
-    """The shared n-grams with their inverse document frequencies, and per flag the weights
-    and the threshold above which a note raises it."""
+    """The shared n-grams with their inverse document frequencies, and per flag the weights,
+    the role and the threshold."""
 
     index: dict[str, int]
     idf: array[float]
@@ -154,14 +168,29 @@ class LearnedReader:
         """The note's score for a flag: the highest of its segments' probabilities."""
         return self._best(self.segments(sentences), self.flags[flag])
 
-    def raised(self, sentences: Sequence[Sequence[str]], skip: Iterable[str] = ()) -> list[str]:
-        """The flags whose reader is above its threshold (the note's n-grams counted once)."""
-        skipped = set(skip)
-        left = [w for f, w in self.flags.items() if f not in skipped]
-        if not left:
-            return []
-        vectors = self.segments(sentences)
-        return [w.flag for w in left if self._best(vectors, w) >= w.threshold]
+    def decide(self, sentences: Sequence[Sequence[str]], ruled: Sequence[str]) -> list[str]:
+        """The flags a note raises, given those the rules raised (in that order): a rule's flag
+        with a CONFIRM reader stays only at or above that reader's floor; a RAISE reader adds
+        its flag above its threshold. The note's segments are counted once, and only when a
+        reader needs them."""
+        vectors: list[dict[int, float]] | None = None
+
+        def best(weights: FlagWeights) -> float:
+            nonlocal vectors
+            if vectors is None:
+                vectors = self.segments(sentences)
+            return self._best(vectors, weights)
+
+        out = []
+        for flag in ruled:
+            weights = self.flags.get(flag)
+            if weights is None or weights.role != CONFIRM or best(weights) >= weights.threshold:
+                out.append(flag)
+        for weights in self.flags.values():
+            raise_it = weights.role == RAISE and weights.flag not in ruled
+            if raise_it and best(weights) >= weights.threshold:
+                out.append(weights.flag)
+        return out
 
     def read(self, sentences: Sequence[Sequence[str]], flag: str, reasons: int = 0) -> Verdict:
         weights = self.flags[flag]
@@ -193,6 +222,7 @@ class LearnedReader:
             "readers": [
                 {
                     "flag": w.flag,
+                    "role": w.role,
                     "threshold": w.threshold,
                     "intercept": w.intercept,
                     "measured": w.measured,
@@ -255,7 +285,10 @@ def parse_reader(text: str, known_flags: Iterable[str]) -> LearnedReader:
                 raise LearnedFileError(f"{flag}: 'weights' and 'grams' differ in length")
             measured = {str(k): float(v) for k, v in dict(entry.get("measured", {})).items()}
             intercept = float(entry["intercept"])
-            flags[flag] = FlagWeights(flag, threshold, intercept, weights, measured)
+            role = str(entry.get("role", RAISE))
+            if role not in ROLES:
+                raise LearnedFileError(f"{flag}: role {role!r} is not one of {', '.join(ROLES)}")
+            flags[flag] = FlagWeights(flag, threshold, intercept, weights, measured, role)
         index = {gram: pos for pos, gram in enumerate(grams)}
         return LearnedReader(index, idf, flags, str(data["trained_on"]))
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:

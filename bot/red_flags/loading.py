@@ -218,13 +218,20 @@ def _compile(model: _Book, path: Path) -> RedFlagBook:
 
 def rule_examples(path: Path) -> list[Example]:
     """The rules file's own examples as labelled notes, for training the learned reader: each
-    must_match example with its flag, each must_not_match example with none (right for the
-    self-harm reader, the only one trained: no flag's must_not_match is a self-harm note)."""
+    must_match example with every flag it is an example for, each must_not_match example that
+    is no flag's must_match with none."""
     model = _Book.model_validate(_read_toml(path, _read_text(path)))
-    out = [
-        Example(text, frozenset({entry.id})) for entry in model.flag for text in entry.must_match
+    flags: dict[str, set[str]] = {}
+    for entry in model.flag:
+        for text in entry.must_match:
+            flags.setdefault(text, set()).add(entry.id)
+    out = [Example(text, frozenset(ids)) for text, ids in flags.items()]
+    out += [
+        Example(text, frozenset())
+        for entry in model.flag
+        for text in entry.must_not_match
+        if text not in flags
     ]
-    out += [Example(text, frozenset()) for entry in model.flag for text in entry.must_not_match]
     return out
 
 

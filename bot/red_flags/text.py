@@ -13,6 +13,7 @@ import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+_PLUS_BETWEEN_NUMBERS = re.compile(r"(?<=\d)\s*\+\s*(?=\d)")
 _APOSTROPHES = re.compile(r"['’‘`´]")
 _TOKENS = re.compile(
     r"(?P<word>[a-z]+|\d+)|(?P<stop>[.!?;\n]+)|(?P<pause>[,:()\[\]\"“”/]|\s[-–—]+\s?|[-–—]{2,})"
@@ -109,7 +110,10 @@ class Lexicon:
         """The note as tokens with sentence and clause numbers."""
         lowered = unicodedata.normalize("NFKD", text)
         lowered = "".join(c for c in lowered if not unicodedata.combining(c)).lower()
-        lowered = _APOSTROPHES.sub("", lowered).replace("&", " and ").replace("+", " and ")
+        # "20+4" between numbers is weeks and days of a pregnancy: "plus", so that a rule can
+        # tell it from two clock times ("woke at 1:20 and 4:45"); any other "+" is "and".
+        lowered = _PLUS_BETWEEN_NUMBERS.sub(" plus ", _APOSTROPHES.sub("", lowered))
+        lowered = lowered.replace("&", " and ").replace("+", " and ")
         out: list[Token] = []
         sentence = clause = 0
         for match in _TOKENS.finditer(lowered):

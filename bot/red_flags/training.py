@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.red_flags.book import RedFlagBook
 from bot.red_flags.corpus import Example
-from bot.red_flags.learned import FlagWeights, LearnedReader, features, windows
+from bot.red_flags.learned import CONFIRM, RAISE, FlagWeights, LearnedReader, features, windows
 
 C = 10.0  # inverse regularisation strength, chosen by cross-validation (docs/red-flags.md)
 MIN_DF = 2  # an n-gram must occur in two train notes to get a weight
@@ -33,6 +33,19 @@ MIN_DF = 2  # an n-gram must occur in two train notes to get a weight
 # know negation, other people or the past as the rules do ("no swelling in my calf" raised
 # `clot`), and the rules already carry those flags to new writers at about 0.9.
 FALSE_ALARM_BUDGET = {"self_harm": 0.018}
+# The flags whose reader confirms the rules' matches instead, each with its floor: a rule match
+# counts only when the reader gives the note at least this. Measured writer by writer (ten
+# folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 32 of the
+# 55 rule matches on the probes' harmless notes ("had a clot in 2019, fine now", "face numb
+# from the dentist") and 1 of 401 on real ones, and none of the corpus writer's 100 real ones.
+# The other flags' readers looked as good on the probes, but the corpus's own writer, whose
+# notes are shorter and plainer ("im a teenager with rls", "addicted to the fruit machines
+# suddenly"), lost up to a third of its real child, impulse-control and augmentation notes and
+# 9 of 52 sleep-apnoea ones, even at a floor of 0.01: a reader's doubt does not carry to a new
+# way of writing as well as the rules do. Never self-harm: a miss there is the worst mistake
+# the bot can make, and its reader already raises what the rules miss.
+CONFIRM_FLOOR = {"clot": 0.1, "stroke": 0.1}
+CONFIRM_FOLDS = 10  # writer folds for measuring the confirming readers
 MIN_POSITIVES = 20  # a flag with fewer training notes gets no reader
 DIGITS = 4  # significant digits kept in the weights file
 WRITER_MARK = "# writer:"
@@ -71,14 +84,19 @@ def read_writers(path: Path) -> list[str]:
 
 
 def out_of_fold(
-    docs: Sequence[list[list[str]]], labels: dict[str, list[bool]], writers: Sequence[str]
+    docs: Sequence[list[list[str]]],
+    labels: dict[str, list[bool]],
+    writers: Sequence[str],
+    folds: int = 0,
 ) -> dict[str, list[float]]:
-    """Each note's score per flag from models trained on the other writers' notes."""
-    from sklearn.model_selection import LeaveOneGroupOut
+    """Each note's score per flag from models trained on the other writers' notes (one writer
+    held out at a time, or `folds` groups of writers)."""
+    from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
     scores = {flag: [0.0] * len(docs) for flag in labels}
     rows = list(range(len(docs)))
-    for fit_rows, held_rows in LeaveOneGroupOut().split(rows, rows, list(writers)):
+    splitter = GroupKFold(folds) if folds else LeaveOneGroupOut()
+    for fit_rows, held_rows in splitter.split(rows, rows, list(writers)):
         vectorizer, matrix = vectorize([docs[i] for i in fit_rows])
         held_matrix = vectorizer.transform([docs[i] for i in held_rows])
         # The sentence windows of the long held-out notes, scored as
@@ -123,36 +141,76 @@ def train(
     writers: Sequence[str],
     trained_on: str,
     budgets: dict[str, float] | None = None,
+    floors: dict[str, float] | None = None,
 ) -> LearnedReader:
-    """A reader for each flag in `budgets` (default FALSE_ALARM_BUDGET) with enough training
-    notes (each note with its writer; at least two writers); `trained_on` is the notes'
-    fingerprint."""
+    """A raising reader for each flag in `budgets` (default FALSE_ALARM_BUDGET) and a
+    confirming one for each in `floors` (default CONFIRM_FLOOR), for the flags with enough
+    training notes (each note with its writer; at least two writers); `trained_on` is the
+    notes' fingerprint."""
     budgets = FALSE_ALARM_BUDGET if budgets is None else budgets
+    floors = CONFIRM_FLOOR if floors is None else floors
     docs = [book.reading(e.text) for e in train]
-    labels = {f: [f in e.flags for e in train] for f in book.ids if f in budgets}
+    labels = {f: [f in e.flags for e in train] for f in book.ids if f in budgets or f in floors}
     labels = {f: ys for f, ys in labels.items() if sum(ys) >= MIN_POSITIVES}
-    harmless_quiet = [not e.flags and not book.scan(e.text, learned=False) for e in train]
-    scores = out_of_fold(docs, labels, writers)
+    raising = {f: ys for f, ys in labels.items() if f in budgets}
+    confirming = {f: ys for f, ys in labels.items() if f not in budgets}
+    ruled = [{x.id for x in book.scan(e.text, learned=False)} for e in train]
+    harmless_quiet = [not e.flags and not r for e, r in zip(train, ruled, strict=True)]
+    scores = out_of_fold(docs, raising, writers)
+    groups = len(set(writers))
+    if confirming:
+        scores |= out_of_fold(docs, confirming, writers, min(CONFIRM_FOLDS, groups))
     vectorizer, matrix = vectorize(docs)
     grams = [str(g) for g in vectorizer.get_feature_names_out()]
     flags = {}
     for flag, ys in labels.items():
-        budget = budgets[flag]
-        threshold = choose_threshold(scores[flag], harmless_quiet, budget)
-        positives = [s for s, y in zip(scores[flag], ys, strict=True) if y]
-        quiet = [s for s, q in zip(scores[flag], harmless_quiet, strict=True) if q]
-        measured = {
-            "writers": float(len(set(writers))),
-            "budget": budget,
-            "cv_recall": round(sum(s >= threshold for s in positives) / len(positives), 4),
-            "cv_harmless_raised": round(
-                sum(s >= threshold for s in quiet) / max(1, len(quiet)), 4
-            ),
-            "train_notes": float(len(train)),
-        }
+        if flag in raising:
+            role = RAISE
+            threshold = choose_threshold(scores[flag], harmless_quiet, budgets[flag])
+            measured = _raising_measured(scores[flag], ys, harmless_quiet, threshold)
+            measured["budget"] = budgets[flag]
+        else:
+            role, threshold = CONFIRM, floors[flag]
+            hits = [flag in r for r in ruled]
+            measured = _confirming_measured(scores[flag], ys, train, hits, threshold)
+            measured["floor"] = threshold
+        measured["writers"] = float(groups)
+        measured["train_notes"] = float(len(train))
         model = fit(matrix, ys)
         weights = array("d", (_round(float(v)) for v in model.coef_[0]))
         intercept = _round(float(model.intercept_[0]))
-        flags[flag] = FlagWeights(flag, threshold, intercept, weights, measured)
+        flags[flag] = FlagWeights(flag, threshold, intercept, weights, measured, role)
     idf = array("d", (_round(float(v)) for v in vectorizer.idf_))
     return LearnedReader({g: i for i, g in enumerate(grams)}, idf, flags, trained_on)
+
+
+def _raising_measured(
+    scores: Sequence[float], ys: Sequence[bool], harmless_quiet: Sequence[bool], threshold: float
+) -> dict[str, float]:
+    """A raising reader writer by writer: the share of the flag's notes it finds alone, and of
+    the harmless notes the rules leave quiet that it raises."""
+    positives = [s for s, y in zip(scores, ys, strict=True) if y]
+    quiet = [s for s, q in zip(scores, harmless_quiet, strict=True) if q]
+    return {
+        "cv_recall": round(sum(s >= threshold for s in positives) / len(positives), 4),
+        "cv_harmless_raised": round(sum(s >= threshold for s in quiet) / max(1, len(quiet)), 4),
+    }
+
+
+def _confirming_measured(
+    scores: Sequence[float],
+    ys: Sequence[bool],
+    train: Sequence[Example],
+    hits: Sequence[bool],
+    floor: float,
+) -> dict[str, float]:
+    """A confirming reader writer by writer, on the notes where the rules raise its flag: how
+    many of the real ones it keeps, and how many of the harmless ones it sets aside."""
+    real = [s for s, y, h in zip(scores, ys, hits, strict=True) if y and h]
+    harmless = [s for s, e, h in zip(scores, train, hits, strict=True) if h and not e.flags]
+    return {
+        "cv_rule_hits_real": float(len(real)),
+        "cv_real_set_aside": float(sum(s < floor for s in real)),
+        "cv_rule_hits_harmless": float(len(harmless)),
+        "cv_harmless_set_aside": float(sum(s < floor for s in harmless)),
+    }
