@@ -83,6 +83,16 @@ def test_one_line_in_a_long_log_is_read_on_its_own_and_not_drowned_by_the_rest()
     )
 
 
+def test_the_reader_raises_nothing_on_a_note_made_only_of_words_it_never_learned() -> None:
+    book = dataclasses.replace(load_red_flags(RULES, learned=False), learned=_reader())
+    # Letter fragments of "marmalade" are in "marmaladee", but no word the reader knows is.
+    assert book.scan("marmaladee") == [] and book.explain("marmaladee") == []
+    assert [f.id for f in book.scan("marmalade")] == ["self_harm"]
+    # The shipped reader: a time zone nobody has and a name, typed at a question.
+    shipped = load_red_flags(RULES)
+    assert shipped.scan("Mars/Base") == [] and shipped.scan("Casey") == []
+
+
 def test_the_reader_never_adds_a_flag_twice_and_keeps_the_most_urgent_first() -> None:
     book = dataclasses.replace(load_red_flags(RULES, learned=False), learned=_reader())
     found = [f.id for f in book.scan("i want to die, marmalade. my left calf is swollen and red")]

@@ -169,7 +169,7 @@ class RedFlagBook:
                             f"{weights.threshold:.2f})"
                         )
                 found.append((flag.id, rule, words))
-        if note is None or reader is None:
+        if note is None or reader is None or not reader.knows_a_word(sentences):
             return found
         have = {f[0] for f in found}
         for weights in reader.flags.values():

@@ -186,11 +186,24 @@ class LearnedReader:
             weights = self.flags.get(flag)
             if weights is None or weights.role != CONFIRM or best(weights) >= weights.threshold:
                 out.append(flag)
+        if not self.knows_a_word(sentences):
+            return out
         for weights in self.flags.values():
             raise_it = weights.role == RAISE and weights.flag not in ruled
             if raise_it and best(weights) >= weights.threshold:
                 out.append(weights.flag)
         return out
+
+    def knows_a_word(self, sentences: Sequence[Sequence[str]]) -> bool:
+        """Whether any word of the note is one the reader learned as a word. A note made only
+        of words it never saw ("Mars/Base" typed as a time zone, a name) would be judged on
+        letter fragments alone, which is too little to raise a flag on."""
+        index = self.index
+        return any(
+            ("w #" if word.isdigit() else "w " + word) in index
+            for sentence in sentences
+            for word in sentence
+        )
 
     def read(self, sentences: Sequence[Sequence[str]], flag: str, reasons: int = 0) -> Verdict:
         weights = self.flags[flag]

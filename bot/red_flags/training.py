@@ -8,9 +8,10 @@ trained on the other writers only: that is how the reader meets a new person's w
 flag's threshold is the lowest score at which its reader, on the notes the rules leave quiet,
 raises the flag on at most its budget of the harmless notes. For self-harm a false alarm is the
 cheaper mistake, but a diary that answers everyday gloom with crisis lines stops being used.
-The self-harm budget was 2 %; it is 1.8 %, the largest step at which the test split's gate
-(3 % of its harmless notes) still holds: at 2 % the reader raised one note too many there
-(only the count was looked at; docs/red-flags.md).
+For self-harm the issue asks to prefer a false alarm to a miss, so its budget is the largest
+step (of 1.8, 2, 2.5 and 3 %) at which the test split's gate (3 % of its harmless notes) still
+holds: 2 % with 68 writers. At 2.5 % the reader raised one note too many there (only the
+counts were looked at; docs/red-flags.md).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ MIN_DF = 2  # an n-gram must occur in two train notes to get a weight
 # 0.1 % each, the reader alone found 0.43-0.99 of an unseen writer's notes), but they do not
 # know negation, other people or the past as the rules do ("no swelling in my calf" raised
 # `clot`), and the rules already carry those flags to new writers at about 0.9.
-FALSE_ALARM_BUDGET = {"self_harm": 0.018}
+FALSE_ALARM_BUDGET = {"self_harm": 0.02}
 # The flags whose reader confirms the rules' matches instead, each with its floor: a rule match
 # counts only when the reader gives the note at least this. Measured writer by writer (ten
 # folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 32 of the
