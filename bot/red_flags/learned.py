@@ -4,9 +4,9 @@ Rules recognise the ways of saying something that a curator has written down; pe
 find new ones. A logistic regression over word and letter n-grams, one per flag that has a
 reader, is trained on the corpus's train split and the blind probes by `python -m bot red-flags
 train`. The self-harm reader raises: it reads every note the rules let pass, and above its
-threshold the note raises the flag as if a rule had matched. It
-sees the note as the rules do (text-speak expanded, harmless idioms such as "killing time"
-removed), so the idioms a clinician marked harmless stay harmless for it too.
+threshold the note raises the flag as if a rule had matched. It sees the note as the rules do
+(text-speak expanded, harmless idioms such as "killing time" removed), so the idioms a
+clinician marked harmless stay harmless for it too.
 
 The weights live in content/red_flags_model.json next to the rules, with a fingerprint of the
 corpus and the rules they were trained on; `content-check` refuses a stale file. Scoring is plain
