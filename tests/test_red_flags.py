@@ -159,6 +159,12 @@ def test_sleepy_on_the_road_but_stopped_to_nap_is_safe_but_nodding_off_is_not() 
     assert detected("nodded off at the wheel, then pulled into a layby") == ["drowsy_driving"]
 
 
+def test_a_crisis_written_in_another_language_raises_self_harm_but_an_idiom_does_not() -> None:
+    assert detected("quiero morir, las piernas no paran") == ["self_harm"]
+    assert detected("ich will nicht mehr leben, beine die ganze nacht") == ["self_harm"]
+    assert by_rules("me muero de risa con este video, legs ok") == []
+
+
 def test_someone_else_reporting_what_they_saw_is_still_about_the_writer() -> None:
     assert detected("husband says my mouth is drooping and i sound drunk") == ["stroke"]
 
