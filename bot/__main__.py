@@ -16,7 +16,7 @@ from bot.errors import ContentError, StartupError
 
 if TYPE_CHECKING:
     from bot.app import BotApp
-    from bot.red_flags.learned import LearnedReader
+    from bot.red_flags.learned import FlagWeights, LearnedReader
 
 # The update types the bot handles; anything else is not even downloaded.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
@@ -164,24 +164,34 @@ def train_reader(rules_file: Path) -> int:
     out.write_text(reader.to_json(), encoding="utf-8")
     print(f"wrote {out}: {len(reader.index)} n-grams, {len(reader.flags)} flags.")
     print("Each writer's notes read by a model trained on other writers.")
-    print("Raising (recall of the reader alone; harmless notes the rules leave quiet it raises):")
-    for weights in reader.flags.values():
-        m = weights.measured
-        if weights.role == RAISE:
-            print(
-                f"  {weights.flag:<16} threshold {weights.threshold:.3f}  recall "
-                f"{m['cv_recall']:.3f}  harmless raised {m['cv_harmless_raised']:.2%}"
-            )
-    print("Confirming (of the rules' matches on real and on harmless notes, those set aside):")
-    for weights in reader.flags.values():
-        m = weights.measured
-        if weights.role == CONFIRM:
-            print(
-                f"  {weights.flag:<16} floor {weights.threshold:.2f}  real "
-                f"{m['cv_real_set_aside']:.0f} of {m['cv_rule_hits_real']:.0f}  harmless "
-                f"{m['cv_harmless_set_aside']:.0f} of {m['cv_rule_hits_harmless']:.0f}"
-            )
+    headings = {
+        RAISE: "Raising (recall of the reader alone; harmless notes the rules leave quiet it "
+        "raises):",
+        CONFIRM: "Confirming (of the rules' matches on real and on harmless notes, those set "
+        "aside):",
+    }
+    for role, heading in headings.items():
+        print(heading)
+        for weights in (w for w in reader.flags.values() if w.role == role):
+            print(f"  {weights.flag:<16} {_measured(weights)}")
     return 0
+
+
+def _measured(weights: FlagWeights) -> str:
+    """One reader's writer-by-writer numbers, as `red-flags train` prints them."""
+    from bot.red_flags.learned import CONFIRM
+
+    m = weights.measured
+    if weights.role == CONFIRM:
+        return (
+            f"floor {weights.threshold:.2f}  real {m['cv_real_set_aside']:.0f} of "
+            f"{m['cv_rule_hits_real']:.0f}  harmless {m['cv_harmless_set_aside']:.0f} of "
+            f"{m['cv_rule_hits_harmless']:.0f}"
+        )
+    return (
+        f"threshold {weights.threshold:.3f}  recall {m['cv_recall']:.3f}  harmless raised "
+        f"{m['cv_harmless_raised']:.2%}"
+    )
 
 
 def keygen(settings: Settings, file: Path) -> int:

@@ -59,15 +59,20 @@ def features(sentences: Sequence[Sequence[str]]) -> list[str]:
     of its pieces with "suicide"); numbers all read as "#"."""
     out: list[str] = []
     for sentence in sentences:
-        # Every number is one token "#": "22:00" and "2 pills" say nothing by their digits,
-        # and a reader that learned "22" from one writer's "22 a day" read bedtimes as crises.
-        words = ["#" if w.isdigit() else w for w in sentence]
+        words = [_word(w) for w in sentence]
         for i, word in enumerate(words):
             out.append("w " + word)
             if i:
                 out.append(f"w {words[i - 1]} {word}")
             out.extend(_letter_grams(word))
     return out
+
+
+def _word(word: str) -> str:
+    """A word as the reader reads it. Every number is one token "#": "22:00" and "2 pills" say
+    nothing by their digits, and a reader that learned "22" from one writer's "22 a day" read
+    bedtimes as crises."""
+    return "#" if word.isdigit() else word
 
 
 def _letter_grams(word: str) -> list[str]:
@@ -199,11 +204,7 @@ class LearnedReader:
         of words it never saw ("Mars/Base" typed as a time zone, a name) would be judged on
         letter fragments alone, which is too little to raise a flag on."""
         index = self.index
-        return any(
-            ("w #" if word.isdigit() else "w " + word) in index
-            for sentence in sentences
-            for word in sentence
-        )
+        return any("w " + _word(word) in index for sentence in sentences for word in sentence)
 
     def read(self, sentences: Sequence[Sequence[str]], flag: str, reasons: int = 0) -> Verdict:
         weights = self.flags[flag]
