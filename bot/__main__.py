@@ -188,9 +188,15 @@ def _measured(weights: FlagWeights) -> str:
             f"{m['cv_rule_hits_real']:.0f}  harmless {m['cv_harmless_set_aside']:.0f} of "
             f"{m['cv_rule_hits_harmless']:.0f}"
         )
-    return (
+    line = (
         f"threshold {weights.threshold:.3f}  recall {m['cv_recall']:.3f}  harmless raised "
         f"{m['cv_harmless_raised']:.2%}"
+    )
+    if weights.long_threshold is None:
+        return line
+    return line + (
+        f"\n  {'':<16} long notes: threshold {weights.long_threshold:.3f}  recall "
+        f"{m['cv_long_recall']:.3f}  harmless raised {m['cv_long_harmless_raised']:.2%}"
     )
 
 

@@ -200,7 +200,7 @@ async def test_a_kept_reply_survives_a_restart(
         talk = Chat(app, api, 501)
         await talk.onboard()
         fail_sends(api, httpx.ConnectError("refused"), times=1)
-        await talk.send("a note written just before a restart")
+        await talk.send("legs twitchy just before a restart, walked the landing")
     async with running_app(settings, clock, api) as (app, _services):
         retry = job(app, JobKind.REPLY, 501)
         await fire(app, clock, retry)

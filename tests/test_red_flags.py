@@ -159,6 +159,41 @@ def test_sleepy_on_the_road_but_stopped_to_nap_is_safe_but_nodding_off_is_not() 
     assert detected("nodded off at the wheel, then pulled into a layby") == ["drowsy_driving"]
 
 
+def test_a_doze_in_a_meeting_is_not_dangerous_but_at_the_wheel_in_the_same_breath_is() -> None:
+    assert by_rules("nearly nodded off in the budget meeting, a colleague nudged me") == []
+    assert detected("falling asleep at work constantly, even at my desk") == ["drowsy_driving"]
+    assert detected("nodded off in the meeting and again at the wheel on the way home") == [
+        "drowsy_driving"
+    ]
+
+
+def test_a_patients_wish_to_die_is_their_story_but_the_writers_own_wish_is_not() -> None:
+    assert by_rules("my patient said she would rather die than go into a home. long shift") == []
+    assert detected("she said she is leaving me and i want to die") == ["self_harm"]
+    assert by_rules("unalived the whole squad in warzone at 2am, legs wont settle") == []
+
+
+def test_a_denial_of_dark_thoughts_is_believed_only_for_the_words_it_denies() -> None:
+    assert by_rules("gp asked about dark thoughts, none thankfully, just worn out") == []
+    assert by_rules("im not suicidal just shattered after three bad nights") == []
+    assert detected("no dark thoughts tonight but i want to die") == ["self_harm"]
+
+
+def test_ordinary_reasons_keep_near_misses_quiet_without_hiding_the_flag() -> None:
+    assert by_rules("binged a whole series on netflix, legs fine on the sofa") == []
+    assert by_rules("cramp in my left calf at 3am, stretched it out and it went") == []
+    assert detected("left calf swollen and painful since the flight") == ["clot"]
+    assert by_rules("the vet says my cat has kidney failure, cried all evening") == []
+    assert detected("im on dialysis, the nurse visits tomorrow") == ["kidney_disease"]
+    assert by_rules("woke up gasping from a nightmare about drowning") == []
+    assert detected("woke up gasping for air again") == ["sleep_apnoea"]
+    assert by_rules("gp wanted to change my tablets but i said no, same dose for years") == []
+    assert detected("started sertraline last week, pharmacist said avoid alcohol") == [
+        "new_medicine"
+    ]
+    assert by_rules("stopped breastfeeding last month and the legs are calmer") == []
+
+
 def test_a_crisis_written_in_another_language_raises_self_harm_but_an_idiom_does_not() -> None:
     assert detected("quiero morir, las piernas no paran") == ["self_harm"]
     assert detected("ich will nicht mehr leben, beine die ganze nacht") == ["self_harm"]

@@ -83,6 +83,32 @@ def test_one_line_in_a_long_log_is_read_on_its_own_and_not_drowned_by_the_rest()
     )
 
 
+def test_a_long_note_is_held_against_the_long_notes_own_threshold() -> None:
+    short = "marmalade on my mind tonight"
+    long = (
+        "legs seven out of ten from nine, walked the hall twice and stretched. "
+        "marmalade on my mind tonight. "
+        "soup for supper, heating on low, alarm set for half six tomorrow morning."
+    )
+    plain = load_red_flags(RULES, learned=False)
+    one = _reader()  # knows only the odd word: every segment holding it scores about 0.98
+    book = dataclasses.replace(plain, learned=one)
+    assert [f.id for f in book.scan(long)] == ["self_harm"]
+    strict = dataclasses.replace(one.flags["self_harm"], long_threshold=0.999)
+    two = dataclasses.replace(one, flags={"self_harm": strict})
+    book = dataclasses.replace(plain, learned=two)
+    assert book.scan(long) == [] and book.explain(long) == []
+    assert [f.id for f in book.scan(short)] == ["self_harm"]
+    ((_, rule, _),) = book.explain(short)
+    assert rule == "learned reader: 0.98 >= 0.50"
+    # The long threshold survives the weights file; a confirming reader may not have one.
+    assert parse_reader(two.to_json(), ["self_harm"]).flags["self_harm"].long_threshold == 0.999
+    data = json.loads(two.to_json())
+    data["readers"][0]["role"] = CONFIRM
+    with pytest.raises(LearnedFileError, match="only a raising reader"):
+        parse_reader(json.dumps(data), ["self_harm"])
+
+
 def test_the_reader_raises_nothing_on_a_note_made_only_of_words_it_never_learned() -> None:
     book = dataclasses.replace(load_red_flags(RULES, learned=False), learned=_reader())
     # Letter fragments of "marmalade" are in "marmaladee", but no word the reader knows is.
@@ -144,6 +170,7 @@ def test_the_shipped_confirming_readers_never_include_self_harm() -> None:
     reader = load_red_flags(RULES).learned
     assert reader is not None
     assert reader.flags["self_harm"].role == RAISE
+    assert reader.flags["self_harm"].long_threshold is not None
     confirming = {f for f, w in reader.flags.items() if w.role == CONFIRM}
     assert confirming and "self_harm" not in confirming and "pregnancy" not in confirming
     assert all(w.threshold <= 0.2 for w in reader.flags.values() if w.role == CONFIRM)

@@ -178,7 +178,7 @@ class RedFlagBook:
             verdict = reader.read(sentences, weights.flag, reasons=5)
             if verdict.raised:
                 pushed = ", ".join(f"'{words}'" for words, _ in verdict.reasons)
-                rule = f"learned reader: {verdict.probability:.2f} >= {weights.threshold:.2f}"
+                rule = f"learned reader: {verdict.probability:.2f} >= {verdict.threshold:.2f}"
                 found.append((weights.flag, rule, f"most telling: {pushed}"))
         return found
 

@@ -23,7 +23,9 @@ only these, in bot/red_flags/training.py; numbers in docs/red-flags.md).
 A long note's score is the highest of the whole note's and of each pair of neighbouring
 sentences' (`windows`). A careful log of times, food and weather with one short line about not
 wanting to be here otherwise drowns that line. Training chooses the threshold on the same score
-(numbers in docs/red-flags.md).
+(numbers in docs/red-flags.md). A raising reader has a second threshold for such long notes:
+the best of many windows is a higher score than one short note's, and at the short notes'
+threshold the reader raised 7 % of the long harmless notes against 2 % of the short ones.
 """
 
 from __future__ import annotations
@@ -114,12 +116,14 @@ class Verdict:
     probability: float
     raised: bool
     reasons: tuple[tuple[str, float], ...]  # the words and word pairs that pushed hardest
+    threshold: float = 0.5  # the threshold (or floor) the probability was held against
 
 
 @dataclass(frozen=True)
 class FlagWeights:
     """One flag's weights (aligned with the reader's n-grams), its threshold and its role
-    (RAISE or CONFIRM)."""
+    (RAISE or CONFIRM). A RAISE reader may hold a long note (one read by `windows`) against a
+    threshold of its own, `long_threshold`."""
 
     flag: str
     threshold: float
@@ -127,6 +131,14 @@ class FlagWeights:
     weights: array[float]
     measured: dict[str, float]
     role: str = RAISE
+    long_threshold: float | None = None
+
+    def threshold_for(self, sentences: Sequence[Sequence[str]]) -> float:
+        """The threshold this note is held against: `long_threshold` for a long note read
+        by windows (raising readers only), else `threshold`."""
+        if self.role == RAISE and self.long_threshold is not None and windows(sentences):
+            return self.long_threshold
+        return self.threshold
 
 
 @dataclass(frozen=True)
@@ -195,7 +207,7 @@ class LearnedReader:
             return out
         for weights in self.flags.values():
             raise_it = weights.role == RAISE and weights.flag not in ruled
-            if raise_it and best(weights) >= weights.threshold:
+            if raise_it and best(weights) >= weights.threshold_for(sentences):
                 out.append(weights.flag)
         return out
 
@@ -215,7 +227,8 @@ class LearnedReader:
             grams = {self.index.get(gram): gram for gram in features(sentences)}
             parts = {grams[pos]: v * weights.weights[pos] for pos, v in vector.items()}
             top = _by_word(sentences, parts)[:reasons]
-        return Verdict(flag, probability, probability >= weights.threshold, tuple(top))
+        threshold = weights.threshold_for(sentences)
+        return Verdict(flag, probability, probability >= threshold, tuple(top), threshold)
 
     @classmethod
     def _best(cls, vectors: Sequence[dict[int, float]], weights: FlagWeights) -> float:
@@ -238,6 +251,7 @@ class LearnedReader:
                     "flag": w.flag,
                     "role": w.role,
                     "threshold": w.threshold,
+                    **({} if w.long_threshold is None else {"long_threshold": w.long_threshold}),
                     "intercept": w.intercept,
                     "measured": w.measured,
                     "weights": list(w.weights),
@@ -292,8 +306,10 @@ def parse_reader(text: str, known_flags: Iterable[str]) -> LearnedReader:
             if flag not in known:
                 raise LearnedFileError(f"flag {flag!r} is not in the rules file")
             threshold = float(entry["threshold"])
-            if not 0.0 < threshold < 1.0:
-                raise LearnedFileError(f"{flag}: threshold {threshold} is not between 0 and 1")
+            long_threshold = entry.get("long_threshold")
+            for value in (threshold, threshold if long_threshold is None else long_threshold):
+                if not 0.0 < float(value) < 1.0:
+                    raise LearnedFileError(f"{flag}: threshold {value} is not between 0 and 1")
             weights = array("d", (float(v) for v in entry["weights"]))
             if len(weights) != len(grams):
                 raise LearnedFileError(f"{flag}: 'weights' and 'grams' differ in length")
@@ -302,7 +318,12 @@ def parse_reader(text: str, known_flags: Iterable[str]) -> LearnedReader:
             role = str(entry.get("role", RAISE))
             if role not in ROLES:
                 raise LearnedFileError(f"{flag}: role {role!r} is not one of {', '.join(ROLES)}")
-            flags[flag] = FlagWeights(flag, threshold, intercept, weights, measured, role)
+            if long_threshold is not None and role != RAISE:
+                raise LearnedFileError(f"{flag}: only a raising reader has a long_threshold")
+            long_value = None if long_threshold is None else float(long_threshold)
+            flags[flag] = FlagWeights(
+                flag, threshold, intercept, weights, measured, role, long_value
+            )
         index = {gram: pos for pos, gram in enumerate(grams)}
         return LearnedReader(index, idf, flags, str(data["trained_on"]))
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:

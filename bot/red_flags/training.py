@@ -6,7 +6,14 @@ Thresholds are chosen without reading the test split. Each writer's notes (the c
 split is one writer, every `# writer:` group of probes.tsv another) are scored by models
 trained on the other writers only: that is how the reader meets a new person's writing. A
 flag's threshold is the lowest score at which its reader, on the notes the rules leave quiet,
-raises the flag on at most its budget of the harmless notes. For self-harm a false alarm is the
+raises the flag on at most its budget of the harmless notes; a long note (read by sentence
+windows, bot/red_flags/learned.py) is held against a threshold chosen the same way on the long
+harmless notes alone, so the budget holds for long notes as well as short ones. With one
+threshold for both, the reader raised 7.3 % of the long harmless notes it was left (36 of 494)
+against 1.8 % of the short ones: the best of many windows scores higher than one short note
+does, and diarists who write long evening notes got most of the false alarms. Writer by
+writer, the split cost 0.001 of self-harm recall (rules and reader: 0.9235 -> 0.9228).
+For self-harm a false alarm is the
 cheaper mistake, but a diary that answers everyday gloom with crisis lines stops being used.
 For self-harm the issue asks to prefer a false alarm to a miss, so its budget is the largest
 step (of 1.8, 2, 2.5 and 3 %) at which the test split's gate (3 % of its harmless notes) still
@@ -157,6 +164,9 @@ def train(
     confirming = {f: ys for f, ys in labels.items() if f not in budgets}
     ruled = [{x.id for x in book.scan(e.text, learned=False)} for e in train]
     harmless_quiet = [not e.flags and not r for e, r in zip(train, ruled, strict=True)]
+    long = [bool(windows(doc)) for doc in docs]
+    quiet_short = [q and not g for q, g in zip(harmless_quiet, long, strict=True)]
+    quiet_long = [q and g for q, g in zip(harmless_quiet, long, strict=True)]
     scores = out_of_fold(docs, raising, writers)
     groups = len(set(writers))
     if confirming:
@@ -165,10 +175,13 @@ def train(
     grams = [str(g) for g in vectorizer.get_feature_names_out()]
     flags = {}
     for flag, ys in labels.items():
+        long_threshold = None
         if flag in raising:
             role = RAISE
-            threshold = choose_threshold(scores[flag], harmless_quiet, budgets[flag])
-            measured = _raising_measured(scores[flag], ys, harmless_quiet, threshold)
+            threshold = choose_threshold(scores[flag], quiet_short, budgets[flag])
+            long_threshold = choose_threshold(scores[flag], quiet_long, budgets[flag])
+            cuts = [long_threshold if g else threshold for g in long]
+            measured = _raising_measured(scores[flag], ys, harmless_quiet, cuts, long)
             measured["budget"] = budgets[flag]
         else:
             role, threshold = CONFIRM, floors[flag]
@@ -180,21 +193,33 @@ def train(
         model = fit(matrix, ys)
         weights = array("d", (_round(float(v)) for v in model.coef_[0]))
         intercept = _round(float(model.intercept_[0]))
-        flags[flag] = FlagWeights(flag, threshold, intercept, weights, measured, role)
+        flags[flag] = FlagWeights(
+            flag, threshold, intercept, weights, measured, role, long_threshold
+        )
     idf = array("d", (_round(float(v)) for v in vectorizer.idf_))
     return LearnedReader({g: i for i, g in enumerate(grams)}, idf, flags, trained_on)
 
 
 def _raising_measured(
-    scores: Sequence[float], ys: Sequence[bool], harmless_quiet: Sequence[bool], threshold: float
+    scores: Sequence[float],
+    ys: Sequence[bool],
+    harmless_quiet: Sequence[bool],
+    cuts: Sequence[float],
+    long: Sequence[bool],
 ) -> dict[str, float]:
-    """A raising reader writer by writer: the share of the flag's notes it finds alone, and of
-    the harmless notes the rules leave quiet that it raises."""
-    positives = [s for s, y in zip(scores, ys, strict=True) if y]
-    quiet = [s for s, q in zip(scores, harmless_quiet, strict=True) if q]
+    """A raising reader writer by writer, each note held against its own threshold (`cuts`):
+    the share of the flag's notes it finds alone, and of the harmless notes the rules leave
+    quiet that it raises; both again for the long notes alone."""
+    rows = list(zip(scores, ys, harmless_quiet, cuts, long, strict=True))
+
+    def share(hits: list[bool]) -> float:
+        return round(sum(hits) / max(1, len(hits)), 4)
+
     return {
-        "cv_recall": round(sum(s >= threshold for s in positives) / len(positives), 4),
-        "cv_harmless_raised": round(sum(s >= threshold for s in quiet) / max(1, len(quiet)), 4),
+        "cv_recall": share([s >= c for s, y, _, c, _ in rows if y]),
+        "cv_harmless_raised": share([s >= c for s, _, q, c, _ in rows if q]),
+        "cv_long_recall": share([s >= c for s, y, _, c, g in rows if y and g]),
+        "cv_long_harmless_raised": share([s >= c for s, _, q, c, g in rows if q and g]),
     }
 
 
