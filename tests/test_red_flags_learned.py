@@ -109,6 +109,26 @@ def test_a_long_note_is_held_against_the_long_notes_own_threshold() -> None:
         parse_reader(json.dumps(data), ["self_harm"])
 
 
+def test_the_short_and_long_thresholds_share_one_budget_and_find_the_most_notes() -> None:
+    from bot.red_flags.training import split_thresholds
+
+    # 100 short and 100 long harmless notes the rules leave quiet; a budget of 1 % lets the
+    # reader raise two of them, short and long together.
+    harmless = [0.9] + [0.1] * 99 + [0.95, 0.94] + [0.1] * 98
+    long = [False] * 100 + [True] * 100
+    # Four self-harm notes the rules miss (two short, two long) and one they catch.
+    scores = [*harmless, 0.85, 0.8, 0.96, 0.5, 0.2]
+    long += [False, False, True, True, False]
+    ys = [False] * 200 + [True] * 5
+    ruled = [False] * 204 + [True]
+    quiet = [True] * 200 + [False] * 5
+    short_cut, long_cut = split_thresholds(scores, ys, ruled, long, quiet, 0.01)
+    # Spending both raises on short notes finds three; on long notes, only two.
+    assert (short_cut, long_cut) == (0.1001, 0.9501)
+    rows = zip(harmless, long[:200], strict=True)
+    assert sum(s >= (long_cut if g else short_cut) for s, g in rows) == 1  # 0.9, short
+
+
 def test_the_reader_raises_nothing_on_a_note_made_only_of_words_it_never_learned() -> None:
     book = dataclasses.replace(load_red_flags(RULES, learned=False), learned=_reader())
     # Letter fragments of "marmalade" are in "marmaladee", but no word the reader knows is.

@@ -25,7 +25,8 @@ sentences' (`windows`). A careful log of times, food and weather with one short 
 wanting to be here otherwise drowns that line. Training chooses the threshold on the same score
 (numbers in docs/red-flags.md). A raising reader has a second threshold for such long notes:
 the best of many windows is a higher score than one short note's, and at the short notes'
-threshold the reader raised 7 % of the long harmless notes against 2 % of the short ones.
+threshold the reader raised 7 % of the long harmless notes against 2 % of the short ones
+(how the two are chosen: bot/red_flags/training.py).
 """
 
 from __future__ import annotations

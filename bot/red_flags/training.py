@@ -6,21 +6,21 @@ Thresholds are chosen without reading the test split. Each writer's notes (the c
 split is one writer, every `# writer:` group of probes.tsv another) are scored by models
 trained on the other writers only: that is how the reader meets a new person's writing. A
 flag's threshold is the lowest score at which its reader, on the notes the rules leave quiet,
-raises the flag on at most its budget of the harmless notes; a long note (read by sentence
-windows, bot/red_flags/learned.py) is held against a threshold chosen the same way on the long
-harmless notes alone, so the budget holds for long notes as well as short ones. With one
-threshold for both (71 writers), the reader raised 7.3 % of the long harmless notes it was
-left (36 of 494) against 1.8 % of the short ones: the best of many windows scores higher than
-one short note does, and diarists who write long evening notes got most of the false alarms.
-Writer by writer, the split cost 0.001 of self-harm recall (rules and reader: 0.9235 ->
-0.9228).
+raises the flag on at most its budget of the harmless notes. A long note (read by sentence
+windows, bot/red_flags/learned.py) has a threshold of its own: the best of many windows scores
+higher than one short note does, and with one threshold for both (71 writers) the reader
+raised 7.3 % of the long harmless notes it was left (36 of 494) against 1.8 % of the short
+ones. The two thresholds share the one budget and are the pair that finds the most of the
+flag's notes writer by writer (`split_thresholds`). Giving each kind of note its own equal
+budget instead was tried: it raised fewer long harmless notes but, on writers never trained
+on, missed 6 more of 700 self-harm notes for 4 fewer false alarms in 980; the issue prefers
+a false alarm to a miss.
 
 For self-harm a false alarm is the cheaper mistake, but a diary that answers everyday gloom
-with crisis lines stops being used. The issue asks to prefer a false alarm to a miss, so the
-budget is the largest step (of 1.5, 1.8, 2, 2.5 and 3 %) at which the test split's gate (3 %
-of its 178 harmless notes, 5 notes; the rules alone raise 4) still holds: 1.5 % with 79
-writers. At 2 % and at 1.8 % the reader raised two of them (only the counts and the two
-scores were looked at, never the notes; docs/red-flags.md).
+with crisis lines stops being used. The budget is the largest step (of 1.5, 1.8, 2, 2.5 and
+3 %) at which the test split's gate (3 % of its 178 harmless notes, so 5; the rules alone
+raise 4) still holds: 1.8 % with 79 writers. At 2 % the reader raised two of them (only the
+counts and those two scores were looked at, never the notes; docs/red-flags.md).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ MIN_DF = 2  # an n-gram must occur in two train notes to get a weight
 # 0.1 % each, the reader alone found 0.43-0.99 of an unseen writer's notes), but they do not
 # know negation, other people or the past as the rules do ("no swelling in my calf" raised
 # `clot`), and the rules already carry those flags to new writers at about 0.9.
-FALSE_ALARM_BUDGET = {"self_harm": 0.015}
+FALSE_ALARM_BUDGET = {"self_harm": 0.018}
 # The flags whose reader confirms the rules' matches instead, each with its floor: a rule match
 # counts only when the reader gives the note at least this. Measured writer by writer (ten
 # folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 40 of the
@@ -126,17 +126,41 @@ def out_of_fold(
     return scores
 
 
-def choose_threshold(
-    scores: Sequence[float], harmless_quiet: Sequence[bool], budget: float
-) -> float:
-    """The lowest threshold at which at most `budget` of the harmless notes (those the rules
-    leave quiet) would be raised."""
-    harmless = sorted((s for s, quiet in zip(scores, harmless_quiet, strict=True) if quiet),
-                      reverse=True)  # fmt: skip
-    allowed = int(budget * len(harmless))
+def split_thresholds(
+    scores: Sequence[float],
+    ys: Sequence[bool],
+    ruled: Sequence[bool],
+    long: Sequence[bool],
+    harmless_quiet: Sequence[bool],
+    budget: float,
+) -> tuple[float, float]:
+    """The thresholds for short notes and for long ones (`long`: read by windows) that find
+    the most of the flag's notes, the rules' matches counted as found, while the reader raises
+    at most `budget` of the harmless notes the rules leave quiet, short and long together.
+    Ties go to the split that raises fewer long notes."""
+    rows = list(zip(scores, long, strict=True))
+    short_pool = sorted((s for (s, g), q in zip(rows, harmless_quiet, strict=True) if q and not g),
+                        reverse=True)  # fmt: skip
+    long_pool = sorted((s for (s, g), q in zip(rows, harmless_quiet, strict=True) if q and g),
+                       reverse=True)  # fmt: skip
+    allowed = int(budget * (len(short_pool) + len(long_pool)))
+    # Only the flag's notes the rules miss can change with the thresholds.
+    missed = [(s, g) for (s, g), y, r in zip(rows, ys, ruled, strict=True) if y and not r]
+    best: tuple[int, float, float] | None = None
+    for k in range(min(allowed, len(long_pool)) + 1):
+        cut_short, cut_long = _cut(short_pool, allowed - k), _cut(long_pool, k)
+        found = sum(s >= (cut_long if g else cut_short) for s, g in missed)
+        if best is None or found > best[0]:
+            best = (found, cut_short, cut_long)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _cut(harmless: Sequence[float], allowed: int) -> float:
+    """The lowest threshold that raises at most `allowed` of these harmless scores (sorted
+    highest first): just above the (allowed + 1)-th highest."""
     if not harmless:
         return 0.5
-    # Just above the (allowed + 1)-th highest harmless score.
     cut = harmless[allowed] if allowed < len(harmless) else 0.0
     return round(min(0.99, max(0.05, cut + 1e-4)), 4)
 
@@ -167,8 +191,6 @@ def train(
     ruled = [{x.id for x in book.scan(e.text, learned=False)} for e in train]
     harmless_quiet = [not e.flags and not r for e, r in zip(train, ruled, strict=True)]
     long = [bool(windows(doc)) for doc in docs]
-    quiet_short = [q and not g for q, g in zip(harmless_quiet, long, strict=True)]
-    quiet_long = [q and g for q, g in zip(harmless_quiet, long, strict=True)]
     scores = out_of_fold(docs, raising, writers)
     groups = len(set(writers))
     if confirming:
@@ -180,8 +202,10 @@ def train(
         long_threshold = None
         if flag in raising:
             role = RAISE
-            threshold = choose_threshold(scores[flag], quiet_short, budgets[flag])
-            long_threshold = choose_threshold(scores[flag], quiet_long, budgets[flag])
+            ruled_flag = [flag in r for r in ruled]
+            threshold, long_threshold = split_thresholds(
+                scores[flag], ys, ruled_flag, long, harmless_quiet, budgets[flag]
+            )
             cuts = [long_threshold if g else threshold for g in long]
             measured = _raising_measured(scores[flag], ys, harmless_quiet, cuts, long)
             measured["budget"] = budgets[flag]
