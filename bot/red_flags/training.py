@@ -45,9 +45,9 @@ MIN_DF = 2  # an n-gram must occur in two train notes to get a weight
 FALSE_ALARM_BUDGET = {"self_harm": 0.018}
 # The flags whose reader confirms the rules' matches instead, each with its floor: a rule match
 # counts only when the reader gives the note at least this. Measured writer by writer (ten
-# folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 40 of the
-# 66 rule matches on harmless notes ("had a clot in 2019, fine now", "face numb from the
-# dentist") and 1 of 584 on real ones (none of the corpus writer's 100, in an earlier run).
+# folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 37 of the
+# 63 rule matches on harmless notes ("had a clot in 2019, fine now", "face numb from the
+# dentist") and 1 of 650 on real ones (none of the corpus writer's 100, in an earlier run).
 # The other flags' readers looked as good on the probes, but the corpus's own writer, whose
 # notes are shorter and plainer ("im a teenager with rls", "addicted to the fruit machines
 # suddenly"), lost up to a third of its real child, impulse-control and augmentation notes and
