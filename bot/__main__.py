@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,8 +96,12 @@ def red_flags_command(settings: Settings, args: argparse.Namespace) -> int:
                 out: dict[str, object] = {"flags": [f.id for f in book.scan(text)]}
                 if args.why:
                     out["why"] = [list(reason) for reason in book.explain(text)]
-                sys.stdout.write(json.dumps(out) + "\n")
-                sys.stdout.flush()
+                try:
+                    sys.stdout.write(json.dumps(out) + "\n")
+                    sys.stdout.flush()
+                except BrokenPipeError:  # `scan | head`: the reader has all it wanted
+                    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                    return 0
         return 0
     try:
         if args.red_flags_command == "add":

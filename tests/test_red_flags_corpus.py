@@ -96,6 +96,27 @@ def test_adding_notes_puts_each_in_its_split_once(tmp_path: Path) -> None:
     }
 
 
+def test_scan_stops_quietly_when_its_reader_has_read_enough() -> None:
+    # `red-flags scan < notes | head -1`: the pipe closes after the first line.
+    scan = subprocess.Popen(
+        [sys.executable, "-m", "bot", "red-flags", "scan"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "CONTENT_FILE": str(CONTENT)},
+    )
+    assert scan.stdin is not None and scan.stdout is not None and scan.stderr is not None
+    scan.stdin.write(b"legs ok tonight\n")
+    scan.stdin.flush()
+    assert json.loads(scan.stdout.readline()) == {"flags": []}
+    scan.stdout.close()
+    scan.stdin.write(b"legs ok tonight\n" * 2000)
+    scan.stdin.close()
+    assert scan.wait(timeout=60) == 0
+    assert b"Traceback" not in scan.stderr.read()
+
+
 @pytest.mark.slow
 def test_scan_reads_stdin_and_writes_one_json_line_per_note_in_order() -> None:
     notes = "i want to die\n\nmy left calf is swollen and red\nlegs ok tonight\n"
