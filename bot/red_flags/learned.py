@@ -117,7 +117,7 @@ class Verdict:
     probability: float
     raised: bool
     reasons: tuple[tuple[str, float], ...]  # the words and word pairs that pushed hardest
-    threshold: float = 0.5  # the threshold (or floor) the probability was held against
+    threshold: float  # the threshold (or floor) the probability was held against
 
 
 @dataclass(frozen=True)
@@ -307,9 +307,10 @@ def parse_reader(text: str, known_flags: Iterable[str]) -> LearnedReader:
             if flag not in known:
                 raise LearnedFileError(f"flag {flag!r} is not in the rules file")
             threshold = float(entry["threshold"])
-            long_threshold = entry.get("long_threshold")
-            for value in (threshold, threshold if long_threshold is None else long_threshold):
-                if not 0.0 < float(value) < 1.0:
+            raw_long = entry.get("long_threshold")
+            long_threshold = None if raw_long is None else float(raw_long)
+            for value in (threshold, long_threshold):
+                if value is not None and not 0.0 < value < 1.0:
                     raise LearnedFileError(f"{flag}: threshold {value} is not between 0 and 1")
             weights = array("d", (float(v) for v in entry["weights"]))
             if len(weights) != len(grams):
@@ -321,9 +322,8 @@ def parse_reader(text: str, known_flags: Iterable[str]) -> LearnedReader:
                 raise LearnedFileError(f"{flag}: role {role!r} is not one of {', '.join(ROLES)}")
             if long_threshold is not None and role != RAISE:
                 raise LearnedFileError(f"{flag}: only a raising reader has a long_threshold")
-            long_value = None if long_threshold is None else float(long_threshold)
             flags[flag] = FlagWeights(
-                flag, threshold, intercept, weights, measured, role, long_value
+                flag, threshold, intercept, weights, measured, role, long_threshold
             )
         index = {gram: pos for pos, gram in enumerate(grams)}
         return LearnedReader(index, idf, flags, str(data["trained_on"]))
