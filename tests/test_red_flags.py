@@ -194,6 +194,14 @@ def test_ordinary_reasons_keep_near_misses_quiet_without_hiding_the_flag() -> No
     assert by_rules("stopped breastfeeding last month and the legs are calmer") == []
 
 
+def test_a_harmless_reason_said_with_not_in_front_is_no_reason() -> None:
+    assert by_rules("arms restless too tonight, normal for me") == []
+    assert detected("my arms are restless now too, not normal for me") == ["augmentation"]
+    assert detected("ate a whole packet of biscuits again, not normal for me at all") == [
+        "impulse_control"
+    ]
+
+
 def test_a_crisis_written_in_another_language_raises_self_harm_but_an_idiom_does_not() -> None:
     assert detected("quiero morir, las piernas no paran") == ["self_harm"]
     assert detected("ich will nicht mehr leben, beine die ganze nacht") == ["self_harm"]

@@ -7,7 +7,7 @@ other words and `...` up to four. A rule combines concepts: `a > b` (b after a, 
 words between, one sentence), `a >6 b`, `a ~ b` (either order, at most 5 words apart), `a ~8 b`,
 `a & b` (both somewhere in the note); `[words]` is a term written in place (`[a b | c d]`:
 either term), and `... unless c` drops matches with concept c in the same sentence
-(`... unless between c`: with c between the parts).
+(`... unless between c`: with c between the parts); a c right after "not" does not count.
 """
 
 from __future__ import annotations
@@ -295,7 +295,13 @@ def match_rule(rule: Rule, tokens: Sequence[Token], hits: Hits) -> list[Hit]:
         found = match_rule(rule.rule, tokens, hits)
         if not found:
             return found
-        spoilers = {tokens[h.start].sentence for o in rule.unless for h in hits(o.name)}
+        # A reason said with "not" in front is no reason: "not normal for me", "not on the bus".
+        spoilers = {
+            tokens[h.start].sentence
+            for o in rule.unless
+            for h in hits(o.name)
+            if not (h.start and tokens[h.start - 1].word == "not")
+        }
         inside = {p for o in rule.between for h in hits(o.name) for p in h.used}
         return [
             m
