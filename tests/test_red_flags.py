@@ -194,6 +194,25 @@ def test_ordinary_reasons_keep_near_misses_quiet_without_hiding_the_flag() -> No
     assert by_rules("stopped breastfeeding last month and the legs are calmer") == []
 
 
+def test_stop_25_guards_keep_everyday_lines_quiet_next_to_the_real_flag() -> None:
+    assert by_rules("cut my own fringe at 2am, looks terrible, legs still going") == []
+    assert by_rules("punched my own thighs till they bruised, it was that or scream") == [
+        "self_harm"
+    ]
+    assert by_rules("smacked my knee off the dresser on purpose, the pain helps") == ["self_harm"]
+    assert by_rules("been keeping back my gabapentin in a drawer, nearly enough") == ["self_harm"]
+    assert by_rules("binged a podcast in the bath to take my mind off my legs") == []
+    assert by_rules("walked to the shops and back at 1am to tire the legs out") == []
+    assert by_rules("my son is getting married in june, legs wild tonight") == []
+    assert by_rules("my son is 9 and has restless legs like me") == ["child"]
+    assert by_rules("her new tablets seem to suit her, my legs were bad though") == []
+    assert by_rules("the gp put my sertraline up on monday, legs twitchier") == ["new_medicine"]
+    assert by_rules("my mum keeps asking when we are having a baby, legs bad") == []
+    assert by_rules("it eased when i walked, which a clot would not do") == []
+    assert by_rules("my left calf is swollen, hot and red since the flight") == ["clot"]
+    assert by_rules("she says i snore, go quiet, then snort like a pig") == ["sleep_apnoea"]
+
+
 def test_a_harmless_reason_said_with_not_in_front_is_no_reason() -> None:
     assert by_rules("arms restless too tonight, normal for me") == []
     assert detected("my arms are restless now too, not normal for me") == ["augmentation"]
@@ -295,7 +314,7 @@ def test_a_rule_naming_an_unknown_concept_is_a_content_error(tmp_path: Path) -> 
 
 
 def test_a_rule_with_a_dangling_operator_is_a_content_error(tmp_path: Path) -> None:
-    path = _variant(tmp_path, '"clot_word unless all_clear",', '"clot_word ~",')
+    path = _variant(tmp_path, '"clot_word unless all_clear clot_idea",', '"clot_word ~",')
     with pytest.raises(ContentError, match=r"flag 'clot': field 'rules': .*both sides"):
         load_red_flags(path)
 
