@@ -211,6 +211,10 @@ def test_stop_25_guards_keep_everyday_lines_quiet_next_to_the_real_flag() -> Non
     assert by_rules("it eased when i walked, which a clot would not do") == []
     assert by_rules("my left calf is swollen, hot and red since the flight") == ["clot"]
     assert by_rules("she says i snore, go quiet, then snort like a pig") == ["sleep_apnoea"]
+    assert by_rules("the kids have gone to bed and the legs have started") == []
+    assert by_rules("my son has it too, he is 8") == ["child"]
+    assert by_rules("calf cramp at 4am, rock hard for a minute then eased") == []
+    assert by_rules("gp checked my kidneys with the bloods, all normal") == []
 
 
 def test_a_harmless_reason_said_with_not_in_front_is_no_reason() -> None:
@@ -308,7 +312,9 @@ def test_an_urgent_message_without_the_emergency_number_is_a_content_error(
 
 
 def test_a_rule_naming_an_unknown_concept_is_a_content_error(tmp_path: Path) -> None:
-    path = _variant(tmp_path, '"leg_part ~5 swollen unless both_sides",', '"leg_part ~5 puffy",')
+    path = _variant(
+        tmp_path, '"leg_part ~5 swollen unless both_sides cramp_gone",', '"leg_part ~5 puffy",'
+    )
     with pytest.raises(ContentError, match="unknown concept 'puffy'"):
         load_red_flags(path)
 
