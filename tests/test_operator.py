@@ -94,7 +94,9 @@ def test_the_review_hides_telegram_ids_behind_one_stable_pseudonym_per_person(
     reader: Store,
 ) -> None:
     table = review_table(reader, CATALOG, since=SINCE, user_id=None, now=NOW)
-    assert re.search(r"50[123]", table) is None
+    # The ids 501-503 never appear; a random pseudonym may happen to contain the digits
+    # ("p-65020052" failed CI once), so the pseudonyms are taken out before looking.
+    assert re.search(r"50[123]", PSEUDONYM.sub("p-*", table)) is None
     rows = table_rows(table)
     assert len(rows) == 3
     names = [r[0] for r in rows]
