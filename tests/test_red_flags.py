@@ -217,6 +217,35 @@ def test_stop_25_guards_keep_everyday_lines_quiet_next_to_the_real_flag() -> Non
     assert by_rules("gp checked my kidneys with the bloods, all normal") == []
 
 
+def test_a_bare_no_answering_a_screening_question_is_a_denial_unless_taken_back() -> None:
+    assert by_rules("nurse asked if i ever think about hurting myself. No. legs 6") == []
+    assert by_rules("any thoughts of suicide? nope. low mood? a bit") == []
+    assert by_rules("nurse asked if i ever think about hurting myself. No. I lied.") == [
+        "self_harm"
+    ]
+    assert by_rules("the rope at 2? no. not yet") == ["self_harm"]
+    assert by_rules("i want to kill myself. no.") == ["self_harm"]  # no question before it
+    assert by_rules("my mate asked if i was ok and i said i want to die") == ["self_harm"]
+
+
+def test_stop_25_round_3_words_and_guards() -> None:
+    assert by_rules("stubbed a cigarette out on my arm, the pain helps") == ["self_harm"]
+    assert by_rules("used to cut back in school and im close to it again") == ["self_harm"]
+    assert by_rules("dying sounds like a holiday honestly") == ["self_harm"]
+    assert by_rules("character in my book walks into the sea, beautiful ending") == []
+    assert by_rules("legs were weirdly calm after the long walk") == []
+    assert by_rules("picked a day. feel weirdly calm about it") == ["self_harm"]
+    assert by_rules("Maisie (8) up again crying that her legs feel fizzy") == ["child"]
+    assert by_rules("dad has been on ropinirole for his legs 10 yrs") == []
+    assert by_rules("the ropinirole used to last all night, now it wears off by 1am") == [
+        "augmentation"
+    ]
+    assert by_rules("partner snores, i nudge him and he stops") == []
+    assert by_rules("drove home after nights and dont remember the last 3 miles") == [
+        "drowsy_driving"
+    ]
+
+
 def test_a_harmless_reason_said_with_not_in_front_is_no_reason() -> None:
     assert by_rules("arms restless too tonight, normal for me") == []
     assert detected("my arms are restless now too, not normal for me") == ["augmentation"]

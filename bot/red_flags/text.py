@@ -21,6 +21,23 @@ _TOKENS = re.compile(
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 # Words that end a clause: a negation or "someone else" before them does not reach past them.
 CLAUSE_WORDS = frozenset({"but", "though", "although", "however", "except", "whereas"})
+# A short sentence that only says no, right after a question or an "asked", is the answer to
+# it: "GP asked if I think of hurting myself. No." It joins the question's sentence as one
+# ANSWER_NO token, so that a rule's `unless` can read the answer (the word is never typed).
+ANSWER_NO = "noanswer"
+_ANSWER_WORDS = frozenset(
+    {"no", "none", "nope", "nah", "never", "not", "at", "all", "thankfully",
+     "honestly", "definitely", "absolutely", "certainly", "really", "god", "goodness", "heck",
+     "of", "course", "i", "said", "lol"}
+)  # fmt: skip
+_ANSWER_NEGATIVES = frozenset({"no", "none", "nope", "nah", "never"})
+# ... unless a later sentence takes it back: "I said no. I lied.", "no. not tonight. probably".
+_TAKEN_BACK = frozenset(
+    {"lied", "lie", "lying", "liar", "truth", "true", "pretend", "pretended", "pretending",
+     "actually", "probably", "yet", "tonight", "but"}
+)  # fmt: skip
+_ASKING = frozenset({"asked", "asks", "ask", "asking", "question", "questions", "questionnaire"})
+MAX_ANSWER = 5  # words in such an answer at most
 # Typos are looked for only in words at least this long (shorter ones collide too easily:
 # calm/calf, bet/bed), and allowed one edit, two from LONG_TYPO letters on.
 MIN_TYPO = 5
@@ -115,11 +132,14 @@ class Lexicon:
         lowered = _PLUS_BETWEEN_NUMBERS.sub(" plus ", _APOSTROPHES.sub("", lowered))
         lowered = lowered.replace("&", " and ").replace("+", " and ")
         out: list[Token] = []
+        questions: set[int] = set()  # sentences that end with "?"
         sentence = clause = 0
         for match in _TOKENS.finditer(lowered):
             kind = match.lastgroup
             if kind == "stop":
                 if out and out[-1].sentence == sentence:
+                    if "?" in match.group():
+                        questions.add(sentence)
                     sentence += 1
                     clause += 1
                 continue
@@ -132,6 +152,34 @@ class Lexicon:
                 if word in CLAUSE_WORDS:
                     clause += 1
                 out.append(Token(word, self.canonical(word), sentence, clause))
+        return self._join_answers(out, questions)
+
+    def _join_answers(self, tokens: list[Token], questions: set[int]) -> list[Token]:
+        """Each bare "No." after a question or an "asked" becomes ANSWER_NO at the end of the
+        question's sentence."""
+        by_sentence: dict[int, list[Token]] = {}
+        for token in tokens:
+            by_sentence.setdefault(token.sentence, []).append(token)
+        sentences = list(by_sentence.values())
+        out: list[Token] = []
+        previous: list[Token] = []
+        for i, words in enumerate(sentences):
+            plain = {t.word for t in words}
+            after = {t.word for later in sentences[i + 1 :] for t in later}
+            if (
+                previous
+                and len(words) <= MAX_ANSWER
+                and plain <= _ANSWER_WORDS
+                and plain & _ANSWER_NEGATIVES
+                and not after & _TAKEN_BACK
+                and (previous[0].sentence in questions or _ASKING & {t.word for t in previous})
+            ):
+                last = previous[-1]
+                out.append(Token(ANSWER_NO, ANSWER_NO, last.sentence, last.clause))
+                previous = []
+                continue
+            out.extend(words)
+            previous = words
         return out
 
 
