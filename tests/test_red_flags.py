@@ -246,6 +246,20 @@ def test_stop_25_round_3_words_and_guards() -> None:
     ]
 
 
+def test_stop_25_round_4_guards_leave_the_real_flag_standing() -> None:
+    assert by_rules("the kids were kicking each other in the car, legs awful after") == []
+    assert by_rules("my son is 9 and kicks all night, says his legs feel fizzy") == ["child"]
+    assert by_rules("the consultant warned us about gambling on these tablets") == []
+    assert "impulse_control" in by_rules("gambling online every night since the ropinirole")
+    assert by_rules("antihistamine cream on the bite, legs 6") == []
+    assert by_rules("started sertraline last week, pharmacist said avoid alcohol") == [
+        "new_medicine"
+    ]
+    assert by_rules("pregnant? nope. just bloated from the pizza") == []
+    assert by_rules("pregnant? no. actually yes, 8 weeks") == ["pregnancy"]
+    assert by_rules("the nurse asked if i could be pregnant. no. legs 5") == []
+
+
 def test_a_harmless_reason_said_with_not_in_front_is_no_reason() -> None:
     assert by_rules("arms restless too tonight, normal for me") == []
     assert detected("my arms are restless now too, not normal for me") == ["augmentation"]
