@@ -161,17 +161,21 @@ class Lexicon:
         for token in tokens:
             by_sentence.setdefault(token.sentence, []).append(token)
         sentences = list(by_sentence.values())
+        # taken_back[i]: a sentence after the i-th takes an answer back (one pass from the end)
+        taken_back = [False] * len(sentences)
+        for i in range(len(sentences) - 2, -1, -1):
+            later = sentences[i + 1]
+            taken_back[i] = taken_back[i + 1] or any(t.word in _TAKEN_BACK for t in later)
         out: list[Token] = []
         previous: list[Token] = []
         for i, words in enumerate(sentences):
             plain = {t.word for t in words}
-            after = {t.word for later in sentences[i + 1 :] for t in later}
             if (
                 previous
                 and len(words) <= MAX_ANSWER
                 and plain <= _ANSWER_WORDS
                 and plain & _ANSWER_NEGATIVES
-                and not after & _TAKEN_BACK
+                and not taken_back[i]
                 and (previous[0].sentence in questions or _ASKING & {t.word for t in previous})
             ):
                 last = previous[-1]
