@@ -207,13 +207,15 @@ def test_stop_25_guards_keep_everyday_lines_quiet_next_to_the_real_flag() -> Non
     assert by_rules("my son is 9 and has restless legs like me") == ["child"]
     assert by_rules("her new tablets seem to suit her, my legs were bad though") == []
     assert by_rules("the gp put my sertraline up on monday, legs twitchier") == ["new_medicine"]
-    assert by_rules("my mum keeps asking when we are having a baby, legs bad") == []
+    assert by_rules("midwife asked when the legs started, 28 weeks pregnant") == ["pregnancy"]
     assert by_rules("it eased when i walked, which a clot would not do") == []
     assert by_rules("my left calf is swollen, hot and red since the flight") == ["clot"]
     assert by_rules("she says i snore, go quiet, then snort like a pig") == ["sleep_apnoea"]
     assert by_rules("the kids have gone to bed and the legs have started") == []
     assert by_rules("my son has it too, he is 8") == ["child"]
-    assert by_rules("calf cramp at 4am, rock hard for a minute then eased") == []
+    # A cramp that eased is no excuse for a swollen calf: the clot rules keep reading it.
+    assert by_rules("left calf swollen with a hard knot in it") == ["clot"]
+    assert by_rules("calf cramp went after a minute but now its swollen and red") == ["clot"]
     assert by_rules("gp checked my kidneys with the bloods, all normal") == []
 
 
@@ -232,7 +234,11 @@ def test_stop_25_round_3_words_and_guards() -> None:
     assert by_rules("stubbed a cigarette out on my arm, the pain helps") == ["self_harm"]
     assert by_rules("used to cut back in school and im close to it again") == ["self_harm"]
     assert by_rules("dying sounds like a holiday honestly") == ["self_harm"]
-    assert by_rules("character in my book walks into the sea, beautiful ending") == []
+    assert by_rules("the ER episode had a self harm storyline, well done") == []
+    # "out of character" is no story: the crisis still counts
+    assert by_rules("out of character for me but i keep thinking of ending my life") == [
+        "self_harm"
+    ]
     assert by_rules("legs were weirdly calm after the long walk") == []
     assert by_rules("picked a day. feel weirdly calm about it") == ["self_harm"]
     assert by_rules("Maisie (8) up again crying that her legs feel fizzy") == ["child"]
@@ -252,6 +258,7 @@ def test_stop_25_round_4_guards_leave_the_real_flag_standing() -> None:
     assert by_rules("the consultant warned us about gambling on these tablets") == []
     assert "impulse_control" in by_rules("gambling online every night since the ropinirole")
     assert by_rules("antihistamine cream on the bite, legs 6") == []
+    assert by_rules("waiting for my dialysis slot, legs bad") == ["kidney_disease"]
     assert by_rules("started sertraline last week, pharmacist said avoid alcohol") == [
         "new_medicine"
     ]
@@ -355,9 +362,7 @@ def test_an_urgent_message_without_the_emergency_number_is_a_content_error(
 
 
 def test_a_rule_naming_an_unknown_concept_is_a_content_error(tmp_path: Path) -> None:
-    path = _variant(
-        tmp_path, '"leg_part ~5 swollen unless both_sides cramp_gone",', '"leg_part ~5 puffy",'
-    )
+    path = _variant(tmp_path, '"leg_part ~5 swollen unless both_sides",', '"leg_part ~5 puffy",')
     with pytest.raises(ContentError, match="unknown concept 'puffy'"):
         load_red_flags(path)
 
