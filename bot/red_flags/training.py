@@ -19,7 +19,7 @@ a false alarm to a miss.
 For self-harm a false alarm is the cheaper mistake, but a diary that answers everyday gloom
 with crisis lines stops being used. The budget is the largest step (of 1.5, 1.8, 2, 2.5 and
 3 %) at which the test split's gate (3 % of its 178 harmless notes, so 5; the rules alone
-raise 4) still holds: 1.8 % with 79 writers. At 2 % the reader raised two of them (only the
+raise 4) still holds: 1.8 % with 90 writers. At 2 % the reader raised two of them (only the
 counts and those two scores were looked at, never the notes; docs/red-flags.md).
 """
 
@@ -45,9 +45,9 @@ MIN_DF = 2  # an n-gram must occur in two train notes to get a weight
 FALSE_ALARM_BUDGET = {"self_harm": 0.018}
 # The flags whose reader confirms the rules' matches instead, each with its floor: a rule match
 # counts only when the reader gives the note at least this. Measured writer by writer (ten
-# folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 37 of the
-# 63 rule matches on harmless notes ("had a clot in 2019, fine now", "face numb from the
-# dentist") and 1 of 650 on real ones (none of the corpus writer's 100, in an earlier run).
+# folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 48 of the
+# 78 rule matches on harmless notes ("had a clot in 2019, fine now", "face numb from the
+# dentist") and 1 of 720 on real ones (none of the corpus writer's 100, in an earlier run).
 # The other flags' readers looked as good on the probes, but the corpus's own writer, whose
 # notes are shorter and plainer ("im a teenager with rls", "addicted to the fruit machines
 # suddenly"), lost up to a third of its real child, impulse-control and augmentation notes and
