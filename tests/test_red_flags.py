@@ -267,6 +267,77 @@ def test_stop_25_round_4_guards_leave_the_real_flag_standing() -> None:
     assert by_rules("the nurse asked if i could be pregnant. no. legs 5") == []
 
 
+def test_stop_26_words_for_a_crisis_and_the_idioms_that_stay_quiet() -> None:
+    assert "self_harm" in by_rules("called the samaritans again and hung up before they answered")
+    assert by_rules("she volunteers for the samaritans on tuesdays, legs 4") == []
+    assert "self_harm" in by_rules("think im checking out for good soon")
+    assert by_rules("checking out of the hotel at ten, legs restless in the car") == []
+    assert "self_harm" in by_rules("keep wanting to stay asleep. forever ideally")
+    assert by_rules("just want to fall asleep and stay asleep till morning") == []
+    assert "self_harm" in by_rules("cannot face another day of this life")
+    assert "self_harm" in by_rules("id rather be six feet under than live like this")
+    assert "self_harm" in by_rules("scared im going to do something stupid tonight")
+    assert "self_harm" in by_rules("waited at the platform edge far too long tonight")
+
+
+def test_stop_26_urgent_signs_are_not_hidden_by_an_idiom_or_by_whom_the_writer_was_with() -> None:
+    # "my face dropped" is an idiom only about news, never about the face itself
+    assert by_rules("the left side of my face dropped at dinner, words all slurry") == ["stroke"]
+    assert by_rules("my face dropped when i saw the gas bill") == []
+    assert by_rules("my face dropped when the gp said six more months") == []
+    # "face" as a verb is no face for the stroke rules, and hides no self-harm words
+    assert by_rules("cant face another night of this, legs numb and aching") == []
+    assert by_rules("face numb after the dentist, talking funny all afternoon") == []
+    assert by_rules("talking funny since lunch and my right arm is numb") == ["stroke"]
+    # someone the writer was with, or drove to, is not who fell asleep
+    assert by_rules("drove to my sisters with the kids and woke up on the rumble strip") == [
+        "drowsy_driving"
+    ]
+    assert by_rules("my husband nodded off at the wheel on the way back, scary") == []
+    assert by_rules("spent the day with my sister who is pregnant, legs awful") == []
+    assert by_rules("kept drifting over the white line coming home from nights") == [
+        "drowsy_driving"
+    ]
+
+
+def test_stop_26_guards_for_adverts_thirst_and_a_dose_that_went_up() -> None:
+    assert by_rules("the betting ads during the match are relentless, legs 5") == []
+    assert "impulse_control" in by_rules("betting every night since the ropinirole, cant stop")
+    assert by_rules("woke up gasping for a drink, the heating is too high") == []
+    assert by_rules("woke up gasping, wife says i stop breathing") == ["sleep_apnoea"]
+    assert by_rules("upped the gabapentin to 600 on friday, dizzy") == ["new_medicine"]
+    assert by_rules("picked up my gabapentin from the chemist") == []
+    assert by_rules("ropinirole only lasting a couple of hours now") == ["augmentation"]
+    assert by_rules("my grandson (9) sleeps over with us and his legs kick all night") == ["child"]
+
+
+def test_stop_26_round_2_guards_hide_only_the_words_they_are_about() -> None:
+    # an advert is masked, not the sentence: a real bet beside it still counts
+    assert by_rules("saw an advert for the casino and thought nope, legs 4") == []
+    assert by_rules("betting ads on the telly got me again, lost 200 betting tonight") == [
+        "impulse_control"
+    ]
+    # an old stroke's lasting signs, but never "since the stroke this morning"
+    assert by_rules("his speech has been slurred since his stroke last year") == []
+    assert by_rules("my speech has been slurred since the stroke this morning") == ["stroke"]
+    assert by_rules("my face is drooping on the left and i cant face going to a&e") == ["stroke"]
+    # a medicine kept as it is, but a new start beside it is still new
+    assert by_rules("asked if my sertraline could be the cause, we are keeping it as is") == []
+    assert by_rules("started sertraline last week, doc says keep it as is for now") == [
+        "new_medicine"
+    ]
+    # someone else's relapse is theirs; the writer's own, told to someone, is not
+    assert by_rules("told my therapist i relapsed on the cutting, she was kind") == ["self_harm"]
+    assert "self_harm" in by_rules("lads joke about topping themselves, i laugh but im not joking")
+    assert "self_harm" in by_rules("my uncle took his own life and lately i understand why")
+    # a clock time is no age; a teen's age still is
+    assert by_rules("its 1:17 and im wide awake counting ceiling tiles") == []
+    assert by_rules("toddler up at 5 again, legs only calmed down at 1") == []
+    assert by_rules("im 15 and i cant sleep with these legs") == ["child"]
+    assert by_rules("my sister and my son both have rls, he is 9 and kicks all night") == ["child"]
+    assert by_rules("my 9 yr old keeps telling me her legs feel fizzy at night") == ["child"]
+
+
 def test_a_harmless_reason_said_with_not_in_front_is_no_reason() -> None:
     assert by_rules("arms restless too tonight, normal for me") == []
     assert detected("my arms are restless now too, not normal for me") == ["augmentation"]

@@ -24,7 +24,7 @@ from bot.red_flags.rules import (
     match_rule,
     match_term,
 )
-from bot.red_flags.text import Lexicon, Token
+from bot.red_flags.text import Lexicon, Token, after_preposition
 
 # Concepts the engine itself uses; every rule file defines them.
 ENGINE_CONCEPTS = ("negation", "not_negation", "negation_stop", "others", "others_after",
@@ -279,11 +279,30 @@ def _about_others(match: Hit, note: _Note) -> bool:
     for other in note.hits("others"):
         if other.end > first.start or first.start - other.end > OTHERS_WINDOW:
             continue
+        if first.start > other.end and _object_of_preposition(other, note):
+            continue
         if tokens[other.start].clause != tokens[first.start].clause:
             continue
         if not any(other.end <= pos < match.end and pos not in match.used for pos in mine):
             return True
     return False
+
+
+_RELATIVE = frozenset(("who", "that", "which", "whose"))
+_PRONOUNS = frozenset(("he", "she", "him", "his", "her", "they", "them", "their", "someone",
+                       "somebody", "everyone"))  # fmt: skip
+
+
+def _object_of_preposition(other: Hit, note: _Note) -> bool:
+    """Someone named after "with", "to", "for"...: not the one who did what follows ("drove to
+    mums with the baby and woke up on the rumble strip"). Pronouns and possessives ("for him
+    on dialysis", "at his dialysis") and "my friend who is pregnant" still count."""
+    tokens = note.tokens
+    if tokens[other.start].word in _PRONOUNS or (
+        other.end < len(tokens) and tokens[other.end].word in _RELATIVE
+    ):
+        return False
+    return after_preposition(tokens, other.start)
 
 
 def _about_past(match: Hit, note: _Note) -> bool:

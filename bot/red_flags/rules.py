@@ -6,8 +6,10 @@ term of another concept, `#` any number and `#3-17` a number in that range, `..`
 other words and `...` up to four. A rule combines concepts: `a > b` (b after a, at most 3
 words between, one sentence), `a >6 b`, `a ~ b` (either order, at most 5 words apart), `a ~8 b`,
 `a & b` (both somewhere in the note); `[words]` is a term written in place (`[a b | c d]`:
-either term), and `... unless c` drops matches with concept c in the same sentence
-(`... unless between c`: with c between the parts); a c right after "not" does not count.
+either term), `#age3-17` a number in that range that is not a time of day ("up at 5",
+"9 pm"), and `... unless c` drops matches with concept c in the same sentence (`... unless
+between c`: with c between the parts, unless that c follows "with", "to"...); a c right after
+"not" does not count.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.red_flags.text import Lexicon, Token, normalize, stem
+from bot.red_flags.text import CLOCK, Lexicon, Token, after_preposition, normalize, stem
 
 GAPS = {"..": 2, "...": 4}
 ORDERED_WINDOW = 3
 NEAR_WINDOW = 5
-_NUMBER = re.compile(r"^#(?:(\d+)-(\d+))?$")
+_NUMBER = re.compile(r"^#(age)?(?:(\d+)-(\d+))?$")
 _REF = re.compile(r"^\{([a-z][a-z0-9_]*)\}$")
 _OPERATOR = re.compile(r"^(>|~)(\d*)$")
 
@@ -51,10 +53,13 @@ class Number:
 
     low: int
     high: int
+    age: bool = False  # `#age3-17`: not a time of day ("up at 5", "9 pm")
 
     def accepts(self, token: Token) -> bool:
         # Six digits at most: int() of a hostile 5,000-digit "number" would raise.
         word = token.word
+        if self.age and token.stem == CLOCK:
+            return False
         return word.isdigit() and len(word) <= 6 and self.low <= int(word) <= self.high
 
 
@@ -94,8 +99,8 @@ def compile_term(source: str, lexicon: Lexicon) -> Term:
             slots.append(Ref(ref.group(1)))
             continue
         if number := _NUMBER.match(part):
-            low, high = number.groups()
-            slots.append(Number(int(low or 0), int(high or 10**9)))
+            age, low, high = number.groups()
+            slots.append(Number(int(low or 0), int(high or 10**9), bool(age)))
             continue
         stems: set[str] = set()
         prefixes: list[str] = []
@@ -302,7 +307,14 @@ def match_rule(rule: Rule, tokens: Sequence[Token], hits: Hits) -> list[Hit]:
             for h in hits(o.name)
             if not (h.start and tokens[h.start - 1].word == "not")
         }
-        inside = {p for o in rule.between for h in hits(o.name) for p in h.used}
+        # "my grandson stays with us and kicks": "us" after "with" is not the writer between.
+        inside = {
+            p
+            for o in rule.between
+            for h in hits(o.name)
+            if not after_preposition(tokens, h.start)
+            for p in h.used
+        }
         return [
             m
             for m in found

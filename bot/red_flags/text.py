@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -152,7 +152,7 @@ class Lexicon:
                 if word in CLAUSE_WORDS:
                     clause += 1
                 out.append(Token(word, self.canonical(word), sentence, clause))
-        return self._join_answers(out, questions)
+        return self._join_answers(_mark_clock_times(out), questions)
 
     def _join_answers(self, tokens: list[Token], questions: set[int]) -> list[Token]:
         """Each bare "No." after a question or an "asked" becomes ANSWER_NO at the end of the
@@ -185,6 +185,48 @@ class Lexicon:
             out.extend(words)
             previous = words
         return out
+
+
+# Words after which a person is the object, not the one who did what follows: "drove to mums
+# with the baby and woke up on the rumble strip" (book.py), "my grandson stays with us and his
+# legs kick" (a rule's `unless between`, rules.py).
+PREPOSITIONS = frozenset(("with", "to", "for", "at", "from", "about", "by", "without", "near",
+                          "behind", "beside", "round", "around"))  # fmt: skip
+
+
+def after_preposition(tokens: Sequence[Token], pos: int) -> bool:
+    """The word at `pos` follows a preposition in its clause, with only "the", "my", "our"...
+    between."""
+    clause = tokens[pos].clause
+    pos -= 1
+    while pos >= 0 and tokens[pos].word in _DETERMINERS:
+        pos -= 1
+    return pos >= 0 and tokens[pos].word in PREPOSITIONS and tokens[pos].clause == clause
+
+
+_DETERMINERS = frozenset(("the", "my", "our", "a", "an", "his", "her", "their", "your"))
+
+
+# A number right after one of these words or after another number ("1:17"), or right before
+# one of the others, is a time of day ("toddler up at 5", "danced till 2", "9 pm"), not an
+# age: its stem becomes CLOCK, which a rule's `#age1-17` does not accept (a plain `#1-6`
+# still does: "by 4 pm").
+CLOCK = "#clock"
+_CLOCK_BEFORE = frozenset(("at", "till", "til", "until", "by", "from", "since", "past", "around",
+                           "before", "after", "gone", "to"))  # fmt: skip
+_CLOCK_AFTER = frozenset(("am", "pm", "oclock", "ish", "thirty"))
+
+
+def _mark_clock_times(tokens: list[Token]) -> list[Token]:
+    out = list(tokens)
+    for i, token in enumerate(tokens):
+        if not token.word.isdigit():
+            continue
+        before = tokens[i - 1].word if i and tokens[i - 1].sentence == token.sentence else ""
+        after = tokens[i + 1].word if i + 1 < len(tokens) else ""
+        if before in _CLOCK_BEFORE or before.isdigit() or after in _CLOCK_AFTER:
+            out[i] = Token(token.word, CLOCK, token.sentence, token.clause)
+    return out
 
 
 # A word this common in English subtitles (pyspellchecker's frequency list) is a word the
