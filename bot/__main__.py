@@ -150,7 +150,7 @@ def train_reader(rules_file: Path) -> int:
     from bot.red_flags import load_red_flags
     from bot.red_flags.corpus import read_examples
     from bot.red_flags.learned import CONFIRM, MODEL_FILE, RAISE, fingerprint, training_files
-    from bot.red_flags.loading import rule_examples
+    from bot.red_flags.loading import must_not_examples, rule_examples
 
     try:
         from bot.red_flags.training import read_writers, train
@@ -164,7 +164,8 @@ def train_reader(rules_file: Path) -> int:
     own = rule_examples(rules_file)
     examples += own
     writers += ["the rules' examples"] * len(own)
-    reader = train(book, examples, writers, fingerprint(rules_file))
+    quiet = must_not_examples(rules_file)
+    reader = train(book, examples, writers, fingerprint(rules_file), quiet=quiet)
     out = rules_file.parent / MODEL_FILE
     out.write_text(reader.to_json(), encoding="utf-8")
     print(f"wrote {out}: {len(reader.index)} n-grams, {len(reader.flags)} flags.")
@@ -197,6 +198,8 @@ def _measured(weights: FlagWeights) -> str:
         f"threshold {weights.threshold:.3f}  recall {m['cv_recall']:.3f}  harmless raised "
         f"{m['cv_harmless_raised']:.2%}"
     )
+    if "threshold_before_examples" in m:  # keep_examples_quiet raised it
+        line += f" (raised from {m['threshold_before_examples']:.3f} for the rules' examples)"
     if weights.long_threshold is None:
         return line
     return line + (

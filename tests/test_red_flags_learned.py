@@ -109,6 +109,22 @@ def test_a_long_note_is_held_against_the_long_notes_own_threshold() -> None:
         parse_reader(json.dumps(data), ["self_harm"])
 
 
+def test_a_raising_reader_is_kept_quiet_on_the_rules_must_not_match_examples() -> None:
+    from bot.red_flags.training import keep_examples_quiet
+
+    plain = load_red_flags(RULES, learned=False)
+    example = "marmalade on the toast again"  # scores about 0.98 with the hand-made reader
+    kept = keep_examples_quiet(plain, _reader(), {"self_harm": [example], "clot": [example]})
+    weights = kept.flags["self_harm"]
+    assert 0.98 < weights.threshold < 0.99
+    assert weights.measured["threshold_before_examples"] == 0.5
+    book = dataclasses.replace(plain, learned=kept)
+    assert book.scan(example) == []
+    # Nothing moves when the examples are already quiet.
+    calm = keep_examples_quiet(plain, _reader(), {"self_harm": ["legs bad, walked the hall"]})
+    assert calm.flags["self_harm"].threshold == 0.5
+
+
 def test_the_short_and_long_thresholds_share_one_budget_and_find_the_most_notes() -> None:
     from bot.red_flags.training import split_thresholds
 

@@ -235,6 +235,12 @@ def rule_examples(path: Path) -> list[Example]:
     return out
 
 
+def must_not_examples(path: Path) -> dict[str, list[str]]:
+    """Each flag's must_not_match examples (a raising reader is kept quiet on them)."""
+    model = _Book.model_validate(_read_toml(path, _read_text(path)))
+    return {entry.id: list(entry.must_not_match) for entry in model.flag}
+
+
 def _self_test(model: _Book, book: RedFlagBook, path: Path) -> None:
     """Every must_match example raises its flag and no must_not_match example does (with the
     learned reader, as the bot will run)."""

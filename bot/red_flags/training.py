@@ -17,16 +17,20 @@ on, missed 6 more of 700 self-harm notes for 4 fewer false alarms in 980; the is
 a false alarm to a miss.
 
 For self-harm a false alarm is the cheaper mistake, but a diary that answers everyday gloom
-with crisis lines stops being used. The budget is the largest step (of 1.5, 1.8, 2, 2.5 and
-3 %) at which the test split's gate (3 % of its 178 harmless notes, so 5; the rules alone
-raise 4) still holds: 1.8 % with 90 writers. At 2 % the reader raised two of them (only the
-counts and those two scores were looked at, never the notes; docs/red-flags.md).
+with crisis lines stops being used. The budget is at most the largest step (of 1.5, 1.8, 2,
+2.5 and 3 %) at which the test split's gate (3 % of its 178 harmless notes, so 5; the rules
+alone raise 4) still holds: 1.8 % with 90 writers, where 2 % raised two of them (only the
+counts and those two scores were looked at, never the notes). With 100 writers (stop 26) the
+gate held at 2 % as well, but the budget stays 1.8 %: on fresh held-out sets the whole
+detector already flagged 4.4 % of harmless notes (stop 25), too close to the 5 % target for
+a larger budget; docs/red-flags.md.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +49,9 @@ MIN_DF = 2  # an n-gram must occur in two train notes to get a weight
 FALSE_ALARM_BUDGET = {"self_harm": 0.018}
 # The flags whose reader confirms the rules' matches instead, each with its floor: a rule match
 # counts only when the reader gives the note at least this. Measured writer by writer (ten
-# folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 48 of the
-# 78 rule matches on harmless notes ("had a clot in 2019, fine now", "face numb from the
-# dentist") and 1 of 720 on real ones (none of the corpus writer's 100, in an earlier run).
+# folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 62 of the
+# 88 rule matches on harmless notes ("had a clot in 2019, fine now", "face numb from the
+# dentist") and 1 of 780 on real ones (stop 26, 100 writers).
 # The other flags' readers looked as good on the probes, but the corpus's own writer, whose
 # notes are shorter and plainer ("im a teenager with rls", "addicted to the fruit machines
 # suddenly"), lost up to a third of its real child, impulse-control and augmentation notes and
@@ -176,11 +180,13 @@ def train(
     trained_on: str,
     budgets: dict[str, float] | None = None,
     floors: dict[str, float] | None = None,
+    quiet: Mapping[str, Sequence[str]] | None = None,
 ) -> LearnedReader:
     """A raising reader for each flag in `budgets` (default FALSE_ALARM_BUDGET) and a
     confirming one for each in `floors` (default CONFIRM_FLOOR), for the flags with enough
     training notes (each note with its writer; at least two writers); `trained_on` is the
-    notes' fingerprint."""
+    notes' fingerprint. `quiet`: per flag, the rules file's must_not_match examples, which a
+    raising reader must leave quiet (`keep_examples_quiet`)."""
     budgets = FALSE_ALARM_BUDGET if budgets is None else budgets
     floors = CONFIRM_FLOOR if floors is None else floors
     docs = [book.reading(e.text) for e in train]
@@ -223,7 +229,40 @@ def train(
             flag, threshold, intercept, weights, measured, role, long_threshold
         )
     idf = array("d", (_round(float(v)) for v in vectorizer.idf_))
-    return LearnedReader({g: i for i, g in enumerate(grams)}, idf, flags, trained_on)
+    reader = LearnedReader({g: i for i, g in enumerate(grams)}, idf, flags, trained_on)
+    return keep_examples_quiet(book, reader, quiet or {})
+
+
+def keep_examples_quiet(
+    book: RedFlagBook, reader: LearnedReader, quiet: Mapping[str, Sequence[str]]
+) -> LearnedReader:
+    """Each raising reader's thresholds raised just above its highest score on the flag's
+    must_not_match examples that the rules leave quiet: the curators' examples are a promise
+    the start-up self-test keeps (stop 26: "drove off the motorway onto the bridge road" scored
+    0.75 against a threshold of 0.73). The rise is recorded in the reader's numbers."""
+    for flag, texts in quiet.items():
+        weights = reader.flags.get(flag)
+        if weights is None or weights.role != RAISE:
+            continue
+        short, long = weights.threshold, weights.long_threshold
+        for text in texts:
+            if flag in {f.id for f in book.scan(text, learned=False)}:
+                continue  # the rules raise it: no threshold can help (the self-test says so)
+            doc = book.reading(text)
+            score = reader.read(doc, flag).probability
+            if long is not None and windows(doc):
+                long = max(long, round(score + 1e-4, 4))
+            else:
+                short = max(short, round(score + 1e-4, 4))
+        if (short, long) != (weights.threshold, weights.long_threshold):
+            measured = dict(weights.measured)
+            measured["threshold_before_examples"] = weights.threshold
+            if weights.long_threshold is not None:
+                measured["long_threshold_before_examples"] = weights.long_threshold
+            reader.flags[flag] = replace(
+                weights, threshold=short, long_threshold=long, measured=measured
+            )
+    return reader
 
 
 def _raising_measured(
