@@ -338,6 +338,37 @@ def test_stop_26_round_2_guards_hide_only_the_words_they_are_about() -> None:
     assert by_rules("my 9 yr old keeps telling me her legs feel fizzy at night") == ["child"]
 
 
+def test_stop_26_round_4_a_repaired_stroke_rule_and_words_said_in_few_words() -> None:
+    # "[...|mixed|mixed up]" had made the whole list need "up" after it: the rule never fired
+    assert by_rules("my words came out wrong all of a sudden") == ["stroke"]
+    assert by_rules("my words came out wrong all of a sudden, slurred like id been drinking") == [
+        "stroke"
+    ]
+    assert by_rules("slurring my words after 4 pints lol") == []
+    # a recovery milestone is no guard: the relapse beside it still counts
+    assert "self_harm" in by_rules("900 days clean from self harm and i will break it tonight")
+    assert "self_harm" in by_rules("used a lighter on my arm again tonight")
+    assert "self_harm" in by_rules("bought paracetamol from two different chemists today")
+    assert "self_harm" in by_rules("drove home thinking about steering into a tree")
+    assert "self_harm" in by_rules("heaven has to be better than this")
+    assert by_rules("hope heaven has quiet legs but im in no hurry") == []
+    assert by_rules("keep nearly dropping off driving to school") == ["drowsy_driving"]
+    assert by_rules("pulled into a layby, nodded off for 20 mins, fine after") == []
+    assert by_rules("spent 300 on scratch cards this week, never used to gamble") == [
+        "impulse_control"
+    ]
+    assert by_rules("niece and nephew visiting, legs 7 lol") == []
+    assert by_rules("nephro says kidneys at 15%. rls brutal") == ["kidney_disease"]
+    assert by_rules("passed a kidney stone at 3am, agony") == []
+
+
+def test_a_phrase_among_one_word_alternatives_is_refused_not_silently_split() -> None:
+    from bot.red_flags.rules import RuleError, compile_term
+
+    with pytest.raises(RuleError, match="repeats a word"):
+        compile_term("funny|mixed|mixed up", FLAGS.lexicon)
+
+
 def test_a_harmless_reason_said_with_not_in_front_is_no_reason() -> None:
     assert by_rules("arms restless too tonight, normal for me") == []
     assert detected("my arms are restless now too, not normal for me") == ["augmentation"]

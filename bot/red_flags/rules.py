@@ -105,7 +105,14 @@ def compile_term(source: str, lexicon: Lexicon) -> Term:
         stems: set[str] = set()
         prefixes: list[str] = []
         expanded: list[tuple[str, ...]] = []
-        for alternative in part.split("|"):
+        alternatives = part.split("|")
+        if len(set(alternatives)) < len(alternatives):
+            # "[funny|mixed|mixed up]" is two slots, "funny|mixed|mixed" then "up": a phrase
+            # among one-word alternatives must be its own term ("[funny|mixed | mixed up]").
+            raise RuleError(
+                f"term {source!r}: {part!r} repeats a word; write phrases as separate terms"
+            )
+        for alternative in alternatives:
             star = alternative.endswith("*")
             word = normalize(alternative.rstrip("*"))
             if not word or " " in word:
