@@ -21,9 +21,9 @@ with crisis lines stops being used. The budget is at most the largest step (of 1
 2.5 and 3 %) at which the test split's gate (3 % of its 178 harmless notes, so 5; the rules
 alone raise 4) still holds: 1.8 % with 90 writers, where 2 % raised two of them (only the
 counts and those two scores were looked at, never the notes). With 100 writers (stop 26) the
-gate held at 2 % as well, but the budget stays 1.8 %: on fresh held-out sets the whole
+gate held at 2 % as well, but the budget stayed 1.8 %: on fresh held-out sets the whole
 detector already flagged 4.4 % of harmless notes (stop 25), too close to the 5 % target for
-a larger budget; docs/red-flags.md.
+a larger budget. With 105 writers the test split is at 5 of 178 at 1.8 %; docs/red-flags.md.
 """
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ MIN_DF = 2  # an n-gram must occur in two train notes to get a weight
 FALSE_ALARM_BUDGET = {"self_harm": 0.018}
 # The flags whose reader confirms the rules' matches instead, each with its floor: a rule match
 # counts only when the reader gives the note at least this. Measured writer by writer (ten
-# folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 62 of the
-# 88 rule matches on harmless notes ("had a clot in 2019, fine now", "face numb from the
-# dentist") and 1 of 780 on real ones (stop 26, 100 writers).
+# folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 68 of the
+# 94 rule matches on harmless notes ("had a clot in 2019, fine now", "face numb from the
+# dentist") and 1 of 811 on real ones (stop 26, 105 writers).
 # The other flags' readers looked as good on the probes, but the corpus's own writer, whose
 # notes are shorter and plainer ("im a teenager with rls", "addicted to the fruit machines
 # suddenly"), lost up to a third of its real child, impulse-control and augmentation notes and
