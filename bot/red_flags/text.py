@@ -194,6 +194,9 @@ PREPOSITIONS = frozenset(("with", "to", "for", "at", "from", "about", "by", "wit
                           "behind", "beside", "round", "around"))  # fmt: skip
 
 
+_DETERMINERS = frozenset(("the", "my", "our", "a", "an", "his", "her", "their", "your"))
+
+
 def after_preposition(tokens: Sequence[Token], pos: int) -> bool:
     """The word at `pos` follows a preposition in its clause, with only "the", "my", "our"...
     between."""
@@ -202,9 +205,6 @@ def after_preposition(tokens: Sequence[Token], pos: int) -> bool:
     while pos >= 0 and tokens[pos].word in _DETERMINERS:
         pos -= 1
     return pos >= 0 and tokens[pos].word in PREPOSITIONS and tokens[pos].clause == clause
-
-
-_DETERMINERS = frozenset(("the", "my", "our", "a", "an", "his", "her", "their", "your"))
 
 
 # A number right after one of these words or after another number ("1:17"), or right before
@@ -220,6 +220,7 @@ _SCORE_BEFORE = frozenset(("legs", "leg", "rls", "pain", "score", "rating", "moo
 
 
 def _mark_clock_times(tokens: list[Token]) -> list[Token]:
+    """The tokens with each time of day or score (above) given the stem CLOCK."""
     out = list(tokens)
     for i, token in enumerate(tokens):
         if not token.word.isdigit():
