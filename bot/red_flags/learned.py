@@ -134,10 +134,15 @@ class FlagWeights:
     role: str = RAISE
     long_threshold: float | None = None
 
+    def reads_as_long(self, sentences: Sequence[Sequence[str]]) -> bool:
+        """This note is held against `long_threshold`: a long note read by windows, for a
+        raising reader that has one."""
+        return self.role == RAISE and self.long_threshold is not None and bool(windows(sentences))
+
     def threshold_for(self, sentences: Sequence[Sequence[str]]) -> float:
         """The threshold this note is held against: `long_threshold` for a long note read
         by windows (raising readers only), else `threshold`."""
-        if self.role == RAISE and self.long_threshold is not None and windows(sentences):
+        if self.reads_as_long(sentences) and self.long_threshold is not None:
             return self.long_threshold
         return self.threshold
 

@@ -220,7 +220,7 @@ def rule_examples(path: Path) -> list[Example]:
     """The rules file's own examples as labelled notes, for training the learned reader: each
     must_match example with every flag it is an example for, each must_not_match example that
     is no flag's must_match with none."""
-    model = _Book.model_validate(_read_toml(path, _read_text(path)))
+    model = _read_book(path)
     flags: dict[str, set[str]] = {}
     for entry in model.flag:
         for text in entry.must_match:
@@ -237,8 +237,12 @@ def rule_examples(path: Path) -> list[Example]:
 
 def must_not_examples(path: Path) -> dict[str, list[str]]:
     """Each flag's must_not_match examples (a raising reader is kept quiet on them)."""
-    model = _Book.model_validate(_read_toml(path, _read_text(path)))
-    return {entry.id: list(entry.must_not_match) for entry in model.flag}
+    return {entry.id: list(entry.must_not_match) for entry in _read_book(path).flag}
+
+
+def _read_book(path: Path) -> _Book:
+    """The rules file as its model, for the curator commands that read its examples."""
+    return _Book.model_validate(_read_toml(path, _read_text(path)))
 
 
 def _self_test(model: _Book, book: RedFlagBook, path: Path) -> None:

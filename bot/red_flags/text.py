@@ -217,6 +217,7 @@ _CLOCK_BEFORE = frozenset(("at", "till", "til", "until", "by", "from", "since", 
 _CLOCK_AFTER = frozenset(("am", "pm", "oclock", "ish", "thirty"))
 # A score right after what it scores ("legs 7", "pain 8/10") is no age either.
 _SCORE_BEFORE = frozenset(("legs", "leg", "rls", "pain", "score", "rating", "mood", "sleep"))
+_NOT_AN_AGE_AFTER = _CLOCK_BEFORE | _SCORE_BEFORE
 
 
 def _mark_clock_times(tokens: list[Token]) -> list[Token]:
@@ -227,7 +228,7 @@ def _mark_clock_times(tokens: list[Token]) -> list[Token]:
             continue
         before = tokens[i - 1].word if i and tokens[i - 1].sentence == token.sentence else ""
         after = tokens[i + 1].word if i + 1 < len(tokens) else ""
-        if before in _CLOCK_BEFORE | _SCORE_BEFORE or before.isdigit() or after in _CLOCK_AFTER:
+        if before in _NOT_AN_AGE_AFTER or before.isdigit() or after in _CLOCK_AFTER:
             out[i] = Token(token.word, CLOCK, token.sentence, token.clause)
     return out
 

@@ -250,7 +250,7 @@ def keep_examples_quiet(
                 continue  # the rules raise it: no threshold can help (the self-test says so)
             doc = book.reading(text)
             score = reader.read(doc, flag).probability
-            if long is not None and windows(doc):
+            if long is not None and weights.reads_as_long(doc):
                 long = max(long, round(score + 1e-4, 4))
             else:
                 short = max(short, round(score + 1e-4, 4))
