@@ -300,6 +300,19 @@ def test_stop_26_urgent_signs_are_not_hidden_by_an_idiom_or_by_whom_the_writer_w
     ]
 
 
+def test_stop_27_someone_who_says_it_of_themself_and_a_breath_that_is_not_a_drink() -> None:
+    # "says he" is the other person speaking of themself; "says I" is still the writer
+    assert by_rules("my mate drives lorries and says he nods off at the wheel sometimes") == []
+    assert by_rules("my sister says she is pregnant again, so happy for her") == []
+    assert by_rules("my wife says i nod off at the wheel on the way home") == ["drowsy_driving"]
+    assert by_rules("my husband says he can hear me stop breathing at night") == ["sleep_apnoea"]
+    # thirst is masked, a breath is not
+    assert by_rules("woke up gasping for a breath, heart pounding, third time this week") == [
+        "sleep_apnoea"
+    ]
+    assert by_rules("woke up gasping for a cup of tea, legs 4") == []
+
+
 def test_stop_26_guards_for_adverts_thirst_and_a_dose_that_went_up() -> None:
     assert by_rules("the betting ads during the match are relentless, legs 5") == []
     assert "impulse_control" in by_rules("betting every night since the ropinirole, cant stop")

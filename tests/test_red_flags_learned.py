@@ -292,3 +292,12 @@ def test_plain_python_scores_are_the_ones_scikit_learn_trained(
         got = [reader.probability(d, flag) for d in docs]
         assert got == pytest.approx(list(expected), abs=1e-3)
         assert 0.0 < reader.flags[flag].threshold < 1.0
+
+
+def test_a_misspelt_word_pair_still_shares_letters_across_its_boundary() -> None:
+    # "kil myslf" shares no word and no word pair with "kill myself", but the letters around
+    # the space; a new sentence starts a new line of letters.
+    plain, typed = features([["kill", "myself"]]), features([["kil", "myslf"]])
+    shared = {g for g in set(plain) & set(typed) if not g.startswith("c")}
+    assert shared == {"xl mys"}
+    assert not [g for g in features([["kill"], ["myself"]]) if g.startswith("x")]
