@@ -313,6 +313,23 @@ def test_stop_27_someone_who_says_it_of_themself_and_a_breath_that_is_not_a_drin
     assert by_rules("woke up gasping for a cup of tea, legs 4") == []
 
 
+def test_stop_27_self_injury_in_everyday_words_and_the_near_misses_it_must_leave() -> None:
+    for note in (
+        "headbutted the bathroom mirror till it cracked",
+        "bit my own arm till it bled so i wouldnt scream",
+        "kept pressing the cigarette into my ankle, hurts less than the itch",
+        "bought a hose that fits the car exhaust today",
+        "sat in the bath thinking about staying under",
+        "dug my nails into my thighs till they bled",
+    ):
+        assert "self_harm" in by_rules(note), note
+    assert by_rules("thinking about going under for the knee op next week") == []
+    assert by_rules("the cat kept biting my feet under the duvet") == []
+    assert by_rules("pressed the iron onto my work shirt, legs 5") == []
+    assert by_rules("the night nurse gave dad a warm drink, his legs 5") == []
+    assert by_rules("took night nurse for my cold and the legs went mad") == ["new_medicine"]
+
+
 def test_stop_26_guards_for_adverts_thirst_and_a_dose_that_went_up() -> None:
     assert by_rules("the betting ads during the match are relentless, legs 5") == []
     assert "impulse_control" in by_rules("betting every night since the ropinirole, cant stop")
