@@ -23,7 +23,7 @@ alone raise 4) still holds: 1.8 % with 90 writers, where 2 % raised two of them 
 counts and those two scores were looked at, never the notes). With 100 writers (stop 26) the
 gate held at 2 % as well, but the budget stayed 1.8 %: on fresh held-out sets the whole
 detector already flagged 4.4 % of harmless notes (stop 25), too close to the 5 % target for
-a larger budget. With 105 and 110 writers (stops 26, 27) the test split is at 5 of 178 at
+a larger budget. With 105 and 113 writers (stops 26, 27) the test split is at 5 of 178 at
 1.8 %; docs/red-flags.md.
 """
 
@@ -52,8 +52,8 @@ FALSE_ALARM_BUDGET = {"self_harm": 0.018}
 # counts only when the reader gives the note at least this. Measured writer by writer (ten
 # folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 68 of the
 # 94 rule matches on harmless notes ("had a clot in 2019, fine now", "face numb from the
-# dentist") and 1 of 811 on real ones (stop 26, 105 writers; stop 27, 110 writers: 71 of 97 and
-# 3 of 841).
+# dentist") and 1 of 811 on real ones (stop 26, 105 writers; stop 27, 113 writers: 70 of 98 and
+# 3 of 859).
 # The other flags' readers looked as good on the probes, but the corpus's own writer, whose
 # notes are shorter and plainer ("im a teenager with rls", "addicted to the fruit machines
 # suddenly"), lost up to a third of its real child, impulse-control and augmentation notes and
