@@ -288,16 +288,18 @@ def _about_others(match: Hit, note: _Note) -> bool:
     return False
 
 
+_THEY = frozenset(("he", "she", "they"))
+
+
 def _reporting_me(note: _Note) -> set[int]:
     """The positions of the `reporting` words that can bring the writer in ("my wife says I
     stop breathing"): not one followed by he, she or they, who says it of themself ("my mate
-    says he nods off at the wheel", "driver at our depot said she fell asleep driving")."""
+    says he nods off at the wheel", "my sister says she is pregnant again")."""
     tokens = note.tokens
     return {p for hit in note.hits("reporting") if not (
         hit.end < len(tokens) and tokens[hit.end].word in _THEY) for p in hit.used}  # fmt: skip
 
 
-_THEY = frozenset(("he", "she", "they"))
 _RELATIVE = frozenset(("who", "that", "which", "whose"))
 _PRONOUNS = frozenset(("he", "she", "him", "his", "her", "they", "them", "their", "someone",
                        "somebody", "everyone"))  # fmt: skip
