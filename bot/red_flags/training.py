@@ -251,7 +251,7 @@ def keep_examples_quiet(
             if flag in {f.id for f in book.scan(text, learned=False)}:
                 continue  # the rules raise it: no threshold can help (the self-test says so)
             doc = book.reading(text)
-            score = reader.read(doc, flag).probability
+            score = reader.score(doc, flag)
             if long is not None and weights.reads_as_long(doc):
                 long = max(long, round(score + 1e-4, 4))
             else:
