@@ -4,7 +4,7 @@ into a RedFlagBook, and self-tested on each flag's must_match / must_not_match e
 from __future__ import annotations
 
 import dataclasses
-import functools
+import hashlib
 import re
 import tomllib
 from collections import defaultdict
@@ -121,13 +121,29 @@ def load_red_flags(path: Path, *, self_test: bool = True, learned: bool = True) 
     learned reader's weights beside it when there are any (`learned=False`: the rules alone)."""
     weights = path.parent / MODEL_FILE
     weights_text = _read_text(weights) if learned and weights.exists() else None
-    return _load(path, _read_text(path), self_test, weights_text)
+    text = _read_text(path)
+    key = (path, _digest(text), self_test, None if weights_text is None else _digest(weights_text))
+    book = _BOOKS.pop(key, None)
+    if book is None:
+        book = _load(path, text, self_test, weights_text)
+    _BOOKS[key] = book  # the most recently used last
+    while len(_BOOKS) > _CACHED:
+        del _BOOKS[next(iter(_BOOKS))]
+    return book
 
 
 # Loading is pure: the same text always makes the same frozen book. The cache spares the
 # compile and self-test (a quarter of a second) when one process opens the bot many times,
-# as the tests do; a changed file is new text and is loaded afresh.
-@functools.lru_cache(maxsize=4)
+# as the tests do; a changed file is new text and is loaded afresh. It keeps the files'
+# digests, not their text: the weights file alone is 5.6 MB that a running bot never needs.
+_CACHED = 4
+_BOOKS: dict[tuple[Path, bytes, bool, bytes | None], RedFlagBook] = {}
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
 def _load(path: Path, text: str, self_test: bool, weights: str | None) -> RedFlagBook:
     raw = _read_toml(path, text)
     try:
