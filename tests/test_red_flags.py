@@ -330,6 +330,32 @@ def test_stop_27_self_injury_in_everyday_words_and_the_near_misses_it_must_leave
     assert by_rules("took night nurse for my cold and the legs went mad") == ["new_medicine"]
 
 
+def test_stop_28_an_answer_that_goes_on_and_someone_elses_wish_to_die() -> None:
+    # a "no" that opens the next sentence answers the question; "but" takes it back
+    assert by_rules("gp asked about dark thoughts at my review. none thankfully, just tired") == []
+    assert by_rules("gp asked about dark thoughts. no, but honestly some nights yes") == [
+        "self_harm"
+    ]
+    assert by_rules("gp asked about dark thoughts. none. i lied") == ["self_harm"]
+    # her wish, told by the writer; the writer's own wish in the same note still counts
+    assert by_rules("my aunt had it so bad she used to say she wanted to die") == []
+    assert by_rules("mum keeps saying she wants to die, i listen") == []
+    assert by_rules("mum keeps saying she wants to die. honestly i want to die too") == [
+        "self_harm"
+    ]
+    for note in (
+        "put my dressing gown cord round my neck tonight just to see how it felt",
+        "tbh i hope i dont see christmas",
+        "smashed my leg against the bedframe over and over until it went numb",
+    ):
+        assert "self_harm" in by_rules(note), note
+    assert by_rules("wrapped my scarf round my neck and walked the legs off") == []
+    assert by_rules("hope i dont see him at christmas, legs 5") == []
+    assert by_rules("she recorded me snoring, long gaps and then a massive snort") == [
+        "sleep_apnoea"
+    ]
+
+
 def test_stop_26_guards_for_adverts_thirst_and_a_dose_that_went_up() -> None:
     assert by_rules("the betting ads during the match are relentless, legs 5") == []
     assert "impulse_control" in by_rules("betting every night since the ropinirole, cant stop")

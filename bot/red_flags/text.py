@@ -156,7 +156,8 @@ class Lexicon:
 
     def _join_answers(self, tokens: list[Token], questions: set[int]) -> list[Token]:
         """Each bare "No." after a question or an "asked" becomes ANSWER_NO at the end of the
-        question's sentence."""
+        question's sentence; so does a "no" that is the first clause of the next sentence
+        ("none thankfully, just tired"), when nothing after it takes it back ("no, but...")."""
         by_sentence: dict[int, list[Token]] = {}
         for token in tokens:
             by_sentence.setdefault(token.sentence, []).append(token)
@@ -169,17 +170,22 @@ class Lexicon:
         out: list[Token] = []
         previous: list[Token] = []
         for i, words in enumerate(sentences):
-            plain = {t.word for t in words}
+            # The answer is the sentence's first clause: "none thankfully, just tired" too.
+            answer = [t for t in words if t.clause == words[0].clause]
+            plain = {t.word for t in answer}
+            rest = {t.word for t in words[len(answer) :]}
             if (
                 previous
-                and len(words) <= MAX_ANSWER
+                and len(answer) <= MAX_ANSWER
                 and plain <= _ANSWER_WORDS
                 and plain & _ANSWER_NEGATIVES
                 and not taken_back[i]
+                and not rest & _TAKEN_BACK
                 and (previous[0].sentence in questions or _ASKING & {t.word for t in previous})
             ):
                 last = previous[-1]
                 out.append(Token(ANSWER_NO, ANSWER_NO, last.sentence, last.clause))
+                out.extend(words[len(answer) :])
                 previous = []
                 continue
             out.extend(words)
