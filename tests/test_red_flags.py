@@ -356,6 +356,30 @@ def test_stop_28_an_answer_that_goes_on_and_someone_elses_wish_to_die() -> None:
     ]
 
 
+def test_stop_28_round_2_a_time_mask_that_hid_a_wish_and_guards_for_looking_things_up() -> None:
+    # "wake up at" is an alarm only before a time: "not to wake up at all" is a wish
+    assert by_rules("wished id drunk enough not to wake up at all") == ["self_harm"]
+    assert by_rules("had to wake up at 6 for work, legs 5") == []
+    for note in (
+        "tried to strangle myself with my headphone cable earlier",
+        "the bridge on the way to the clinic keeps calling me lately",
+        "sat holding the belt for an hour, legs jumping",
+        "why bother waking up",
+        "my mum died of an overdose and i think i understand her now",
+    ):
+        assert "self_harm" in by_rules(note), note
+    # looked up, not lived: the same words said of the writer still count
+    assert by_rules("googled dvt because my calf aches after the gym, both legs the same") == []
+    assert by_rules("googling apnoea again at 2am, just anxiety brain") == []
+    assert by_rules("my calf is swollen hot and red since the flight") == ["clot"]
+    # a pain that lasted a minute; "for a minute" had never matched (one-word slots)
+    assert by_rules("ache in the left calf for a minute, then nothing") == []
+    assert by_rules("ache in the left calf all day, worse tonight") == ["clot"]
+    assert by_rules("a mate from rehab passed away from an od last month, funeral today") == []
+    assert by_rules("eleven year old daughter up again at 1am rubbing her calves") == ["child"]
+    assert by_rules("my sisters twelve year old is fidgety, my legs bad tonight") == []
+
+
 def test_stop_26_guards_for_adverts_thirst_and_a_dose_that_went_up() -> None:
     assert by_rules("the betting ads during the match are relentless, legs 5") == []
     assert "impulse_control" in by_rules("betting every night since the ropinirole, cant stop")
