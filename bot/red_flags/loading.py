@@ -135,7 +135,7 @@ def load_red_flags(path: Path, *, self_test: bool = True, learned: bool = True) 
 # Loading is pure: the same text always makes the same frozen book. The cache spares the
 # compile and self-test (a quarter of a second) when one process opens the bot many times,
 # as the tests do; a changed file is new text and is loaded afresh. It keeps the files'
-# digests, not their text: the weights file alone is 5.6 MB that a running bot never needs.
+# digests, not their text: the weights file alone is over 5 MB that a running bot never needs.
 _CACHED = 4
 _BOOKS: dict[tuple[Path, bytes, bool, bytes | None], RedFlagBook] = {}
 
