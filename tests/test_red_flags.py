@@ -380,6 +380,15 @@ def test_stop_28_round_2_a_time_mask_that_hid_a_wish_and_guards_for_looking_thin
     assert by_rules("my sisters twelve year old is fidgety, my legs bad tonight") == []
 
 
+def test_someone_at_my_place_is_still_someone_else() -> None:
+    # "my" after "on", "in", "at"... says whose course or church, not who fell asleep
+    assert by_rules("lad on my course fell asleep at the wheel and wrote his car off") == []
+    assert by_rules("a lady at my church on dialysis says her legs are worse") == []
+    # the writer still counts when "my" is the writer's own
+    assert by_rules("my mate at work says i nod off at the wheel") == ["drowsy_driving"]
+    assert by_rules("a friend at my work says i stop breathing at night") == ["sleep_apnoea"]
+
+
 def test_stop_26_guards_for_adverts_thirst_and_a_dose_that_went_up() -> None:
     assert by_rules("the betting ads during the match are relentless, legs 5") == []
     assert "impulse_control" in by_rules("betting every night since the ropinirole, cant stop")

@@ -283,9 +283,26 @@ def _about_others(match: Hit, note: _Note) -> bool:
             continue
         if tokens[other.start].clause != tokens[first.start].clause:
             continue
-        if not any(other.end <= pos < match.end and pos not in match.used for pos in mine):
+        # "the lad on my course", "a bloke in my group": that "my" only says whose course.
+        theirs = other.end + 1 if _whose_place(tokens, other.end) else -1
+        if not any(
+            other.end <= pos < match.end and pos not in match.used and pos != theirs
+            for pos in mine
+        ):
             return True
     return False
+
+
+_PLACE_PREPOSITIONS = frozenset(("in", "on", "at", "from", "of"))
+
+
+def _whose_place(tokens: Sequence[Token], pos: int) -> bool:
+    """A preposition right after someone, then "my" or "our": "the lad on my course"."""
+    return (
+        pos + 1 < len(tokens)
+        and tokens[pos].word in _PLACE_PREPOSITIONS
+        and tokens[pos + 1].word in ("my", "our")
+    )
 
 
 _THEY = frozenset(("he", "she", "they"))
