@@ -172,20 +172,20 @@ class Lexicon:
         for i, words in enumerate(sentences):
             # The answer is the sentence's first clause: "none thankfully, just tired" too.
             answer = [t for t in words if t.clause == words[0].clause]
+            rest = words[len(answer) :]
             plain = {t.word for t in answer}
-            rest = {t.word for t in words[len(answer) :]}
             if (
                 previous
                 and len(answer) <= MAX_ANSWER
                 and plain <= _ANSWER_WORDS
                 and plain & _ANSWER_NEGATIVES
                 and not taken_back[i]
-                and not rest & _TAKEN_BACK
+                and not _TAKEN_BACK & {t.word for t in rest}
                 and (previous[0].sentence in questions or _ASKING & {t.word for t in previous})
             ):
                 last = previous[-1]
                 out.append(Token(ANSWER_NO, ANSWER_NO, last.sentence, last.clause))
-                out.extend(words[len(answer) :])
+                out.extend(rest)
                 previous = []
                 continue
             out.extend(words)
