@@ -380,6 +380,72 @@ def test_stop_28_round_2_a_time_mask_that_hid_a_wish_and_guards_for_looking_thin
     assert by_rules("my sisters twelve year old is fidgety, my legs bad tonight") == []
 
 
+def test_stop_29_words_that_were_never_read_as_meant_and_new_ways_to_say_it() -> None:
+    # multi-word alternatives written as one-word slots had never matched as meant
+    assert by_rules("way too sleepy to drive home so i got a taxi, legs wrecked") == []
+    assert by_rules("ready to go out at last, legs behaving") == []
+    assert by_rules("honestly i cant see a future with these legs or with anything") == [
+        "self_harm"
+    ]
+    assert by_rules("scored myself tonight: will to carry on about zero") == ["self_harm"]
+    for note in (
+        "lay down in the cold and let it take me, thats the dream now",
+        "i would welcome the endless sleep tonight",
+        "keep the rifle loaded now, by my bed",
+        "stabbed my thigh with a pen till the crawling stopped",
+        "up at 4 thinking about jumping again",
+        "gave my dog to my brother today. he thinks its a holiday. its for good",
+    ):
+        assert "self_harm" in by_rules(note), note
+    # and what those words must leave alone
+    for note in (
+        "stabbing pains in my legs again tonight",
+        "thinking about jumping in the pool first thing, legs loved it last time",
+        "gave the dog to my mum for the weekend while we are away",
+        "an inmate self harmed on the wing, long shift, legs wrecked",
+        "money is tight but we have a plan now",
+    ):
+        assert "self_harm" not in by_rules(note), note
+    # other flags: new wordings, and the ordinary lines next to them
+    assert by_rules("urges for sex through the roof since the ropinirole") == ["impulse_control"]
+    assert by_rules("at the bookies every day since the patch, cant stop") == ["impulse_control"]
+    assert by_rules("two years free from the bookies today, legs 3") == []
+    assert by_rules("ordered way too much pizza tonight, legs ok") == []
+    assert by_rules("kidneys at 12% now and the legs are awful") == ["kidney_disease"]
+    assert by_rules("words all jumbled this morning, i was half asleep") == []
+    assert by_rules("face numb from the dentist and slurring my words at tea") == []
+    assert by_rules("slept awkwardly on my arm and woke with it numb") == []
+    assert by_rules("stiff neck now from the chair") == []
+    assert by_rules("pharmacist said antihistamines can make it worse, i dont take any") == []
+    assert by_rules("my wife says no, i dont stop breathing, just kick") == []
+
+
+def test_stop_29_round_2_dialect_someone_elses_attempt_and_a_machine_that_is_no_sign() -> None:
+    for note in (
+        "if a had the guts a'd dae masel in",
+        "feart ah might do something to myself the night",
+        "just waiting to die now, legs or no legs",
+        "talked myself down from the pills again",
+        "took the dog round to my sisters, said its for a fortnight. it is not for a fortnight",
+    ):
+        assert "self_harm" in by_rules(note), note
+    # someone else's attempt, told: the writer's own words still count
+    assert by_rules("my brother tried to end things in march, he is doing well now") == []
+    assert by_rules("if i had the nerve id have ended things years ago") == ["self_harm"]
+    # a machine that treats apnoea is no sign of it; the signs still are
+    assert by_rules("cpap pressure fine, 3 events an hour, clinic happy") == []
+    assert by_rules("cpap mask off in the night and i woke up gasping for air") == ["sleep_apnoea"]
+    assert by_rules("heart pumping away the same as last year, legs twitchy") == []
+    assert by_rules("pumping every three hours and the legs are wild") == ["pregnancy"]
+    assert by_rules("slurring a bit after 3 proseccos at the party lol") == []
+    assert by_rules("they put my pregabalin up to twice a day since monday") == ["new_medicine"]
+    assert by_rules("creatinine is normal on the kidney bloods, one less thing") == []
+    assert by_rules("my daughters friend asked if rls is contagious lol") == []
+    # a passive "got caught" is said of the one named before it
+    assert by_rules("her lad got caught nodding off at work again") == []
+    assert by_rules("my boss caught me nodding off at work again") == ["drowsy_driving"]
+
+
 def test_someone_at_my_place_is_still_someone_else() -> None:
     # "my" after "on", "in", "at"... says whose course or church, not who fell asleep
     assert by_rules("lad on my course fell asleep at the wheel and wrote his car off") == []

@@ -306,15 +306,21 @@ def _whose_place(tokens: Sequence[Token], pos: int) -> bool:
 
 
 _THEY = frozenset(("he", "she", "they"))
+_PASSIVE = frozenset(("got", "get", "gets", "getting", "was", "were", "been", "is", "are", "be"))
 
 
 def _reporting_me(note: _Note) -> set[int]:
     """The positions of the `reporting` words that can bring the writer in ("my wife says I
     stop breathing"): not one followed by he, she or they, who says it of themself ("my mate
-    says he nods off at the wheel", "my sister says she is pregnant again")."""
+    says he nods off at the wheel", "my sister says she is pregnant again"), and not one said
+    of the person named before it ("her lad got caught nodding off at work again")."""
     tokens = note.tokens
-    return {p for hit in note.hits("reporting") if not (
-        hit.end < len(tokens) and tokens[hit.end].word in _THEY) for p in hit.used}  # fmt: skip
+
+    def of_someone(hit: Hit) -> bool:
+        after = hit.end < len(tokens) and tokens[hit.end].word in _THEY
+        return after or (hit.start > 0 and tokens[hit.start - 1].word in _PASSIVE)
+
+    return {p for hit in note.hits("reporting") if not of_someone(hit) for p in hit.used}
 
 
 _RELATIVE = frozenset(("who", "that", "which", "whose"))

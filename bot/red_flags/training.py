@@ -23,8 +23,10 @@ alone raise 4) still holds: 1.8 % with 90 writers, where 2 % raised two of them 
 counts and those two scores were looked at, never the notes). With 100 writers (stop 26) the
 gate held at 2 % as well, but the budget stayed 1.8 %: on fresh held-out sets the whole
 detector already flagged 4.4 % of harmless notes (stop 25), too close to the 5 % target for
-a larger budget. With 105 and 113 writers (stops 26, 27) the test split is at 5 of 178 at
-1.8 %; docs/red-flags.md.
+a larger budget. With 105 to 121 writers (stops 26 to 28) the test split was at 5 of 178 at
+1.8 %. With 130 writers (stop 29) 1.8 % raised 6 (the gate fails), so the budget is the next
+step down, 1.5 %, where it is 5 again (both were trained on the same data, and which one
+ships was decided before either finished); docs/red-flags.md.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ MIN_DF = 2  # an n-gram must occur in two train notes to get a weight
 # 0.1 % each, the reader alone found 0.43-0.99 of an unseen writer's notes), but they do not
 # know negation, other people or the past as the rules do ("no swelling in my calf" raised
 # `clot`), and the rules already carry those flags to new writers at about 0.9.
-FALSE_ALARM_BUDGET = {"self_harm": 0.018}
+FALSE_ALARM_BUDGET = {"self_harm": 0.015}
 # The flags whose reader confirms the rules' matches instead, each with its floor: a rule match
 # counts only when the reader gives the note at least this. Measured writer by writer (ten
 # folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 68 of the
