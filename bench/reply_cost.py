@@ -35,8 +35,10 @@ from bot import recommend
 from bot.app import open_services
 from bot.config import Settings
 from bot.context import Services
+from bot.crypto.keys import write_key_file
 from bot.models import Helped, Night, Note, Person, SuggestionRecord
 
+from bench.data import key_file
 from bench.harness import CONTENT, summary
 
 RATIO = 1.5
@@ -47,12 +49,16 @@ MORNING = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)  # UTC person: 09:00 ne
 
 
 def _settings(data_dir: Path) -> Settings:
+    """A fresh DATA_DIR's settings, with a new master key beside it (DATA_KEY_FILE)."""
+    if not key_file(data_dir).exists():
+        write_key_file(key_file(data_dir))
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         data_dir=data_dir,
         content_file=CONTENT,
         default_timezone="UTC",
         telegram_bot_token=None,
+        data_key_file=key_file(data_dir),
     )
 
 
