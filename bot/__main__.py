@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--misses", action="store_true", help="also list the train split's misses and alarms"
     )
+    evaluate.add_argument(
+        "--no-probes", action="store_true", help="the two splits only (the probes take minutes)"
+    )
     scan = flags_sub.add_parser(
         "scan", help='one note per line on stdin -> one {"flags": [...]} JSON line each'
     )
@@ -109,7 +112,7 @@ def red_flags_command(settings: Settings, args: argparse.Namespace) -> int:
             print(f"added {added['train']} notes to train.tsv and {added['test']} to test.tsv")
             return 0
         splits = {s: read_examples(corpus / f"{s}.tsv", book.ids) for s in ("train", "test")}
-        if (corpus / "probes.tsv").exists():
+        if (corpus / "probes.tsv").exists() and not args.no_probes:
             splits["probes"] = read_examples(corpus / "probes.tsv", book.ids)
     except (CorpusError, OSError) as exc:
         raise StartupError(str(exc)) from None
