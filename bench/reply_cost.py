@@ -35,7 +35,7 @@ from bot import recommend
 from bot.app import open_services
 from bot.config import Settings
 from bot.context import Services
-from bot.crypto.keys import write_key_file
+from bot.crypto import write_key_file
 from bot.models import Helped, Night, Note, Person, SuggestionRecord
 
 from bench.data import key_file
