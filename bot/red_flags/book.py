@@ -77,15 +77,20 @@ class _Note:
     masked: frozenset[int] = frozenset()
     memo: dict[str, list[Hit]] = field(default_factory=dict)
     used_memo: dict[str, set[int]] = field(default_factory=dict)
+    numbers: list[int] | None = None  # where the number tokens are, once asked
 
     def hits(self, name: str) -> list[Hit]:
         found = self.memo.get(name)
         if found is not None:
             return found
         found = []
+        loose = self.book.loose_terms.get(name, ())
+        if name not in self.starts and not loose:
+            self.memo[name] = found
+            return found
         seen: set[tuple[int, int]] = set()
         candidates = list(self.starts.get(name, ()))
-        for term in self.book.loose_terms.get(name, ()):
+        for term in loose:
             candidates.extend((pos, term) for pos in self._possible_starts(term))
         for pos, term in candidates:
             for hit in match_term(term, self.tokens, pos, self.masked, self.hits):
@@ -102,7 +107,9 @@ class _Note:
         if isinstance(first, Ref):
             return sorted({h.start for h in self.hits(first.name)})
         if isinstance(first, Number):
-            return [i for i, t in enumerate(self.tokens) if t.word.isdigit()]
+            if self.numbers is None:
+                self.numbers = [i for i, t in enumerate(self.tokens) if t.word.isdigit()]
+            return self.numbers
         assert isinstance(first, Words)
         return [i for i, t in enumerate(self.tokens) if first.accepts(t)]
 
@@ -124,6 +131,8 @@ class RedFlagBook:
     # starting with a prefix, a number or another concept) are tried at every word.
     by_stem: dict[str, list[tuple[str, Term]]] = field(default_factory=dict)
     loose_terms: dict[str, list[Term]] = field(default_factory=dict)
+    # Per flag, per rule: the concepts of loading.py's quick check (none: every rule is run).
+    needs: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     # The learned second reader (bot/red_flags/learned.py), for the flags it was trained on.
     learned: LearnedReader | None = None
 
@@ -200,7 +209,11 @@ class RedFlagBook:
         return self._why(flag, note) is not None
 
     def _why(self, flag: RedFlag, note: _Note) -> tuple[str, Hit] | None:
-        for rule, source in zip(flag.rules, flag.sources, strict=True):
+        needs = self.needs.get(flag.id) or (frozenset(),) * len(flag.rules)
+        present = note.starts.keys()
+        for rule, source, need in zip(flag.rules, flag.sources, needs, strict=True):
+            if not present >= need:
+                continue
             for match in match_rule(rule, note.tokens, note.hits):
                 if flag.ignore_negated and _negated(match, note):
                     continue

@@ -86,6 +86,8 @@ class Term:
 
     source: str
     slots: tuple[Slot, ...]
+    # Only words, one token each (most terms): matched by a plain loop, not the general walk.
+    plain: tuple[Words, ...] | None = None
 
 
 def compile_term(source: str, lexicon: Lexicon) -> Term:
@@ -134,7 +136,8 @@ def compile_term(source: str, lexicon: Lexicon) -> Term:
             slots.append(Words(frozenset(stems), tuple(prefixes)))
     if not slots or isinstance(slots[0], Gap) or isinstance(slots[-1], Gap):
         raise RuleError(f"term {source!r}: must not be empty or start or end with a gap")
-    return Term(source, tuple(slots))
+    plain = [slot for slot in slots if isinstance(slot, Words)]
+    return Term(source, tuple(slots), tuple(plain) if len(plain) == len(slots) else None)
 
 
 def term_words(source: str) -> list[str]:
@@ -173,9 +176,19 @@ class Hits(Protocol):
 
 def match_term(
     term: Term, tokens: Sequence[Token], start: int, masked: frozenset[int], hits: Hits
-) -> Iterator[Hit]:
+) -> list[Hit]:
     """Every way `term` matches beginning at token `start`."""
     sentence = tokens[start].sentence
+    if term.plain is not None:
+        # Most terms: words only, one match or none (the walk below gives the same, slower).
+        end = start + len(term.plain)
+        if end > len(tokens):
+            return []
+        for pos, slot in enumerate(term.plain, start):
+            token = tokens[pos]
+            if token.sentence != sentence or pos in masked or not slot.accepts(token):
+                return []
+        return [Hit(start, end, frozenset(range(start, end)))]
 
     def walk(i: int, pos: int, used: frozenset[int]) -> Iterator[Hit]:
         if i == len(term.slots):
@@ -199,7 +212,7 @@ def match_term(
         if pos not in masked and slot.accepts(tokens[pos]):
             yield from walk(i + 1, pos + 1, used | {pos})
 
-    yield from walk(0, start, frozenset())
+    return list(walk(0, start, frozenset()))
 
 
 # -- rules ------------------------------------------------------------------------------------
