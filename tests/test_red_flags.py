@@ -446,6 +446,42 @@ def test_stop_29_round_2_dialect_someone_elses_attempt_and_a_machine_that_is_no_
     assert by_rules("my boss caught me nodding off at work again") == ["drowsy_driving"]
 
 
+def test_stop_30_palliative_wishes_hopeless_sums_and_the_near_misses_beside_them() -> None:
+    for note in (
+        "ran the numbers again tonight, its not worth continuing",
+        "my existence is a net negative and i know it",
+        "lay in the bath and tried to stay under for as long as i could",
+        "taking every single one tonight. bye",
+        "on the drive home i nearly turned the wheel into the bridge",
+        "begged the nurse to help me die tonight",
+        "he keeps asking me to put a pillow over my face",
+        "thinking of stopping dialysis so its over quicker",
+        "the hospice is kind but i wish they would speed it up",
+        "every night i ask god why he keeps waking me up",
+        "i hope one night i just dont start breathing again",
+        "bought another box today, i have 7 boxes now. they are not for pain",
+    ):
+        assert "self_harm" in by_rules(note), note
+    for note in (
+        "ended it with my girlfriend last week, feel lighter, legs still bad",
+        "mood question tonight: no thoughts of ending my life, just tired legs",
+        "nan died peacefully at 97 on sunday, legs restless after the funeral",
+        "put a pillow over my face to block the light from the street",
+    ):
+        assert "self_harm" not in by_rules(note), note
+    assert by_rules("nearly went into the back of a lorry, eyes just shut for a second") == [
+        "drowsy_driving"
+    ]
+    assert by_rules("cant stop online shopping at night, been on the patch 2 years") == [
+        "impulse_control"
+    ]
+    assert (
+        by_rules("sat in the car waiting for my daughters swim lesson to finish, legs started")
+        == []
+    )
+    assert by_rules("pregnancy test says no again, legs bad") == []
+
+
 def test_someone_at_my_place_is_still_someone_else() -> None:
     # "my" after "on", "in", "at"... says whose course or church, not who fell asleep
     assert by_rules("lad on my course fell asleep at the wheel and wrote his car off") == []
