@@ -337,9 +337,10 @@ def test_stop_28_an_answer_that_goes_on_and_someone_elses_wish_to_die() -> None:
         "self_harm"
     ]
     assert by_rules("gp asked about dark thoughts. none. i lied") == ["self_harm"]
-    # her wish, told by the writer; the writer's own wish in the same note still counts
+    # her wish in the past, told by the writer; since stop 30 a wish said now by someone the
+    # writer looks after counts (the crisis lines serve them both); the writer's own still counts
     assert by_rules("my aunt had it so bad she used to say she wanted to die") == []
-    assert by_rules("mum keeps saying she wants to die, i listen") == []
+    assert by_rules("mum keeps saying she wants to die, i listen") == ["self_harm"]
     assert by_rules("mum keeps saying she wants to die. honestly i want to die too") == [
         "self_harm"
     ]
@@ -480,6 +481,48 @@ def test_stop_30_palliative_wishes_hopeless_sums_and_the_near_misses_beside_them
         == []
     )
     assert by_rules("pregnancy test says no again, legs bad") == []
+
+
+def test_stop_30_round_2_a_diary_typed_for_someone_else_is_theirs() -> None:
+    # "typing for my wife": what the note says of her is hers, not someone else's
+    assert by_rules("typing for my wife tonight, she is 28 weeks pregnant now") == ["pregnancy"]
+    assert by_rules("my wife is 28 weeks pregnant now, my legs are bad") == []
+    assert "clot" in by_rules("typed by me for mum. her left calf is swollen, red and hot")
+    assert by_rules("my mums left calf is swollen, red and hot") == []
+    # wishes said by the person cared for, in words and in gestures
+    for note in (
+        "he asked if i would help him finish it when it gets worse",
+        "she keeps asking for a pillow over her face",
+        "says she wishes the stroke had finished her off",
+        "he wants to stop going to dialysis so he can die",
+        "every night he says just let me go",
+        "he made a gun with his fingers at his head, he is no joker",
+        "she keeps bringing up dignitas and asked me to find out the cost",
+        "one day you will find me face down in the river he said",
+        "sat with the pistol on the kitchen table for an hour",
+        "ive got my own exit plan now",
+        "what dose of my tablets would stop my heart",
+        "id like to just fade out slowly, stopped eating on purpose",
+    ):
+        assert "self_harm" in by_rules(note), note
+    for note in (
+        "he wants to die at home, in his own bed, the hospice nurse agreed",
+        "cleaning the rifle on the kitchen table before deer season",
+        "roped a calf for tagging today and got dragged, legs fine",
+        "tied the bales down with rope and ratchet straps",
+        "counted my pills for the repeat prescription, ordered on the app",
+        "missed my exit on the motorway, legs twitchy the whole way",
+        "if you find me face down on the sofa its because i finally fell asleep lol",
+    ):
+        assert "self_harm" not in by_rules(note), note
+    # breathlessness said with "not", and in another sentence than the sore calf
+    assert "clot" in by_rules("cant catch my breath tonight. calf sore and hard for two days")
+    assert by_rules("my husband says he watched me quit breathing then snort awake") == [
+        "sleep_apnoea"
+    ]
+    assert by_rules("doc bumped my ropinirole up on friday") == ["new_medicine"]
+    assert by_rules("sorted the pill organiser, 7 days x 4 slots") == []
+    assert by_rules("typing for my son, he is 40, legs twitchy tonight") == []
 
 
 def test_someone_at_my_place_is_still_someone_else() -> None:

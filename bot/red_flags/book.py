@@ -28,7 +28,8 @@ from bot.red_flags.text import Lexicon, Token, after_preposition
 
 # Concepts the engine itself uses; every rule file defines them.
 ENGINE_CONCEPTS = ("negation", "not_negation", "negation_stop", "others", "others_after",
-                   "reporting", "first_person", "past", "present", "harmless")  # fmt: skip
+                   "reporting", "first_person", "past", "present", "harmless",
+                   "proxy")  # fmt: skip
 IDIOM = "~"  # what the learned reader sees in place of a harmless idiom (never a typed word)
 NEGATION_WINDOW = 3  # a negation reaches this many words ahead, within its clause
 OTHERS_WINDOW = 6  # "my sister ... pregnant": at most this many words between
@@ -283,7 +284,11 @@ def _negated(match: Hit, note: _Note) -> bool:
 def _about_others(match: Hit, note: _Note) -> bool:
     """Someone else named just before (or right after: "my pregnant neighbour"), with no
     I/me/my and no "says"/"noticed" between them and the end of the match: "my sister is
-    pregnant", but not "my wife says I stop breathing" or "they switched my tablets"."""
+    pregnant", but not "my wife says I stop breathing" or "they switched my tablets". In a
+    note typed for someone else ("typing for my wife tonight", concept `proxy`) "she" and "my
+    wife" are the person whose diary it is: nothing is set aside as someone else's."""
+    if note.hits("proxy"):
+        return False
     tokens = note.tokens
     first = min(match.parts, key=lambda h: h.start)
     mine = note.positions("first_person") | _reporting_me(note)
