@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from bot.models import RENAMED_FLAGS
 from bot.red_flags.learned import CONFIRM, RAISE, LearnedReader
@@ -23,6 +24,7 @@ from bot.red_flags.rules import (
     Words,
     match_rule,
     match_term,
+    rule_concepts,
 )
 from bot.red_flags.text import Lexicon, Token, after_preposition
 
@@ -132,8 +134,6 @@ class RedFlagBook:
     # starting with a prefix, a number or another concept) are tried at every word.
     by_stem: dict[str, list[tuple[str, Term]]] = field(default_factory=dict)
     loose_terms: dict[str, list[Term]] = field(default_factory=dict)
-    # Per flag, per rule: the concepts of loading.py's quick check (none: every rule is run).
-    needs: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     # The learned second reader (bot/red_flags/learned.py), for the flags it was trained on.
     learned: LearnedReader | None = None
 
@@ -206,13 +206,25 @@ class RedFlagBook:
         note.used_memo.clear()
         return note
 
+    @cached_property
+    def _needs(self) -> dict[str, tuple[frozenset[str], ...]]:
+        """Per flag, per rule: the concepts every match contains whose terms all begin with
+        words. A rule can only match where each has one of those words' stems in the note,
+        so scan skips the others without matching."""
+        return {
+            flag.id: tuple(
+                frozenset(rule_concepts(rule, guards=False) - self.loose_terms.keys())
+                for rule in flag.rules
+            )
+            for flag in self.flags
+        }
+
     def _raised(self, flag: RedFlag, note: _Note) -> bool:
         return self._why(flag, note) is not None
 
     def _why(self, flag: RedFlag, note: _Note) -> tuple[str, Hit] | None:
-        needs = self.needs.get(flag.id) or (frozenset(),) * len(flag.rules)
         present = note.starts.keys()
-        for rule, source, need in zip(flag.rules, flag.sources, needs, strict=True):
+        for rule, source, need in zip(flag.rules, flag.sources, self._needs[flag.id], strict=True):
             if not present >= need:
                 continue
             for match in match_rule(rule, note.tokens, note.hits):

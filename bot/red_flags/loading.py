@@ -25,12 +25,9 @@ from bot.red_flags.book import (
 from bot.red_flags.corpus import Example
 from bot.red_flags.learned import MODEL_FILE, LearnedFileError, parse_reader
 from bot.red_flags.rules import (
-    Combine,
-    Operand,
     Rule,
     RuleError,
     Term,
-    Unless,
     Words,
     check_names,
     compile_term,
@@ -232,13 +229,7 @@ def _compile(model: _Book, path: Path) -> RedFlagBook:
         )
         for entry in model.flag
     )
-    # A rule can only match where each concept it needs, if only words begin its terms, has
-    # the stem of one of those words in the note: scan skips the others without matching.
-    needs = {
-        flag.id: tuple(frozenset(_needs(rule) - loose.keys()) for rule in flag.rules)
-        for flag in flags
-    }
-    return RedFlagBook(model.version, flags, lexicon, dict(by_stem), dict(loose), needs=needs)
+    return RedFlagBook(model.version, flags, lexicon, dict(by_stem), dict(loose))
 
 
 def rule_examples(path: Path) -> list[Example]:
@@ -286,13 +277,3 @@ def _self_test(model: _Book, book: RedFlagBook, path: Path) -> None:
                     f"{path}: flag {entry.id!r}: field 'must_not_match': {example!r} triggers "
                     "this flag"
                 )
-
-
-def _needs(rule: Rule) -> set[str]:
-    """The concepts every match of a rule contains (not the ones after "unless")."""
-    if isinstance(rule, Operand):
-        return {rule.name}
-    if isinstance(rule, Unless):
-        return _needs(rule.rule)
-    assert isinstance(rule, Combine)
-    return _needs(rule.left) | {rule.right.name}

@@ -303,12 +303,13 @@ def _parse_combination(body: str, source: str, inline: dict[str, list[str]]) -> 
     return rule
 
 
-def rule_concepts(rule: Rule) -> set[str]:
-    """Every concept name a rule uses."""
+def rule_concepts(rule: Rule, *, guards: bool = True) -> set[str]:
+    """Every concept name a rule uses (`guards=False`: those every match contains)."""
     if isinstance(rule, Operand):
         return {rule.name}
     if isinstance(rule, Unless):
-        return rule_concepts(rule.rule) | {o.name for o in (*rule.unless, *rule.between)}
+        found = rule_concepts(rule.rule)
+        return found | {o.name for o in (*rule.unless, *rule.between)} if guards else found
     return rule_concepts(rule.left) | {rule.right.name}
 
 
