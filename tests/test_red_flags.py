@@ -525,6 +525,84 @@ def test_stop_30_round_2_a_diary_typed_for_someone_else_is_theirs() -> None:
     assert by_rules("typing for my son, he is 40, legs twitchy tonight") == []
 
 
+def test_stop_31_slang_burdens_and_buried_wishes_with_the_near_misses_beside_them() -> None:
+    for note in (
+        "honestly not sure i want to see 50",
+        "wish i had never woken up after the surgery",
+        "pretty sure i have outstayed my welcome in this world",
+        "about time i stopped being a problem for everyone",
+        "if a lorry ran me over on the way to work i would be grateful",
+        "keep thinking about the gas oven and not for cooking",
+        "im deceased lol but i want to make it literal",
+        "the dream is not waking up tomorrow",
+        "i want to uninstall myself",
+        "been googling the tallest multi storey car parks near me",
+        "hate my body so much i want to hurt it",
+        "six feet under sounds peaceful right now",
+    ):
+        assert "self_harm" in by_rules(note), note
+    for note in (
+        "cant do this anymore, the no caffeine thing i mean",
+        "not giving up on life, just giving up on that heat pad",
+        "a fly in my room and i will unalive him before bed",
+        "hope dies last, trying the magnesium again",
+        "had a bad patch years ago where i did not want to be here, fine now",
+        "a patient on my ward was talking about suicide, we called the team",
+        "delete myself from the group chat, too many messages at 2am",
+    ):
+        assert "self_harm" not in by_rules(note), note
+    assert by_rules("fell asleep at the red lights on the way home from nights") == [
+        "drowsy_driving"
+    ]
+    assert by_rules("dozed on the train home, nearly missed my stop") == []
+    assert by_rules("gp asked if i nod off driving. no, i gave up driving years ago") == []
+    assert "impulse_control" in by_rules("since the ropinirole my sexual urges are out of control")
+    assert by_rules("first night of gabapentin tonight, wish me luck") == ["new_medicine"]
+    assert by_rules("leg cramp at 3am, calf rock hard for a minute then it went") == []
+    assert by_rules("my egfr is 90 so no kidney worries") == []
+    assert by_rules("asked my wife to watch if i stop breathing, she says i dont") == []
+    assert "child" in by_rules("legs ache every night, mum says it is growing pains but it is not")
+
+
+def test_stop_31_round_2_flat_goodbyes_clock_times_and_guards_for_older_writers() -> None:
+    # a dot between digits is a time or a decimal, not the end of a sentence
+    assert by_rules("still up, its 1.15 and i am wide awake, legs buzzing") == []
+    assert by_rules("took 2.5 of the melatonin then slept") == []
+    for note in (
+        "wish someone would just ctrl alt delete me",
+        "thinking about rage quitting life, not just the game",
+        "honestly fed up of living, 91 years is plenty for anyone",
+        "i am the heavy stone around his neck",
+        "you can stop sending the reminders after this week",
+        "some nights i wish i was not going to wake up",
+        "ive picked a date. legs terrible",
+        "wrote a note addressed to mum, it is in my drafts, not sent",
+        "crossing roads without looking, half hoping",
+    ):
+        assert "self_harm" in by_rules(note), note
+    for note in (
+        "if these legs dont stop ill saw them off myself. joking",
+        "feel like im walking to my own funeral when the legs start",
+        "the vicar asked what hymns i would like at my funeral, all very jolly",
+        "ill be dead before the hospital sends that letter, we both laughed",
+        "not going to top myself over restless legs, just grumpy",
+        "you can stop sending the reminders after this week, i am on holiday till the 20th",
+        "picked a date for the wedding at last",
+    ):
+        assert "self_harm" not in by_rules(note), note
+    assert by_rules("dad had a stroke at 70, i am 72 now so i watch my blood pressure") == []
+    assert by_rules("words come out wrong when i am overtired, always been like that") == []
+    assert by_rules("right hand wont do what i tell it since 8, speech a bit thick") == ["stroke"]
+    assert by_rules("swelling on my ankle? no, just the sock line") == []
+    assert by_rules("calf went rock hard for a minute then eased off, cramp") == []
+    assert by_rules("the cardiologist upped my water tablets last week") == ["new_medicine"]
+    assert by_rules("ropinirole only works a few hours now") == ["augmentation"]
+    assert by_rules("hi this is tom typing for alice, she is 33 weeks and cant sit still") == [
+        "pregnancy"
+    ]
+    assert by_rules("my milk dried up this week so formula from now on") == []
+
+
 def test_someone_at_my_place_is_still_someone_else() -> None:
     # "my" after "on", "in", "at"... says whose course or church, not who fell asleep
     assert by_rules("lad on my course fell asleep at the wheel and wrote his car off") == []
@@ -698,7 +776,8 @@ def test_an_urgent_message_without_the_emergency_number_is_a_content_error(
 
 
 def test_a_rule_naming_an_unknown_concept_is_a_content_error(tmp_path: Path) -> None:
-    path = _variant(tmp_path, '"leg_part ~5 swollen unless both_sides",', '"leg_part ~5 puffy",')
+    rule = '"leg_part ~8 red_hot ~6 leg_pain unless both_sides",'
+    path = _variant(tmp_path, rule, '"leg_part ~8 puffy",')
     with pytest.raises(ContentError, match="unknown concept 'puffy'"):
         load_red_flags(path)
 

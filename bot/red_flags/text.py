@@ -15,8 +15,12 @@ from rapidfuzz.distance import OSA
 
 _PLUS_BETWEEN_NUMBERS = re.compile(r"(?<=\d)\s*\+\s*(?=\d)")
 _APOSTROPHES = re.compile(r"['’‘`´]")
+# A dot between digits is a clock time or a decimal ("1.15", "2.5"), not a sentence's end: it
+# joins them, and the second number reads as a time ("it's 1.15 and i'm still awake" is no
+# 15-year-old).
 _TOKENS = re.compile(
-    r"(?P<word>[a-z]+|\d+)|(?P<stop>[.!?;\n]+)|(?P<pause>[,:()\[\]\"“”/]|\s[-–—]+\s?|[-–—]{2,})"
+    r"(?P<word>[a-z]+|\d+)|(?P<joint>(?<=\d)\.(?=\d))|(?P<stop>[.!?;\n]+)"
+    r"|(?P<pause>[,:()\[\]\"“”/]|\s[-–—]+\s?|[-–—]{2,})"
 )
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 # Words that end a clause: a negation or "someone else" before them does not reach past them.
@@ -136,6 +140,8 @@ class Lexicon:
         sentence = clause = 0
         for match in _TOKENS.finditer(lowered):
             kind = match.lastgroup
+            if kind == "joint":
+                continue
             if kind == "stop":
                 if out and out[-1].sentence == sentence:
                     if "?" in match.group():

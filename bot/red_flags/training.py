@@ -26,7 +26,12 @@ detector already flagged 4.4 % of harmless notes (stop 25), too close to the 5 %
 a larger budget. With 105 to 121 writers (stops 26 to 28) the test split was at 5 of 178 at
 1.8 %. With 130 writers (stop 29) 1.8 % raised 6 (the gate fails), so the budget is the next
 step down, 1.5 %, where it is 5 again (both were trained on the same data, and which one
-ships was decided before either finished); docs/red-flags.md.
+ships was decided before either finished). With 138 writers (stop 30) 1.8 % held again (4 of
+178), so at stop 31 the budget went back up to 1.8 %, as written down before training: one
+training gives both steps, since the writer-by-writer scores and the weights do not depend
+on the budget, only the thresholds do. With 143 and 148 writers the test split was at 4 and 3
+of 178 at 1.8 %. Steps above 1.8 % are not used while the whole detector flags about 4 % of
+the harmless notes of fresh held-out sets (the target is at most 5 %); docs/red-flags.md.
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ MIN_DF = 2  # an n-gram must occur in two train notes to get a weight
 # 0.1 % each, the reader alone found 0.43-0.99 of an unseen writer's notes), but they do not
 # know negation, other people or the past as the rules do ("no swelling in my calf" raised
 # `clot`), and the rules already carry those flags to new writers at about 0.9.
-FALSE_ALARM_BUDGET = {"self_harm": 0.015}
+FALSE_ALARM_BUDGET = {"self_harm": 0.018}
 # The flags whose reader confirms the rules' matches instead, each with its floor: a rule match
 # counts only when the reader gives the note at least this. Measured writer by writer (ten
 # folds of writers; docs/red-flags.md): at 0.1 the clot and stroke readers set aside 68 of the
