@@ -603,6 +603,44 @@ def test_stop_31_round_2_flat_goodbyes_clock_times_and_guards_for_older_writers(
     assert by_rules("my milk dried up this week so formula from now on") == []
 
 
+def test_stop_31_round_3_dialect_faith_words_and_anxious_checks() -> None:
+    # Scots negations and words: "dinnae" negates, "aw ma tablets at wance" is all at once
+    assert "self_harm" in by_rules("been thinkin aboot takin aw ma tablets at wance")
+    assert by_rules("the wife says i snore but i dinnae stop breathin, she checked") == []
+    for note in (
+        "a dirt nap sounds pretty good tonight",
+        "held my hand on the hob to snap out of it, its blistered",
+        "i have a quiet plan for after christmas so they get one last nice one",
+        "told him to bury me in the garden, we laughed, but ive been thinking about it since",
+        "gave my cat to my sister today, said its for a while. it is not",
+    ):
+        assert "self_harm" in by_rules(note), note
+    for note in (
+        "grandad went peacefully in his sleep, thats the way i would like to go one day",
+        "im tired of fighting the council over the parking permit",
+        "started new tablets for my bp, hope they work",
+        "cant do this anymore, going to ask for days instead of nights",
+    ):
+        assert "self_harm" not in by_rules(note), note
+    assert by_rules("our ruby is 11 and she is up walking the landing, her legs itch inside") == [
+        "child"
+    ]
+    assert "stroke" in by_rules("drooling out of one side of my mouth and it came on suddenly")
+    assert "stroke" in by_rules("my left arm wont lift above my shoulder since teatime")
+    assert by_rules("face felt tingly so i checked, smile even, it was cold air") == []
+    assert by_rules(
+        "pramipexole 3 years, used to start at 10pm and now its 2 in the afternoon"
+    ) == ["augmentation"]
+    assert "impulse_control" in by_rules(
+        "ordering takeaways twice a night, like a switch flipped, on ropinirole for a year"
+    )
+    assert by_rules("heat wave, legs hot and jumpy, fan on all night") == []
+    # someone else asking is no sign; the person checking their own calf still is one
+    assert by_rules("mum keeps asking if my legs are swollen. no, just restless") == []
+    assert "clot" in by_rules("rang 111 to see if my swollen red left calf needs looking at")
+    assert by_rules("had a small crash, moved the car out of the way, legs shaky") == []
+
+
 def test_someone_at_my_place_is_still_someone_else() -> None:
     # "my" after "on", "in", "at"... says whose course or church, not who fell asleep
     assert by_rules("lad on my course fell asleep at the wheel and wrote his car off") == []
