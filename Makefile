@@ -7,6 +7,10 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run console test test-fast test-dates lint content-check bench clean
 
+# pytest keeps the test modules it rewrites in __pycache__ only when Python may write bytecode;
+# a shell with PYTHONDONTWRITEBYTECODE set would have every run rewrite them all (about 5 s).
+unexport PYTHONDONTWRITEBYTECODE
+
 # pip's output goes to .venv/pip.log and is shown only when an install fails.
 PIP_QUIET = > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
 

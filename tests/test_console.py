@@ -83,6 +83,7 @@ def test_quit_ends_the_console_cleanly(tmp_path: Path) -> None:
 SET_UP = ["/start", "1", "Europe/Berlin", "22:00"]
 
 
+@pytest.mark.slow
 def test_a_typed_digit_presses_only_the_newest_messages_buttons(tmp_path: Path) -> None:
     # /settings shows buttons; the note's confirmation comes after it and has none.
     result = run_console(tmp_path, [*SET_UP, "/settings", "legs calm", "2", "/settings"])

