@@ -2,7 +2,7 @@
 
 The data set is 16 MB of JSON, and held in memory it would cost the bot about 100 MB for the
 rare moment someone types a city, so the lookup runs in a short-lived child process
-(`python -m bot.places NAME`, about half a second) and only its answer comes back. Names match
+(`python -m bot.places NAME`, under a second) and only its answer comes back. Names match
 without case or accents, in the city's own or other Latin-script names ("Munich", "München",
 "Cologne", "Kiev"); when several cities share a name, the most populous wins, and the reply
 names the city and country so a wrong guess is obvious.

@@ -641,6 +641,47 @@ def test_stop_31_round_3_dialect_faith_words_and_anxious_checks() -> None:
     assert by_rules("had a small crash, moved the car out of the way, legs shaky") == []
 
 
+def test_stop_32_carers_pills_heights_and_the_guards_for_health_workers() -> None:
+    for note in (
+        "she told me tonight she has thoughts of hurting herself, i am scared",
+        "he keeps asking where the old rifle went and if it still works",
+        "sat in the car by the bridge for an hour again, just sitting there",
+        "the railway line at the end of the street keeps crossing my mind",
+        "spent an hour googling ways to do it instead of sleeping",
+        "asked the chemist how many of my pills it would take to be dangerous",
+        "burned my shin with a lighter again, it drowns out the crawling",
+        "cut deeper than last time and hid the plasters",
+        "every night i ask him to come and fetch me, 3 years since he passed",
+        "not planning on coming back from the walk tomorrow",
+        "fed up, told god to fix my legs or take me",
+        "woke up disappointed i am still here",
+        "left the car idling in the shut garage for a bit with me in it",
+    ):
+        assert "self_harm" in by_rules(note), note
+    for note in (
+        "patched up a lad who had cut himself badly, long night on the ambulance",
+        "nurse asked mum about thoughts of harming herself, all no, she is doing well",
+        "suicidal patient on the ward, one to one all night, he is safe now",
+        "one more email and i will throw myself out the window lol",
+        "this heat is going to finish me off, 33 degrees",
+        "phone fell in the sink, its dead, rest in peace",
+        "watched a documentary about the suicide rates in farmers, heavy",
+        "nodded off myself on the sofa after tea",
+    ):
+        assert "self_harm" not in by_rules(note), note
+    assert by_rules("my 9 yr old has started getting what i get, her legs jump at bedtime") == [
+        "child"
+    ]
+    assert "drowsy_driving" in by_rules("nearly nodded off on the forklift twice today")
+    assert "impulse_control" in by_rules("ordering stuff every night at 3am, cant stop myself")
+    assert by_rules("tablets used to see me through the night, now they have worn off by 1") == [
+        "augmentation"
+    ]
+    assert by_rules("cramp in my right calf, the cramp kind, stood on the cold floor") == []
+    assert by_rules("covered the dialysis unit on the porter rota tonight") == []
+    assert by_rules("my speech was slurred alright, four margaritas at the party") == []
+
+
 def test_someone_at_my_place_is_still_someone_else() -> None:
     # "my" after "on", "in", "at"... says whose course or church, not who fell asleep
     assert by_rules("lad on my course fell asleep at the wheel and wrote his car off") == []

@@ -32,7 +32,7 @@ ANSWER_NO = "noanswer"
 _ANSWER_WORDS = frozenset(
     {"no", "none", "nope", "nah", "never", "not", "at", "all", "thankfully",
      "honestly", "definitely", "absolutely", "certainly", "really", "god", "goodness", "heck",
-     "of", "course", "i", "said", "lol"}
+     "of", "course", "i", "said", "lol", "thank", "thanks"}
 )  # fmt: skip
 _ANSWER_NEGATIVES = frozenset({"no", "none", "nope", "nah", "never"})
 # ... unless a later sentence takes it back: "I said no. I lied.", "no. not tonight. probably".
