@@ -682,6 +682,37 @@ def test_stop_32_carers_pills_heights_and_the_guards_for_health_workers() -> Non
     assert by_rules("my speech was slurred alright, four margaritas at the party") == []
 
 
+def test_stop_32_round_3_short_notes_dictation_and_pill_routines() -> None:
+    # punctuation spoken to a phone's dictation is punctuation
+    said = "counsellor asked if i ever think about ending it full stop honestly no full stop"
+    assert by_rules(said) == []
+    for note in (
+        "too tired to live",
+        "tonight might be it",
+        "sat with all my pills for an hour",
+        "every skipped tablet goes in the tin, my escape hatch",
+        "thinking about taking all of the tablets i have left in one go",
+        "been buying paracetamol at different chemists so nobody asks",
+        "cut my leg again to feel something else than the crawling",
+        "my uncle took his own life, now im starting to understand",
+    ):
+        assert "self_harm" in by_rules(note), note
+    for note in (
+        "count my pills every sunday so i know i have not doubled up",
+        "ate the whole packet of biscuits at 3am, oops",
+        "wish i was dead asleep right now",
+        "someone on the facebook group posted about suicide, so sad for them",
+    ):
+        assert "self_harm" not in by_rules(note), note
+    assert by_rules("calf huge and hot, left side only") == ["clot"]
+    assert by_rules("legs going from lunchtime now, on ropinirole two years") == ["augmentation"]
+    assert "new_medicine" in by_rules("day 3 of pregabalin, bit dizzy")
+    assert by_rules("my daughter is nine and her legs feel fizzy at bedtime") == ["child"]
+    assert by_rules("partner timed me and counted long pauses in my breathing") == ["sleep_apnoea"]
+    assert by_rules("arm went dead because i lay on it, fine after a minute") == []
+    assert by_rules("nodded off in the cinema, my husband drove us home") == []
+
+
 def test_someone_at_my_place_is_still_someone_else() -> None:
     # "my" after "on", "in", "at"... says whose course or church, not who fell asleep
     assert by_rules("lad on my course fell asleep at the wheel and wrote his car off") == []

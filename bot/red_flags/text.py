@@ -23,6 +23,17 @@ _TOKENS = re.compile(
     r"|(?P<pause>[,:()\[\]\"“”/]|\s[-–—]+\s?|[-–—]{2,})"
 )
 _REPEATS = re.compile(r"([a-z])\1{2,}")
+# Punctuation spoken to a phone's dictation and typed out as words: "legs bad full stop".
+_DICTATED_MARKS = {
+    "full stop": ".",
+    "new line": ".",
+    "new paragraph": ".",
+    "comma": ",",
+    "question mark": "?",
+    "exclamation mark": "!",
+    "exclamation point": "!",
+}
+_DICTATED = re.compile(r"\b(" + "|".join(_DICTATED_MARKS) + r")\b")
 # Words that end a clause: a negation or "someone else" before them does not reach past them.
 CLAUSE_WORDS = frozenset({"but", "though", "although", "however", "except", "whereas"})
 # A short sentence that only says no, right after a question or an "asked", is the answer to
@@ -135,6 +146,7 @@ class Lexicon:
         # tell it from two clock times ("woke at 1:20 and 4:45"); any other "+" is "and".
         lowered = _PLUS_BETWEEN_NUMBERS.sub(" plus ", _APOSTROPHES.sub("", lowered))
         lowered = lowered.replace("&", " and ").replace("+", " and ")
+        lowered = _DICTATED.sub(lambda m: f" {_DICTATED_MARKS[m.group(1)]} ", lowered)
         out: list[Token] = []
         questions: set[int] = set()  # sentences that end with "?"
         sentence = clause = 0
