@@ -201,8 +201,9 @@ def _measured(weights: FlagWeights) -> str:
         f"threshold {weights.threshold:.3f}  recall {m['cv_recall']:.3f}  harmless raised "
         f"{m['cv_harmless_raised']:.2%}"
     )
-    if "threshold_before_examples" in m:  # keep_examples_quiet raised it
-        line += f" (raised from {m['threshold_before_examples']:.3f} for the rules' examples)"
+    if "threshold_before_examples" in m:  # keep_examples_quiet raised it, at this cost
+        line += f" (raised from {m['threshold_before_examples']:.3f} for the rules' examples,"
+        line += f" which had recall {m['cv_recall_before_examples']:.3f})"
     if weights.long_threshold is None:
         return line
     return line + (

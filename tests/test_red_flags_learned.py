@@ -293,6 +293,16 @@ def test_plain_python_scores_are_the_ones_scikit_learn_trained(
         got = [reader.probability(d, flag) for d in docs]
         assert got == pytest.approx(list(expected), abs=1e-3)
         assert 0.0 < reader.flags[flag].threshold < 1.0
+    # A curators' must_not_match example the reader would raise lifts the threshold, and the
+    # reader's numbers are measured at the raised threshold (recall before it is kept).
+    quiet = {"self_harm": ["saving my coupons for a way out of debt"]}
+    kept = training.train(book, examples, writers, "test", budgets, {"clot": 0.1}, quiet)
+    raised, measured = kept.flags["self_harm"], kept.flags["self_harm"].measured
+    assert raised.threshold > reader.flags["self_harm"].threshold
+    assert measured["threshold_before_examples"] == reader.flags["self_harm"].threshold
+    assert measured["cv_recall"] <= measured["cv_recall_before_examples"]
+    assert measured["cv_harmless_raised"] <= measured["cv_harmless_raised_before_examples"]
+    assert kept.flags["clot"].measured == reader.flags["clot"].measured
 
 
 def test_a_misspelt_word_pair_still_shares_letters_across_its_boundary() -> None:
