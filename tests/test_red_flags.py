@@ -713,6 +713,88 @@ def test_stop_32_round_3_short_notes_dictation_and_pill_routines() -> None:
     assert by_rules("nodded off in the cinema, my husband drove us home") == []
 
 
+def test_stop_33_games_dialect_dropped_gs_and_a_street_named_after_a_bridge() -> None:
+    # "unalived" with something else after it is a game or a joke; "unalived myself" is not
+    assert by_rules("unalived three bosses in a row at 2am, legs buzzing") == []
+    assert "self_harm" in by_rules("unalived myself in my head again tonight")
+    # the dropped g and Scots words read as the words they are
+    assert "self_harm" in by_rules("been thinkin bout endin it, legs at it again")
+    assert "self_harm" in by_rules("the bairns are better aff wioot me")
+    assert "self_harm" in by_rules("bangin ma heid aff the wall tae feel a different pain")
+    # a street is a place, and getting water is not an eye watering
+    assert by_rules("drove onto the bridge road to get milk") == []
+    assert "stroke" in by_rules("got up to get water, the side of my mouth is drooping")
+    for note in (
+        "my head keeps telling me to jump",
+        "whacked my own shin with a hammer to make the feeling stop",
+        "neighbour died peacefully in his sleep, i wish it had been me",
+        "id swap places with my brother in the hospice tomorrow",
+        "been reading up on methods half the night",
+        "whatever i have to do, one day this ends",
+        "stockpiling my zopiclone, a few from every repeat",
+        "after this weekend nothing will matter, legs or otherwise",
+        "stood at the edge of the platform, stepped back at the last second",
+        "held a lit match to my arm till it blistered",
+        "gave my daughter my wedding ring, told her i will not need it",
+    ):
+        assert "self_harm" in by_rules(note), note
+    for note in (
+        "if i dont sleep tonight ill die lol",
+        "this job will be the death of me",
+        "read an article about suicide in older men, rang my brother",
+        "went to the last post at the cenotaph, legs stiff after",
+        "want to fling myself out of bed when the legs start, so i get up and walk",
+        "told the gp certainly not when she asked about dark thoughts",
+        "marking essays on suicide in hamlet, legs fidgeting",
+    ):
+        assert "self_harm" not in by_rules(note), note
+    assert "drowsy_driving" in by_rules("woke up at a red light with the car creeping forward")
+    assert "drowsy_driving" in by_rules("head dropping on the m6 in the lorry this afternoon")
+    assert "new_medicine" in by_rules("took my first gabapentin tonight")
+    assert "new_medicine" in by_rules("cut the ropinirole from 1mg down to half on monday")
+    assert "stroke" in by_rules("my right arm just went dead, could not lift my cup")
+    assert "impulse_control" in by_rules("since startin ropinirole i think about sex all day")
+    assert "pregnancy" in by_rules("pumping at work, still exclusively bf")
+    assert "child" in by_rules("my grandson (8) is up at night. his legs feel fizzy he says")
+    assert by_rules("girl on my course has dialysis twice a week") == []
+    assert by_rules("tested for apnoea last year, normal breathing, just leg kicks") == []
+
+
+def test_stop_33_round_3_answers_to_questions_and_wishes_said_in_passing() -> None:
+    # a question answered with a bare no is a no, for the flags that read negations...
+    assert by_rules("the midwife asked if i was breastfeeding. no, mine are 9 and 12") == []
+    assert by_rules("gp asked if my legs start earlier now. told her no") == []
+    assert by_rules("nurse asked if i had ever cut myself. never have. legs 6 tonight") == []
+    # ... but a wish the question carries stays a wish, and a yes is a yes
+    asked = "dad asked me to get him enough tablets not to wake up. i said no"
+    assert "self_harm" in by_rules(asked)
+    assert "self_harm" in by_rules("she asked about thoughts of ending my life and i said yes")
+    for note in (
+        "scan results tomorrow and part of me is hoping its bad news",
+        "i am scared of what i might do tonight",
+        "some nights i wonder if its worth waking up at all",
+        "tied a scarf to the ceiling fan and sat there an hour",
+        "dug at my shin with a compass until it bled",
+        "when i am gone at least nobody has to hear me pacing",
+        "wearing long trousers in this heat to hide the cuts",
+        "its not just the legs, i want to die",
+    ):
+        assert "self_harm" in by_rules(note), note
+    for note in (
+        "the aisle seat was the way to go, walked the plane twice",
+        "i would walk into the sea for one proper nights sleep",
+        "my funeral playlist is sorted, not planning on using it anytime soon",
+        "i am not in that place at all, just tired",
+    ):
+        assert "self_harm" not in by_rules(note), note
+    assert "pregnancy" in by_rules("told the gp i am 9 weeks pregnant and asked about my tablets")
+    assert "clot" in by_rules("my left calf is way bigger than the other one and hard")
+    assert "new_medicine" in by_rules("endo put my estradiol up last week")
+    assert "drowsy_driving" in by_rules("dozed off on my scooter at the signal")
+    assert by_rules("someone in the facebook group said her meds stopped working") == []
+    assert by_rules("leg cramp in my right calf at 3am, had to pull my toes back") == []
+
+
 def test_someone_at_my_place_is_still_someone_else() -> None:
     # "my" after "on", "in", "at"... says whose course or church, not who fell asleep
     assert by_rules("lad on my course fell asleep at the wheel and wrote his car off") == []

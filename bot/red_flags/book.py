@@ -26,7 +26,7 @@ from bot.red_flags.rules import (
     match_term,
     rule_concepts,
 )
-from bot.red_flags.text import Lexicon, Token, after_preposition
+from bot.red_flags.text import ANSWER_NO, Lexicon, Token, after_preposition
 
 # Concepts the engine itself uses; every rule file defines them.
 ENGINE_CONCEPTS = ("negation", "not_negation", "negation_stop", "others", "others_after",
@@ -228,7 +228,7 @@ class RedFlagBook:
             if not present >= need:
                 continue
             for match in match_rule(rule, note.tokens, note.hits):
-                if flag.ignore_negated and _negated(match, note):
+                if flag.ignore_negated and (_negated(match, note) or _answered_no(match, note)):
                     continue
                 if flag.ignore_others and _about_others(match, note):
                     continue
@@ -391,3 +391,10 @@ def titles_for(book: RedFlagBook, ids: Sequence[str]) -> list[str]:
     """Titles of stored flag ids (unknown ids shown as they are)."""
     lookup = book.titles()
     return [lookup.get(i, i) for i in ids]
+
+
+def _answered_no(match: Hit, note: _Note) -> bool:
+    """In a question answered with a bare no (text.ANSWER_NO): "asked if i was breastfeeding.
+    no". Self-harm reads answers in its rules ("she asked for pills to not wake up. i said no")."""
+    sentences = {note.tokens[p.start].sentence for p in (match.parts or (match,))}
+    return any(t.word == ANSWER_NO and t.sentence in sentences for t in note.tokens)

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import snowballstemmer
 from rapidfuzz import process
@@ -43,13 +44,16 @@ ANSWER_NO = "noanswer"
 _ANSWER_WORDS = frozenset(
     {"no", "none", "nope", "nah", "never", "not", "at", "all", "thankfully",
      "honestly", "definitely", "absolutely", "certainly", "really", "god", "goodness", "heck",
-     "of", "course", "i", "said", "lol", "thank", "thanks"}
+     "of", "course", "i", "said", "lol", "thank", "thanks", "have", "had", "did", "do", "am",
+     "was", "been", "ever", "once", "and", "laughed", "told", "her", "him", "them", "nothing",
+     "new"}
 )  # fmt: skip
 _ANSWER_NEGATIVES = frozenset({"no", "none", "nope", "nah", "never"})
 # ... unless a later sentence takes it back: "I said no. I lied.", "no. not tonight. probably".
+# "tonight" only right after "not": "never have. legs 6/10 tonight" keeps its answer.
 _TAKEN_BACK = frozenset(
     {"lied", "lie", "lying", "liar", "truth", "true", "pretend", "pretended", "pretending",
-     "actually", "probably", "yet", "tonight", "but"}
+     "actually", "probably", "yet", "but"}
 )  # fmt: skip
 _ASKING = frozenset({"asked", "asks", "ask", "asking", "question", "questions", "questionnaire"})
 MAX_ANSWER = 5  # words in such an answer at most
@@ -184,7 +188,7 @@ class Lexicon:
         taken_back = [False] * len(sentences)
         for i in range(len(sentences) - 2, -1, -1):
             later = sentences[i + 1]
-            taken_back[i] = taken_back[i + 1] or any(t.word in _TAKEN_BACK for t in later)
+            taken_back[i] = taken_back[i + 1] or _takes_back(later)
         out: list[Token] = []
         previous: list[Token] = []
         for i, words in enumerate(sentences):
@@ -198,7 +202,7 @@ class Lexicon:
                 and plain <= _ANSWER_WORDS
                 and plain & _ANSWER_NEGATIVES
                 and not taken_back[i]
-                and not _TAKEN_BACK & {t.word for t in rest}
+                and not _takes_back(rest)
                 and (previous[0].sentence in questions or _ASKING & {t.word for t in previous})
             ):
                 last = previous[-1]
@@ -279,3 +283,9 @@ def _common_words() -> frozenset[str]:
 
 def _real_word(word: str) -> bool:
     return word in _common_words()
+
+
+def _takes_back(words: list[Token]) -> bool:
+    """Words that take a "no" back: "I lied", "probably", "not tonight"."""
+    plain = [t.word for t in words]
+    return bool(_TAKEN_BACK & set(plain)) or ("not", "tonight") in pairwise(plain)
