@@ -713,6 +713,16 @@ def test_stop_32_round_3_short_notes_dictation_and_pill_routines() -> None:
     assert by_rules("nodded off in the cinema, my husband drove us home") == []
 
 
+def _raise_self_harm(*notes: str) -> None:
+    for note in notes:
+        assert "self_harm" in by_rules(note), note
+
+
+def _leave_self_harm_quiet(*notes: str) -> None:
+    for note in notes:
+        assert "self_harm" not in by_rules(note), note
+
+
 def test_stop_33_games_dialect_dropped_gs_and_a_street_named_after_a_bridge() -> None:
     # "unalived" with something else after it is a game or a joke; "unalived myself" is not
     assert by_rules("unalived three bosses in a row at 2am, legs buzzing") == []
@@ -724,7 +734,7 @@ def test_stop_33_games_dialect_dropped_gs_and_a_street_named_after_a_bridge() ->
     # a street is a place, and getting water is not an eye watering
     assert by_rules("drove onto the bridge road to get milk") == []
     assert "stroke" in by_rules("got up to get water, the side of my mouth is drooping")
-    for note in (
+    _raise_self_harm(
         "my head keeps telling me to jump",
         "whacked my own shin with a hammer to make the feeling stop",
         "neighbour died peacefully in his sleep, i wish it had been me",
@@ -736,9 +746,8 @@ def test_stop_33_games_dialect_dropped_gs_and_a_street_named_after_a_bridge() ->
         "stood at the edge of the platform, stepped back at the last second",
         "held a lit match to my arm till it blistered",
         "gave my daughter my wedding ring, told her i will not need it",
-    ):
-        assert "self_harm" in by_rules(note), note
-    for note in (
+    )
+    _leave_self_harm_quiet(
         "if i dont sleep tonight ill die lol",
         "this job will be the death of me",
         "read an article about suicide in older men, rang my brother",
@@ -746,8 +755,7 @@ def test_stop_33_games_dialect_dropped_gs_and_a_street_named_after_a_bridge() ->
         "want to fling myself out of bed when the legs start, so i get up and walk",
         "told the gp certainly not when she asked about dark thoughts",
         "marking essays on suicide in hamlet, legs fidgeting",
-    ):
-        assert "self_harm" not in by_rules(note), note
+    )
     assert "drowsy_driving" in by_rules("woke up at a red light with the car creeping forward")
     assert "drowsy_driving" in by_rules("head dropping on the m6 in the lorry this afternoon")
     assert "new_medicine" in by_rules("took my first gabapentin tonight")
@@ -769,7 +777,7 @@ def test_stop_33_round_3_answers_to_questions_and_wishes_said_in_passing() -> No
     asked = "dad asked me to get him enough tablets not to wake up. i said no"
     assert "self_harm" in by_rules(asked)
     assert "self_harm" in by_rules("she asked about thoughts of ending my life and i said yes")
-    for note in (
+    _raise_self_harm(
         "scan results tomorrow and part of me is hoping its bad news",
         "i am scared of what i might do tonight",
         "some nights i wonder if its worth waking up at all",
@@ -778,15 +786,13 @@ def test_stop_33_round_3_answers_to_questions_and_wishes_said_in_passing() -> No
         "when i am gone at least nobody has to hear me pacing",
         "wearing long trousers in this heat to hide the cuts",
         "its not just the legs, i want to die",
-    ):
-        assert "self_harm" in by_rules(note), note
-    for note in (
+    )
+    _leave_self_harm_quiet(
         "the aisle seat was the way to go, walked the plane twice",
         "i would walk into the sea for one proper nights sleep",
         "my funeral playlist is sorted, not planning on using it anytime soon",
         "i am not in that place at all, just tired",
-    ):
-        assert "self_harm" not in by_rules(note), note
+    )
     assert "pregnancy" in by_rules("told the gp i am 9 weeks pregnant and asked about my tablets")
     assert "clot" in by_rules("my left calf is way bigger than the other one and hard")
     assert "new_medicine" in by_rules("endo put my estradiol up last week")
