@@ -228,7 +228,7 @@ class RedFlagBook:
             if not present >= need:
                 continue
             for match in match_rule(rule, note.tokens, note.hits):
-                if flag.ignore_negated and (_negated(match, note) or _answered_no(match, note)):
+                if flag.ignore_negated and _negated(match, note):
                     continue
                 if flag.ignore_others and _about_others(match, note):
                     continue
@@ -274,8 +274,14 @@ def _sentences(note: _Note) -> list[list[str]]:
 
 def _negated(match: Hit, note: _Note) -> bool:
     """A negation word shortly before (or inside) a part of the match, in the same clause and
-    not cut off by "and", "then", "so"...: "no swelling", "not pregnant", "calf not swollen"."""
+    not cut off by "and", "then", "so"...: "no swelling", "not pregnant", "calf not swollen";
+    or a part in a question answered with a bare no (text.ANSWER_NO): "asked if i was
+    breastfeeding. no". Self-harm, which keeps negated matches, reads answers in its rules
+    ("she asked for pills to not wake up. i said no" is still her wish)."""
     tokens = note.tokens
+    asked = {tokens[part.start].sentence for part in match.parts}
+    if any(t.word == ANSWER_NO and t.sentence in asked for t in tokens):
+        return True
     negations = note.positions("negation") - match.used - note.positions("not_negation")
     if not negations:
         return False
@@ -391,10 +397,3 @@ def titles_for(book: RedFlagBook, ids: Sequence[str]) -> list[str]:
     """Titles of stored flag ids (unknown ids shown as they are)."""
     lookup = book.titles()
     return [lookup.get(i, i) for i in ids]
-
-
-def _answered_no(match: Hit, note: _Note) -> bool:
-    """In a question answered with a bare no (text.ANSWER_NO): "asked if i was breastfeeding.
-    no". Self-harm reads answers in its rules ("she asked for pills to not wake up. i said no")."""
-    sentences = {note.tokens[p.start].sentence for p in (match.parts or (match,))}
-    return any(t.word == ANSWER_NO and t.sentence in sentences for t in note.tokens)
