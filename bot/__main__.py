@@ -93,7 +93,8 @@ def red_flags_command(settings: Settings, args: argparse.Namespace) -> int:
     book = load_red_flags(settings.red_flags_file)
     corpus = settings.red_flags_file.parent / "red_flags_corpus"
     if args.red_flags_command == "scan":
-        with open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False) as notes:
+        # One JSON line per "\n"-ended line (a lone "\r" does not end one); no BOM; bad bytes ok
+        with open(0, encoding="utf-8-sig", errors="replace", newline="\n", closefd=False) as notes:
             for line in notes:
                 text = line.rstrip("\r\n")
                 out: dict[str, object] = {"flags": [f.id for f in book.scan(text)]}

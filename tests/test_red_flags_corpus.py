@@ -140,6 +140,36 @@ def test_scan_reads_stdin_and_writes_one_json_line_per_note_in_order() -> None:
 
 
 @pytest.mark.slow
+def test_scan_answers_every_line_of_a_file_written_anywhere() -> None:
+    # A Windows file with a byte-order mark, a stray carriage return and a byte that is not
+    # UTF-8 inside notes, and no newline at the end: still one answer per line, in order.
+    notes = (
+        b"\xef\xbb\xbfi want to die\r\n"
+        b"legs ok\rtonight\r\n"
+        b"caf\xe9 then legs \xff bad\r\n"
+        b"\r\n"
+        b"pregnant 20 weeks and legs jumping"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "red-flags", "scan"],
+        input=notes,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "CONTENT_FILE": str(CONTENT)},
+    )
+    lines = [json.loads(line) for line in done.stdout.decode().split("\n")[:-1]]
+    assert lines == [
+        {"flags": ["self_harm"]},
+        {"flags": []},
+        {"flags": []},
+        {"flags": []},
+        {"flags": ["pregnancy"]},
+    ]
+
+
+@pytest.mark.slow
 def test_eval_prints_recall_precision_and_false_alarms_for_both_splits() -> None:
     done = subprocess.run(
         # the two splits: the blind probes (37,000 notes, read twice) take over two minutes
