@@ -148,11 +148,16 @@ def test_the_short_and_long_thresholds_share_one_budget_and_find_the_most_notes(
 def test_the_reader_raises_nothing_on_a_note_made_only_of_words_it_never_learned() -> None:
     book = dataclasses.replace(load_red_flags(RULES, learned=False), learned=_reader())
     # Letter fragments of "marmalade" are in "marmaladee", but no word the reader knows is.
-    assert book.scan("marmaladee") == [] and book.explain("marmaladee") == []
-    assert [f.id for f in book.scan("marmalade")] == ["self_harm"]
+    assert book.scan("marmaladee again") == [] and book.explain("marmaladee again") == []
+    assert [f.id for f in book.scan("marmalade again")] == ["self_harm"]
+    # One word alone is too little, even one it knows ("bye", "exit" and "i" each scored as
+    # self-harm with the shipped reader); the rules still read it.
+    assert book.scan("marmalade") == [] and book.explain("marmalade") == []
     # The shipped reader: a time zone nobody has and a name, typed at a question.
     shipped = load_red_flags(RULES)
     assert shipped.scan("Mars/Base") == [] and shipped.scan("Casey") == []
+    assert [shipped.scan(word) for word in ("i", "exit", "bye")] == [[], [], []]
+    assert [f.id for f in shipped.scan("kms")] == ["self_harm"]
 
 
 def test_the_reader_never_adds_a_flag_twice_and_keeps_the_most_urgent_first() -> None:

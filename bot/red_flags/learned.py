@@ -234,10 +234,14 @@ class LearnedReader:
         return out
 
     def knows_a_word(self, sentences: Sequence[Sequence[str]]) -> bool:
-        """Whether any word of the note is one the reader learned as a word. A note made only
-        of words it never saw ("Mars/Base" typed as a time zone, a name) would be judged on
-        letter fragments alone, which is too little to raise a flag on."""
+        """Whether the note gives the reader enough to raise a flag on: two words or more,
+        one of them a word it learned. A note made only of words it never saw ("Mars/Base"
+        typed as a time zone, a name) would be judged on letter fragments alone, and one word
+        on its own on little more ("bye", "exit", "i" each scored as self-harm): the rules
+        still read both ("kms", "suicidal")."""
         index = self.index
+        if sum(len(sentence) for sentence in sentences) < 2:
+            return False
         return any("w " + _word(word) in index for sentence in sentences for word in sentence)
 
     def read(self, sentences: Sequence[Sequence[str]], flag: str, reasons: int = 0) -> Verdict:
