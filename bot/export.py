@@ -39,12 +39,22 @@ CSV_COLUMNS = (
 TRIAL_EVENINGS = {Arm.IDEA: "idea", Arm.USUAL: "usual"}
 
 
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
 def _iso(value: object) -> str:
     return "" if value is None else value.isoformat()  # type: ignore[attr-defined]
 
 
 def _flag(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
+
+
+def _text_cell(text: str) -> str:
+    """The person's own words in a cell a spreadsheet will not run: a cell that starts with
+    =, +, -, @ (or a tab or carriage return) would be read as a formula
+    ('=HYPERLINK("http://…")'), so it gets a leading apostrophe, as OWASP advises."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 def night_row(night: Night, catalog: Catalog) -> dict[str, str]:
@@ -67,7 +77,7 @@ def night_row(night: Night, catalog: Catalog) -> dict[str, str]:
         "remedy_helped": night.helped.value if night.helped else "",
         "sleep_quality": (sleep_label(night.sleep_quality).lower() if night.sleep_quality else ""),
         "sleep_quality_score": "" if night.sleep_quality is None else str(night.sleep_quality),
-        "notes": " | ".join(n.text for n in night.notes),
+        "notes": _text_cell(" | ".join(n.text for n in night.notes)),
         "red_flags": ";".join(night.red_flags),
         "entered_later": "yes" if night.entered_later else "",
         "trial_evening": TRIAL_EVENINGS[night.trial_arm] if night.trial_arm else "",

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from bot.content import load_catalog
 from bot.errors import BotError
+from bot.export import nights_csv
 from bot.models import (
     Awaiting,
     Helped,
@@ -25,6 +29,7 @@ from bot.models import (
 from bot.texts import TransferText, import_rejected, t
 from bot.texts.transfer import reason
 from bot.transfer import ImportRejected, export_json, parse_import
+from tests.conftest import CONTENT
 
 AT = dt.datetime(2026, 11, 3, 20, 0, tzinfo=dt.UTC)
 EXPORTED = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
@@ -282,3 +287,16 @@ def test_the_refusal_message_escapes_the_reason_and_says_nothing_changed() -> No
         "I couldn't use that file. Night 2026-11-05 is not valid: unknown time zone "
         "'&lt;b&gt;Mars&lt;/b&gt;'. Nothing was changed."
     )
+
+
+def test_the_csv_keeps_a_note_that_looks_like_a_formula_as_words() -> None:
+    # Opened in a spreadsheet (and maybe sent to a doctor), a note starting with "=" must not
+    # run: '=HYPERLINK("http://evil.example","click")' shows as the words typed.
+    typed = '=HYPERLINK("http://evil.example","click")'
+    night = Night(night=dt.date(2026, 11, 3), tz="Europe/Berlin", notes=(Note(at=AT, text=typed),))
+    plain = Night(night=dt.date(2026, 11, 4), tz="Europe/Berlin", notes=(Note(at=AT, text="ok"),))
+    catalog = load_catalog(CONTENT)
+    rows = list(
+        csv.DictReader(io.StringIO(nights_csv([night, plain], catalog).decode("utf-8-sig")))
+    )
+    assert [r["notes"] for r in rows] == ["'" + typed, "ok"]
