@@ -103,7 +103,8 @@ async def test_nodding_off_at_the_wheel_is_urgent_and_blocks_the_remedy(
     [reply] = await chat.send("nearly fell asleep at the wheel on the way home")
     assert "don't drive" in reply.text and NOBODY in reply.text
     night = services.diary.store.get_night(chat.user_id, NIGHT)
-    assert night is not None and services.diary.core.remedy_blocked(night)
+    person = services.diary.require(chat.user_id)
+    assert night is not None and services.diary.core.remedy_blocked(person, night)
 
 
 async def test_before_consent_a_crisis_gets_the_crisis_lines_and_nothing_is_stored(

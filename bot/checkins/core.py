@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 from typing import Any
 
 from bot import schedule
@@ -130,9 +131,23 @@ class Core:
         pause = person.pause
         return pause is not None and (pause.until is None or night < pause.until)
 
-    def remedy_blocked(self, night: Night) -> bool:
-        """True when a red flag on this night means no remedy tonight."""
+    def remedy_blocked(self, person: Person, night: Night) -> bool:
+        """True when a red flag means no remedy on this night: one raised on the night itself,
+        or in a note written during the day before it. Until the afternoon a note goes to
+        last night, but its reply said "nothing more tonight": a swollen calf typed at noon
+        must not get a massage card at a 13:00 check-in."""
+        if self._blocking(night.red_flags):
+            return True
+        before = self.store.get_night(person.user_id, night.night - dt.timedelta(days=1))
+        if before is None or not self._blocking(before.red_flags):
+            return False
         return any(
-            flag is not None and flag.blocks_remedy
-            for flag in map(self.red_flags.get, night.red_flags)
+            self.checkin_night(person, note.at) == night.night
+            and self._blocking(f.id for f in self.red_flags.detect(note.text))
+            for note in before.notes
+        )
+
+    def _blocking(self, flag_ids: Iterable[str]) -> bool:
+        return any(
+            flag is not None and flag.blocks_remedy for flag in map(self.red_flags.get, flag_ids)
         )

@@ -24,7 +24,7 @@ from bot.checkins.results import (
     Snoozed,
     UsualEvening,
 )
-from bot.checkins.trial import Trials
+from bot.checkins.trial import Trials, TrialTonight
 from bot.errors import BadInput, Problem
 from bot.insights import summarize
 from bot.models import (
@@ -92,7 +92,7 @@ class Evenings:
         if night is None and weekly is None and trial_done is None:
             return None
         prompted_at = night.prompted_at if night is not None else None
-        tonight = None if night is None else self.trials.tonight(self.core.require(user_id), night)
+        tonight = None if night is None else self.trial_evening(self.core.require(user_id), night)
         return CheckInDue(
             key, night is not None, prompted_at, source, pause_ended, weekly, tonight, trial_done
         )
@@ -192,7 +192,11 @@ class Evenings:
         idea: NextIdea | None = None
         usual: UsualEvening | None = None
         tonight = self.trials.tonight(person, night)
-        if tonight is not None and not night.suggestions and not self.core.remedy_blocked(night):
+        if (
+            tonight is not None
+            and not night.suggestions
+            and not self.core.remedy_blocked(person, night)
+        ):
             if tonight.arm is Arm.IDEA:
                 night, idea = self._trial_card(night, tonight.remedy_id, now)
             else:
@@ -209,7 +213,7 @@ class Evenings:
         reply: RatingReply
         if replaced and not isinstance(idea, Card):
             reply = RatingChanged(rating)
-        elif rating >= 1 and self.core.remedy_blocked(night):
+        elif rating >= 1 and self.core.remedy_blocked(person, night):
             reply = FlagBlocksIdea()
         elif usual is not None:
             reply = usual
@@ -220,6 +224,13 @@ class Evenings:
         else:
             reply = idea or NoMoreIdeas()
         return Rated(night, reply, about)
+
+    def trial_evening(self, person: Person, night: Night) -> TrialTonight | None:
+        """Which trial evening this night is, for the check-in's first line; none on an idea
+        evening that a red flag closed to ideas ("Tonight, do ..." would contradict it)."""
+        tonight = self.trials.tonight(person, night)
+        idea = tonight is not None and tonight.arm is Arm.IDEA
+        return None if idea and self.core.remedy_blocked(person, night) else tonight
 
     def _ask_about(self, person: Person, night: Night) -> tuple[Night, AboutDay | None]:
         """The about-today question for this night, if the person wants it and it was not
@@ -248,6 +259,9 @@ class Evenings:
         night = self.core.night(person, key)
         if not any(s.remedy_id == remedy_id for s in night.suggestions):
             raise StaleNight(remedy_id)
+        if response is Response.TRY and self.core.remedy_blocked(person, night):
+            # A red flag came after the card: its reply said no idea tonight (not recorded).
+            return Responded(night, remedy_id, response, FlagBlocksIdea(), blocked=True)
         if response is Response.NOT_FOR_ME:
             person = self.core.change(person, not_for_me=person.not_for_me | {remedy_id})
         night = night.replace(
@@ -272,7 +286,7 @@ class Evenings:
     ) -> tuple[Night, NextIdea]:
         """Tonight's next idea from the recent nights and the whole track record, added to
         the night; or why there is none."""
-        if self.core.remedy_blocked(night):
+        if self.core.remedy_blocked(person, night):
             return night, FlagBlocksIdea()
         if recent is None:
             since = night.night - RECENT_HISTORY

@@ -96,6 +96,8 @@ class Responded:
     # for the card) and a doctor prompt (at most once a fortnight).
     about_day: AboutDay | None = None
     doctor: DoctorReason | None = None
+    # "I'll try it" on a card of a night a red flag has since closed to ideas: not recorded.
+    blocked: bool = False
 
 
 @dataclass(frozen=True)

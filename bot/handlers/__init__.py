@@ -36,6 +36,7 @@ from bot.handlers import (
 )
 from bot.handlers.commands import COMMANDS
 from bot.handlers.common import not_set_up_text, send, sender, services
+from bot.handlers.flags import check_command
 from bot.keyboards import presses, trial_presses
 from bot.texts import ChatText, t
 
@@ -141,7 +142,16 @@ async def on_error(update: object, context: Ctx) -> None:
 def register(app: Application[Any, Ctx, Any, Any, Any, Any]) -> None:
     """Add every handler, in priority order, plus the error handler."""
     private = filters.ChatType.PRIVATE
-    app.add_handler(TypeHandler(Update, guard.guard_flood), group=-1)
+    app.add_handler(TypeHandler(Update, guard.guard_flood), group=-2)
+
+    async def check_words(update: Update, context: Ctx) -> None:
+        await check_command(update, context, guard.KNOWN)
+
+    # A command's words are checked for red flags before the command runs.
+    app.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE & filters.COMMAND, check_words),
+        group=-1,
+    )
     app.add_handler(MessageHandler(~private, guard.on_group_message))
     app.add_handler(CallbackQueryHandler(on_button))
     new_private = private & filters.UpdateType.MESSAGE

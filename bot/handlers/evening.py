@@ -62,7 +62,7 @@ async def cmd_checkin(update: Update, context: Ctx) -> None:
         return
     rated = night.rating is not None
     question = texts.already_rated(night.rating) if night.rating is not None else check_in(local)
-    tonight = diary(context).trial.tonight(diary(context).require(who.user_id), night)
+    tonight = diary(context).evening.trial_evening(diary(context).require(who.user_id), night)
     if tonight is not None and not rated:
         question = f"{trial_line(context, tonight)}\n\n{question}"
     await send(context, who.chat_id, question, keyboards.rating(night.night, rated=rated))
@@ -171,6 +171,10 @@ async def on_respond_button(update: Update, context: Ctx, press: CardAnswer) -> 
     responded = diary(context).evening.respond(
         who.user_id, press.night, press.remedy_id, press.response, now(context)
     )
+    if responded.blocked:  # a red flag since: the card stays, its buttons go
+        await edit_pressed(query, _card_with_response(context, responded.night, press, False))
+        await send(context, who.chat_id, t(SafetyText.NO_REMEDY_AFTER_FLAG))
+        return
     # A chosen idea can be tested properly: "Test it in a trial" under the answered card.
     markup = None
     if press.response is Response.TRY:
@@ -188,14 +192,14 @@ async def on_respond_button(update: Update, context: Ctx, press: CardAnswer) -> 
         await send(context, who.chat_id, texts.doctor_prompt(responded.doctor))
 
 
-def _card_with_response(context: Ctx, night: Night, press: CardAnswer) -> str:
+def _card_with_response(context: Ctx, night: Night, press: CardAnswer, noted: bool = True) -> str:
     catalog = diary(context).catalog
     remedy = catalog.get(press.remedy_id)
     record = next(s for s in night.suggestions if s.remedy_id == press.remedy_id)
     if remedy is None:
         return texts.response_noted(press.response, press.remedy_id).strip()
     card = texts.render_suggestion(remedy, catalog, record.reason)
-    return card + texts.response_noted(press.response, remedy.title)
+    return card + texts.response_noted(press.response, remedy.title) if noted else card
 
 
 async def on_snooze_button(update: Update, context: Ctx, press: AskLater) -> None:

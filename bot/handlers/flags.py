@@ -3,13 +3,15 @@ delivered even when Telegram fails (crisis and urgent ones), and the caption che
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 
 from telegram import Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
 from bot.context import Ctx
-from bot.handlers.common import Sender, diary, send, sender, services
+from bot.handlers.common import Sender, diary, now, send, sender, services
 from bot.red_flags import RedFlag, Severity
 from bot.urgent import deliver_urgent
 
@@ -23,6 +25,7 @@ class FlagReply:
     flags: tuple[RedFlag, ...] = ()
     urgent: bool = False
     pending: bool = False
+    kept: bool = False  # the text was kept as a note, so its flags are on the record
 
 
 async def reply_to_flags(
@@ -52,14 +55,47 @@ async def reply_to_flags(
     return FlagReply(tuple(flags), urgent=True, pending=not delivered)
 
 
-async def check_text(context: Ctx, who: Sender, text: str) -> FlagReply:
-    """The replies to the flags of a text that is not stored as a note (before consent,
-    during set-up, an edit without a note, a caption)."""
+async def check_text(
+    context: Ctx, who: Sender, text: str, message_id: int | None = None
+) -> FlagReply:
+    """The replies to the flags of a text that is not a note by itself (before consent,
+    during set-up, an edit without a note, a caption, a command's words). Once the person
+    is set up, a text that raises a flag is kept as a note all the same, so that the flag is
+    on the record (/history, the export, the doctor's summary)."""
     flags = diary(context).red_flags.scan(text)
+    if not flags:
+        return FlagReply()
     person = diary(context).person(who.user_id)
-    return await reply_to_flags(
-        context, who, person.tz if person else None, flags, note_kept=False
-    )
+    kept = person is not None and person.ready
+    if kept:
+        diary(context).notes.add(who.user_id, text, now(context), message_id)
+    tz = person.tz if person else None
+    flagged = await reply_to_flags(context, who, tz, flags, note_kept=kept)
+    return replace(flagged, kept=kept)
+
+
+async def check_command(update: Update, context: Ctx, known: Collection[str]) -> None:
+    """Before any command runs: its words are typed text too ("/pause thinking of ending
+    it", "/kms"). A crisis or urgent reply is then the only answer; a doctor-level message
+    comes before the command's own reply. The name of a `known` command is not read: it is
+    the bot's word, not the person's ("/delete" is no wish to delete oneself)."""
+    who, message = sender(update), update.message
+    if who is None or message is None or not message.text:
+        return
+    typed = typed_words(message.text, known)
+    if typed and (await check_text(context, who, typed, message.message_id)).urgent:
+        raise ApplicationHandlerStop
+
+
+def typed_words(text: str, known: Collection[str]) -> str:
+    """A message's own words: without the name of a known command it starts with
+    ("/pause thinking of ending it" -> "thinking of ending it"); an unknown one is typed
+    ("/kms")."""
+    if not text.startswith("/"):
+        return text.strip()
+    name, _, words = text.partition(" ")
+    command = name[1:].split("@", 1)[0].casefold()
+    return (words if command in known else text).strip()
 
 
 async def check_caption(update: Update, context: Ctx) -> bool:
@@ -68,4 +104,4 @@ async def check_caption(update: Update, context: Ctx) -> bool:
     who, message = sender(update), update.effective_message
     if who is None or message is None or not message.caption:
         return False
-    return (await check_text(context, who, message.caption)).urgent
+    return (await check_text(context, who, message.caption, message.message_id)).urgent

@@ -3,7 +3,9 @@
 The flood guard runs before every other handler. Within a person's limit nothing changes;
 beyond it, what they write is still kept as notes (never dropped) and buttons are answered
 silently, with one short "slow down" per minute instead of a reply to each. A text that raises
-a red flag is never held back: safety comes before the limit.
+a red flag is never held back, nor is /crisis: safety comes before the limit. Other commands
+over the limit are neither carried out nor kept as notes. In a group nothing is stored, but a
+crisis or urgent text still gets its message there (once, never retried).
 """
 
 from __future__ import annotations
@@ -18,11 +20,15 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.booking import send_saved
 from bot.context import Ctx, Services
+from bot.handlers.commands import COMMANDS
 from bot.handlers.common import diary, now, sender, services
-from bot.texts import ChatText, t
+from bot.handlers.flags import typed_words
+from bot.red_flags import Severity
+from bot.texts import ChatText, red_flag_message, t
 from bot.throttle import Verdict
 
 log = logging.getLogger(__name__)
+KNOWN = frozenset(command.name for command in COMMANDS)
 
 
 def judge_arrival(svc: Services, update: object) -> None:
@@ -60,12 +66,15 @@ async def guard_flood(update: Update, context: Ctx) -> None:
     text = None if message is None else (message.text or message.caption)
     if text and diary(context).red_flags.detect(text):
         return  # answered as usual, however fast it came
+    if message is not None and _command(message.text) == "crisis":
+        return  # the crisis lines are never held back
     query = update.callback_query
     if query is not None and not judged:
         await _answer_quietly(query)
     person = diary(context).person(who.user_id)
     ready = person is not None and person.ready
-    if person is not None and ready and message is not None and text:
+    # A command over the limit is not carried out, and is no note either.
+    if person is not None and ready and message is not None and text and not _command(text):
         if update.edited_message is not None:
             diary(context).notes.edit(who.user_id, message.message_id, text, now(context))
         else:
@@ -78,6 +87,13 @@ async def guard_flood(update: Update, context: Ctx) -> None:
     raise ApplicationHandlerStop
 
 
+def _command(text: str | None) -> str | None:
+    """The command a message starts with ("/crisis@RlsBot now" -> "crisis"), or None."""
+    if not text or not text.startswith("/"):
+        return None
+    return text.split(maxsplit=1)[0][1:].split("@", 1)[0].casefold()
+
+
 async def on_group_message(update: Update, context: Ctx) -> None:
     """Groups and channels: say "private chats only" once in a while, store nothing, and
     leave a group that keeps bursting. Sends to a group are never retried."""
@@ -85,8 +101,22 @@ async def on_group_message(update: Update, context: Ctx) -> None:
     if chat is None:
         return
     action = services(context).groups.on_message(chat.id, now(context))
+    message = update.effective_message
+    text = None if message is None else (message.text or message.caption)
+    text = typed_words(text, KNOWN) if text else None
+    urgent = [f for f in diary(context).red_flags.scan(text) if f.urgent] if text else []
     try:
-        if action.leave:
+        if urgent:  # nothing is stored here, but a crisis still gets its lines, once
+            user = update.effective_user
+            language = user.language_code if user is not None else None
+            entry = services(context).crisis.for_person(None, language)
+            crisis = Severity.CRISIS
+            replies = (
+                red_flag_message(f.message, entry, crisis_lines=f.severity is crisis)
+                for f in urgent
+            )
+            await context.bot.send_message(chat.id, "\n\n".join(replies))
+        elif action.leave:
             log.info("left a group that kept sending bursts")
             await context.bot.leave_chat(chat.id)
         elif action.reply:

@@ -19,7 +19,6 @@ from bot.handlers.common import (
     sender,
     services,
 )
-from bot.handlers.flags import check_text
 from bot.keyboards import (
     Action,
     Consent,
@@ -167,16 +166,12 @@ async def _setting_command(update: Update, context: Ctx, what: Awaiting) -> None
     found = await consented(update, context)
     if found is None:
         return
-    who, person = found
+    _, person = found
     typed = " ".join(context.args or [])
     if not typed:
         await ask_for(context, person, what)
         return
-    flagged = await check_text(context, who, typed)  # "/time I want to die" is typed too
-    if flagged.flags:
-        if not flagged.pending:
-            await ask_for(context, person, what)
-        return
+    # The words were checked for red flags before the command ran (flags.check_command).
     await accept_typed(context, person, what, typed)
 
 

@@ -43,9 +43,7 @@ SENTENCES = catalog(
             "If you are outside your home country, use the local emergency number. No person "
             "reads this chat, so please make the call yourself."
         ),
-        SafetyText.NOTE_KEPT: (
-            "I've kept what you wrote as a note on tonight, so it is in your diary."
-        ),
+        SafetyText.NOTE_KEPT: ("I've kept what you wrote as a note, so it is in your diary."),
         SafetyText.DOCTOR_SEVERE_NIGHTS: (
             "You've had three or more nights rated 7 or higher this week."
         ),
@@ -66,7 +64,7 @@ SENTENCES = catalog(
             "/summary makes a short summary of your nights to take with you."
         ),
         SafetyText.NO_REMEDY_AFTER_FLAG: (
-            "Because of what you wrote earlier tonight, I won't suggest a remedy tonight. "
+            "Because of what you wrote earlier, I won't suggest a remedy tonight. "
             "Please follow the advice I gave you then."
         ),
     },
