@@ -117,3 +117,34 @@ async def test_montreal_gets_canadas_crisis_lines(chat: Chat) -> None:
     assert "Time zone set to America/Toronto" in confirmation.text
     [crisis] = await chat.send("/crisis")
     assert "Canada" in crisis.text and "988" in crisis.text and "Bahamas" not in crisis.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("typed", "place"),
+    [
+        ("Los Angeles, CA", ("Los Angeles", "US", "America/Los_Angeles")),
+        ("London, UK", ("London", "GB", "Europe/London")),
+        ("Paris France", ("Paris", "FR", "Europe/Paris")),
+        ("Paris, Texas", ("Paris", "US", "America/Chicago")),
+        ("Sao Paulo, Brazil", ("São Paulo", "BR", "America/Sao_Paulo")),
+    ],
+)
+def test_a_city_followed_by_its_region_or_country_is_found_there(
+    typed: str, place: tuple[str, str, str]
+) -> None:
+    found = lookup(typed)
+    assert found is not None and (found.name, found.country, found.timezone) == place
+
+
+@pytest.mark.slow
+def test_a_city_followed_by_a_region_it_is_not_in_is_not_guessed() -> None:
+    assert lookup("Paris, Narnia") is None
+    assert lookup("Berlin, Japan") is None
+
+
+@pytest.mark.slow
+async def test_a_typed_city_and_country_sets_the_zone_and_names_the_city(chat: Chat) -> None:
+    await set_up_before_zone(chat)
+    [confirmation, *_] = await chat.send("London, UK")
+    assert "Time zone set to Europe/London, from London (GB)" in confirmation.text
