@@ -17,6 +17,7 @@ UTC = dt.UTC
 CATCH_UP_WINDOW = dt.timedelta(hours=2)
 SNOOZE = dt.timedelta(minutes=30)
 
+_NOT_LETTERS = re.compile(r"[^a-z]+")
 _TIME = re.compile(r"^\s*(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?\s*$", re.I)
 
 
@@ -81,14 +82,14 @@ def parse_timezone(text: str) -> str:
     BadInput(TIMEZONE) when it is not a zone or a zone's city; BadInput(ZONE_ABBREVIATION)
     for a zone that is no place (CET, UTC, EST, Etc/GMT+1): it would leave the person's country,
     and with it their crisis lines, unknown. An old alias (US/Eastern, Asia/Calcutta) means
-    its canonical zone.
+    a zone of zone.tab in the same country (see `_same_country_zone`).
     """
     key = re.sub(r"\s+", "_", text.strip()).lower()
     name = _zone_index().get(key)
     if name is None:
         raise BadInput(Problem.TIMEZONE)
     if name not in zone_countries():
-        canonical = _canonical_zones().get(_zone_bytes(name)) if "/" in name else None
+        canonical = _same_country_zone(name) if "/" in name else None
         if canonical is None or name.startswith("Etc/"):
             raise BadInput(Problem.ZONE_ABBREVIATION)
         name = canonical
@@ -99,17 +100,70 @@ def parse_timezone(text: str) -> str:
     return name
 
 
-def _zone_bytes(name: str) -> bytes:
+def _tzdata_text(name: str) -> str:
     try:
-        return resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).read_bytes()
+        return resources.files("tzdata.zoneinfo").joinpath(name).read_text("utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError):
-        return b""
+        return ""
 
 
 @cache
-def _canonical_zones() -> dict[bytes, str]:
-    """A zone's rules (its tzdata file) -> the canonical zone with a country that has them."""
-    return {_zone_bytes(name): name for name in sorted(zone_countries(), reverse=True)}
+def _links() -> dict[str, str]:
+    """An old or merged zone name -> the zone that has its rules (tzdata.zi's `L` lines)."""
+    rows = (line.split() for line in _tzdata_text("tzdata.zi").splitlines())
+    return {row[2]: row[1] for row in rows if len(row) == 3 and row[0] == "L"}
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """ISO country code -> its name in tzdata's iso3166.tab (CA -> Canada)."""
+    rows = (line.split("\t") for line in _tzdata_text("iso3166.tab").splitlines())
+    return {row[0]: row[1] for row in rows if len(row) == 2 and not row[0].startswith("#")}
+
+
+@cache
+def _zone_words() -> dict[str, str]:
+    """A zone of zone.tab -> the words of its comment and its country's name, lower case."""
+    out: dict[str, str] = {}
+    for line in _tzdata_text("zone.tab").splitlines():
+        row = line.split("\t")
+        if len(row) >= 3 and not line.startswith("#"):
+            words = " ".join([*row[3:], _country_names().get(row[0], "")])
+            out[row[2]] = _NOT_LETTERS.sub(" ", words.lower()).strip()
+    return out
+
+
+def _same_country_zone(name: str) -> str | None:
+    """The zone of zone.tab that an alias means, in the alias's own country, or None.
+
+    tzdata links an alias to whichever zone keeps the same clocks, since 2022 often another
+    country's: America/Montreal links to America/Toronto (Canada), and so does America/Nassau
+    (the Bahamas). An alias means its link target when zone.tab lists it, unless the alias
+    names its country (`US/Arizona`, `Canada/Eastern`) or a place named in the zone.tab comment
+    or country of one of its siblings, the zone.tab zones with the same target (`Pacific/Truk`:
+    "Chuuk/Truk, Yap", `Atlantic/Jan_Mayen`: "Svalbard & Jan Mayen").
+    """
+    countries, words = zone_countries(), _zone_words()
+    target = _links().get(name, name)
+    siblings = sorted(z for z in countries if _links().get(z, z) == target)
+    area, _, city = name.rpartition("/")
+    wanted = {c for c, n in _country_names().items() if area in (c, n)}
+    if not wanted:
+        place = _NOT_LETTERS.sub(" ", city.lower()).split()
+        wanted = {countries[z] for z in siblings if _names(words.get(z, "").split(), place)}
+    same = [z for z in siblings if {countries[z]} == wanted]
+    if same:
+        return target if target in same else same[0]
+    return target if target in countries else None
+
+
+def _names(words: list[str], place: list[str]) -> bool:
+    """True when `words` name `place`, perhaps shortened: "NU (Coral H)" names Coral Harbour."""
+    size = len(place)
+    return any(
+        words[i] == place[0] and all(place[j].startswith(words[i + j]) for j in range(1, size))
+        for i in range(len(words) - size + 1)
+    )
 
 
 def zone_at(latitude: float, longitude: float) -> str | None:

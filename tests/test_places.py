@@ -3,11 +3,13 @@ that leaves their country (and so their crisis lines) unknown."""
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 import pytest
 
 from bot.errors import BadInput
 from bot.places import key, lookup
-from bot.schedule import parse_timezone
+from bot.schedule import parse_timezone, zone_countries
 from tests.conftest import Chat
 
 
@@ -72,3 +74,77 @@ def test_a_shared_city_name_means_the_most_populous_city() -> None:
     portland = lookup("portland")
     assert portland is not None and portland.timezone == "America/Los_Angeles"
     assert lookup("x") is None and lookup("Nowhere Such Placeville") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone", "country"),
+    [
+        ("Montreal", "America/Toronto", "CA"),  # not America/Nassau, the Bahamas'
+        ("America/Montreal", "America/Toronto", "CA"),
+        ("Canada/Eastern", "America/Toronto", "CA"),
+        ("Thunder Bay", "America/Toronto", "CA"),
+        ("Belfast", "Europe/London", "GB"),  # not Europe/Guernsey
+        ("Europe/Belfast", "Europe/London", "GB"),
+        ("Arizona", "America/Phoenix", "US"),  # not America/Creston, Canada's
+        ("US/Arizona", "America/Phoenix", "US"),
+        ("US/Samoa", "Pacific/Pago_Pago", "AS"),  # not Midway
+        ("Pacific/Truk", "Pacific/Chuuk", "FM"),  # Micronesia, named in zone.tab's comment
+        ("Coral Harbour", "America/Atikokan", "CA"),  # "NU (Coral H)", not Panama
+        ("Asia/Calcutta", "Asia/Kolkata", "IN"),
+    ],
+)
+def test_an_old_zone_name_means_a_zone_in_its_own_country(
+    typed: str, zone: str, country: str
+) -> None:
+    assert parse_timezone(typed) == zone
+    assert zone_countries()[zone] == country
+
+
+def test_no_old_zone_name_that_names_its_country_lands_in_another_country() -> None:
+    names = {"US": "US/", "CA": "Canada/", "MX": "Mexico/", "BR": "Brazil/", "AU": "Australia/"}
+    for country, prefix in names.items():
+        # US/Samoa is American Samoa, a code of its own (AS): checked above.
+        aliases = [n for n in available_timezones() if n.startswith(prefix) and n != "US/Samoa"]
+        assert aliases, prefix
+        for alias in aliases:
+            zone = parse_timezone(alias)
+            assert zone_countries()[zone] == country, (alias, zone)
+
+
+async def test_montreal_gets_canadas_crisis_lines(chat: Chat) -> None:
+    await set_up_before_zone(chat)
+    [confirmation, *_] = await chat.send("/timezone Montreal")
+    assert "Time zone set to America/Toronto" in confirmation.text
+    [crisis] = await chat.send("/crisis")
+    assert "Canada" in crisis.text and "988" in crisis.text and "Bahamas" not in crisis.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("typed", "place"),
+    [
+        ("Los Angeles, CA", ("Los Angeles", "US", "America/Los_Angeles")),
+        ("London, UK", ("London", "GB", "Europe/London")),
+        ("Paris France", ("Paris", "FR", "Europe/Paris")),
+        ("Paris, Texas", ("Paris", "US", "America/Chicago")),
+        ("Sao Paulo, Brazil", ("São Paulo", "BR", "America/Sao_Paulo")),
+    ],
+)
+def test_a_city_followed_by_its_region_or_country_is_found_there(
+    typed: str, place: tuple[str, str, str]
+) -> None:
+    found = lookup(typed)
+    assert found is not None and (found.name, found.country, found.timezone) == place
+
+
+@pytest.mark.slow
+def test_a_city_followed_by_a_region_it_is_not_in_is_not_guessed() -> None:
+    assert lookup("Paris, Narnia") is None
+    assert lookup("Berlin, Japan") is None
+
+
+@pytest.mark.slow
+async def test_a_typed_city_and_country_sets_the_zone_and_names_the_city(chat: Chat) -> None:
+    await set_up_before_zone(chat)
+    [confirmation, *_] = await chat.send("London, UK")
+    assert "Time zone set to Europe/London, from London (GB)" in confirmation.text

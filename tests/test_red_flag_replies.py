@@ -93,7 +93,7 @@ async def test_where_the_country_is_unknown_the_reply_says_the_local_emergency_n
 ) -> None:
     await chat.onboard(tz="Asia/Tokyo")
     [reply] = await chat.send("the left side of my face is drooping and my speech is slurred")
-    assert "Call emergency services now: your local emergency number" in reply.text
+    assert "Call emergency services now: 112 or 911, or your local emergency number." in reply.text
 
 
 async def test_nodding_off_at_the_wheel_is_urgent_and_blocks_the_remedy(

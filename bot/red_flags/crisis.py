@@ -6,9 +6,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -34,10 +34,19 @@ class CrisisEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     code: str = Field(default="", pattern=r"^([A-Z]{2})?$")
     name: str = Field(min_length=2)
+    # True when the name reads with "the": "In the United States:", "In the Netherlands:".
+    the: bool = False
     emergency: str = Field(min_length=2)
     lines: tuple[str, ...] = Field(min_length=1)
     # When someone last checked these numbers against the service's own site.
     checked_on: dt.date
+    # Codes of territories that use this entry's numbers (PR, Puerto Rico, for the US).
+    territories: tuple[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], ...] = ()
+
+    @property
+    def place(self) -> str:
+        """The country's name as it reads after "In": "the United States", "Germany"."""
+        return f"the {self.name}" if self.the else self.name
 
 
 class _Directory(BaseModel):
@@ -54,12 +63,16 @@ class CrisisDirectory:
     version: int
     countries: dict[str, CrisisEntry]
     international: CrisisEntry
+    # A territory's code -> the entry whose numbers it uses (PR -> the United States').
+    territories: dict[str, CrisisEntry] = field(default_factory=dict)
 
     def for_person(self, tz: str | None, language: str | None) -> CrisisEntry:
-        """The entry for the person's country (from zone, else language region)."""
+        """The entry for the person's country or territory (from zone, else language region)."""
         for code in (country_of_zone(tz), _region(language)):
             if code and code in self.countries:
                 return self.countries[code]
+            if code and code in self.territories:
+                return self.territories[code]
         return self.international
 
 
@@ -77,7 +90,16 @@ def load_crisis(path: Path) -> CrisisDirectory:
                 f"{path}: country {entry.code!r}: field 'code': missing or duplicate"
             )
         countries[entry.code] = entry
-    return CrisisDirectory(model.version, countries, model.international)
+    territories: dict[str, CrisisEntry] = {}
+    for entry in model.country:
+        for code in entry.territories:
+            if code in countries or code in territories:
+                raise ContentError(
+                    f"{path}: country {entry.code!r}: field 'territories': {code!r} has its "
+                    "own entry or is listed twice"
+                )
+            territories[code] = entry
+    return CrisisDirectory(model.version, countries, model.international, territories)
 
 
 STALE_AFTER_MONTHS = 6

@@ -80,7 +80,7 @@ DOCTOR_REASONS = {
 def crisis_resources(entry: CrisisEntry) -> str:
     """Who to call, for the person's country."""
     lines = [
-        t(SafetyText.IN_COUNTRY, country=esc(entry.name)),
+        t(SafetyText.IN_COUNTRY, country=esc(entry.place)),
         t(SafetyText.EMERGENCY, number=esc(entry.emergency)),
     ]
     lines.extend(f"• {esc(line)}" for line in entry.lines)
