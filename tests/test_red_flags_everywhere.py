@@ -111,6 +111,10 @@ async def test_a_command_edited_into_a_crisis_is_kept_with_its_flag(
     assert NOBODY in reply.text
     night = services.diary.store.get_night(chat.user_id, dt.date(2026, 11, 26))
     assert night is not None and night.red_flags == ("self_harm",)
+    # Edited once more, it is the same note.
+    await chat.edit(message_id, "thinking of ending it all")
+    night = services.diary.store.get_night(chat.user_id, dt.date(2026, 11, 26))
+    assert night is not None and [n.text for n in night.notes] == ["thinking of ending it all"]
 
 
 async def test_crisis_gets_through_a_flood_and_other_commands_are_not_kept_as_notes(

@@ -283,7 +283,7 @@ async def on_edited_text(update: Update, context: Ctx) -> None:
             who.user_id, message.message_id, message.text, now(context)
         )
     if note is None:
-        await check_text(context, who, message.text)
+        await check_text(context, who, message.text, message.message_id)
         return
     assert person is not None  # a note was edited, so the person is set up
     if not (await reply_to_flags(context, who, person.tz, note.flags, note_kept=True)).urgent:
