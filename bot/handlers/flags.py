@@ -4,7 +4,7 @@ delivered even when Telegram fails (crisis and urgent ones), and the caption che
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
@@ -25,7 +25,6 @@ class FlagReply:
     flags: tuple[RedFlag, ...] = ()
     urgent: bool = False
     pending: bool = False
-    kept: bool = False  # the text was kept as a note, so its flags are on the record
 
 
 async def reply_to_flags(
@@ -70,8 +69,7 @@ async def check_text(
     if kept:
         diary(context).notes.add(who.user_id, text, now(context), message_id)
     tz = person.tz if person else None
-    flagged = await reply_to_flags(context, who, tz, flags, note_kept=kept)
-    return replace(flagged, kept=kept)
+    return await reply_to_flags(context, who, tz, flags, note_kept=kept)
 
 
 async def check_command(update: Update, context: Ctx, known: Collection[str]) -> None:
@@ -91,11 +89,17 @@ def typed_words(text: str, known: Collection[str]) -> str:
     """A message's own words: without the name of a known command it starts with
     ("/pause thinking of ending it" -> "thinking of ending it"); an unknown one is typed
     ("/kms")."""
-    if not text.startswith("/"):
+    if command_name(text) not in known:
         return text.strip()
-    name, _, words = text.partition(" ")
-    command = name[1:].split("@", 1)[0].casefold()
-    return (words if command in known else text).strip()
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def command_name(text: str | None) -> str | None:
+    """The command a message starts with ("/crisis@RlsBot now" -> "crisis"), or None."""
+    if not text or not text.startswith("/"):
+        return None
+    return text.split(maxsplit=1)[0][1:].split("@", 1)[0].casefold()
 
 
 async def check_caption(update: Update, context: Ctx) -> bool:

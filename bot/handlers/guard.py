@@ -22,7 +22,7 @@ from bot.booking import send_saved
 from bot.context import Ctx, Services
 from bot.handlers.commands import COMMANDS
 from bot.handlers.common import diary, now, sender, services
-from bot.handlers.flags import typed_words
+from bot.handlers.flags import command_name, typed_words
 from bot.red_flags import Severity
 from bot.texts import ChatText, red_flag_message, t
 from bot.throttle import Verdict
@@ -66,7 +66,7 @@ async def guard_flood(update: Update, context: Ctx) -> None:
     text = None if message is None else (message.text or message.caption)
     if text and diary(context).red_flags.detect(text):
         return  # answered as usual, however fast it came
-    if message is not None and _command(message.text) == "crisis":
+    if message is not None and command_name(message.text) == "crisis":
         return  # the crisis lines are never held back
     query = update.callback_query
     if query is not None and not judged:
@@ -74,7 +74,7 @@ async def guard_flood(update: Update, context: Ctx) -> None:
     person = diary(context).person(who.user_id)
     ready = person is not None and person.ready
     # A command over the limit is not carried out, and is no note either.
-    if person is not None and ready and message is not None and text and not _command(text):
+    if person is not None and ready and message is not None and text and not command_name(text):
         if update.edited_message is not None:
             diary(context).notes.edit(who.user_id, message.message_id, text, now(context))
         else:
@@ -85,13 +85,6 @@ async def guard_flood(update: Update, context: Ctx) -> None:
         else:
             await context.bot.send_message(who.chat_id, t(ChatText.SLOW_DOWN_NOT_SET_UP))
     raise ApplicationHandlerStop
-
-
-def _command(text: str | None) -> str | None:
-    """The command a message starts with ("/crisis@RlsBot now" -> "crisis"), or None."""
-    if not text or not text.startswith("/"):
-        return None
-    return text.split(maxsplit=1)[0][1:].split("@", 1)[0].casefold()
 
 
 async def on_group_message(update: Update, context: Ctx) -> None:
