@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -244,18 +244,33 @@ async def _on_morning(context: Ctx) -> None:
 
 
 async def _on_replies(context: Ctx) -> None:
-    """Retry job: send the person's waiting "saved" replies, oldest first."""
+    """Retry job: send the person's waiting "saved" replies, oldest first.
+
+    Replies kept while a round runs are sent by the same round: the job they book for
+    themselves is skipped while this one runs (one run of a job at a time), and one booked as
+    the round ends would be skipped too. A round that sent some before Telegram refused one
+    (its per-chat pace while a backlog goes out, not an outage) starts the back-off again, so
+    a long backlog keeps going out seconds apart; the rate limiter already waits out the
+    chat's "retry after"."""
     services = context.bot_data.services
     due = _due(context)
     person = services.diary.person(due.user_id)
-    if person is None or not person.pending_replies:
+    while person is not None and person.pending_replies:
+        sent, done = await delivery.waiting_replies(context, person)
+        if sent is Sent.BLOCKED:
+            cancel(context.job_queue, due.user_id)
+            return
+        if sent is Sent.SENT:
+            person = services.diary.person(due.user_id)  # any kept meanwhile go out now
+            continue
+        if done:  # some went out before Telegram refused one: not an outage
+            due = replace(due, attempt=0)
+        if not _retry(services, context.job_queue, JobKind.REPLY, due):
+            log.warning("gave up on saved-replies to user %s", person.user_id)
+            left = services.diary.person(due.user_id)
+            if left is not None:
+                services.diary.people.drop_replies(person.user_id, len(left.pending_replies))
         return
-    sent = await delivery.waiting_replies(context, person)
-    if sent is Sent.BLOCKED:
-        cancel(context.job_queue, due.user_id)
-    elif sent is Sent.RETRY and not _retry(services, context.job_queue, JobKind.REPLY, due):
-        log.warning("gave up on saved-replies to user %s", person.user_id)
-        services.diary.people.drop_replies(person.user_id, len(person.pending_replies))
 
 
 _CALLBACKS: dict[JobKind, Callable[[Ctx], Coroutine[Any, Any, None]]] = {

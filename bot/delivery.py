@@ -190,8 +190,9 @@ async def saved(context: Ctx, person: Person, text: str) -> bool:
     return True
 
 
-async def waiting_replies(context: Ctx, person: Person) -> Sent:
-    """Send the person's waiting "saved" replies, oldest first; RETRY leaves the rest kept."""
+async def waiting_replies(context: Ctx, person: Person) -> tuple[Sent, int]:
+    """Send the person's waiting "saved" replies, oldest first; RETRY leaves the rest kept.
+    Also says how many left the queue (sent, hours stale, or maybe sent)."""
     services = context.bot_data.services
     people = services.diary.people
     now = services.clock()
@@ -206,12 +207,12 @@ async def waiting_replies(context: Ctx, person: Person) -> Sent:
             people.drop_replies(person.user_id, len(person.pending_replies))
             log.info("user %s blocked the bot; reminders stopped", person.user_id)
             people.mark_blocked(person.user_id, now)
-            return Sent.BLOCKED
+            return Sent.BLOCKED, done
         except TelegramError as error:
             if classify(error) is Delivery.NOT_SENT:
                 people.drop_replies(person.user_id, done)
-                return Sent.RETRY
+                return Sent.RETRY, done
             # Maybe it arrived, or it never can: either way it is not sent again.
         done += 1
     people.drop_replies(person.user_id, done)
-    return Sent.SENT
+    return Sent.SENT, done

@@ -205,3 +205,57 @@ async def test_a_kept_reply_survives_a_restart(
         retry = job(app, JobKind.REPLY, 501)
         await fire(app, clock, retry)
     assert sum("Saved your note" in s.text for s in api.sent_to(501)) == 1
+
+
+async def test_a_long_backlog_of_saved_replies_keeps_going_out_while_each_round_sends_some(
+    chat: Chat, app: BotApp, services: Services, clock: FakeClock, api: FakeBotAPI
+) -> None:
+    # Telegram's per-chat pace refuses a send now and then while a backlog goes out. A round
+    # that sent some is no outage: the next round comes seconds later, however many there are.
+    await chat.onboard()
+    fail_sends(api, ApiError(502, "Bad Gateway"), times=1)
+    notes = [f"backlog {i} legs fizzing" for i in range(12)]
+    for note in notes:
+        assert await chat.send(note) == []  # each queues behind the first, kept
+    calls = [0]
+
+    async def every_other_refused(method: str, params: dict[str, Any]) -> None:
+        if method == "sendMessage":
+            calls[0] += 1
+            if calls[0] % 2 == 0:
+                raise ApiError(429, "Too Many Requests", retry_after=1)
+
+    api.before_call = every_other_refused
+    rounds = 0
+    while (retry := booked(app, JobKind.REPLY, chat.user_id)) is not None:
+        assert retry.next_t is not None
+        assert retry.next_t <= clock() + dt.timedelta(seconds=2), "no long wait between rounds"
+        await fire(app, clock, retry)
+        rounds += 1
+    assert saved_replies(api, chat) == len(notes)
+    assert rounds == len(notes)
+    person = services.diary.person(chat.user_id)
+    assert person is not None and person.pending_replies == ()
+
+
+async def test_a_reply_kept_while_a_round_of_replies_goes_out_is_sent_after_it(
+    chat: Chat, app: BotApp, services: Services, clock: FakeClock, api: FakeBotAPI
+) -> None:
+    # A note that arrives while the backlog is going out keeps its reply behind the others;
+    # the job it books is skipped while the round runs, so the round sends it too.
+    await chat.onboard()
+    fail_sends(api, ApiError(502, "Bad Gateway"), times=1)
+    assert await chat.send("first note, calves crawling") == []
+    arrived = [False]
+
+    async def a_note_arrives(method: str, params: dict[str, Any]) -> None:
+        if method == "sendMessage" and not arrived[0]:
+            arrived[0] = True
+            services.diary.people.keep_reply(chat.user_id, "Saved your note (later)", clock())
+
+    api.before_call = a_note_arrives
+    await fire(app, clock, job(app, JobKind.REPLY, chat.user_id))
+    sent = [s.text for s in api.sent_to(chat.user_id)]
+    assert sent[-1] == "Saved your note (later)" and saved_replies(api, chat) == 2
+    person = services.diary.person(chat.user_id)
+    assert person is not None and person.pending_replies == ()
