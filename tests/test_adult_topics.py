@@ -77,3 +77,18 @@ async def test_an_old_toggle_button_asks_before_switching_adult_topics_on(
     [reply] = await chat.press_data("1|set||adult", settings)
     assert "Adult topics are off" in reply.text
     assert not adult_topics(services, chat)
+
+
+async def test_after_writing_as_a_teen_the_adult_question_says_so(
+    chat: Chat, services: Services
+) -> None:
+    await chat.onboard()
+    [settings] = await chat.send("/settings")
+    [question] = await chat.press("Include adult topics", settings)
+    assert "child or teenager" not in question.text  # nothing written about a child yet
+    await chat.send("im 15 and my legs wont stop moving at night")
+    [settings] = await chat.send("/settings")
+    [question] = await chat.press("Include adult topics", settings)
+    assert "If that is you, please leave adult topics off" in question.text
+    assert [label for label, _ in question.buttons] == [CONFIRM, "Not now"]
+    assert not adult_topics(services, chat)

@@ -12,6 +12,8 @@ from bot.models import Awaiting, Night, Pause, PendingReply, Person
 MAX_PAUSE_NIGHTS = 365
 # The on/off settings /settings can flip.
 SWITCHES = ("adult_topics", "ask_onset", "ask_triggers")
+# How far back a note that raised the child flag makes the adult-topics question say so.
+CHILD_LOOKBACK = dt.timedelta(days=28)
 
 
 class People:
@@ -80,6 +82,15 @@ class People:
     def set_adult_topics(self, user_id: int, on: bool) -> Person:
         """Opt in to (or out of) suggestions flagged adults_only."""
         return self.core.change(self.core.consented(user_id), adult_topics=on)
+
+    def wrote_of_a_child(self, user_id: int, now: dt.datetime) -> bool:
+        """Whether a note of the last four weeks raised the `child` flag (the person may be the
+        child: "im 15 and my legs wont stop")."""
+        person = self.core.require(user_id)
+        if person.tz is None:
+            return False
+        since = self.core.night_key(person, now) - CHILD_LOOKBACK
+        return any("child" in n.red_flags for n in self.core.store.nights(user_id, since=since))
 
     def toggle(self, user_id: int, setting: str) -> Person:
         """Flip one of the on/off settings: adult_topics, ask_onset, ask_triggers."""

@@ -133,9 +133,10 @@ async def _adult_topics(
     elif person.adult_topics:
         await send(context, person.chat_id, texts.adult_topics_set(True))
     else:
-        await send(
-            context, person.chat_id, t(SettingsText.ADULT_CONFIRM), keyboards.adult_confirm()
-        )
+        ask = t(SettingsText.ADULT_CONFIRM)
+        if diary(context).people.wrote_of_a_child(person.user_id, now(context)):
+            ask = f"{t(SettingsText.ADULT_CHILD_NOTE)}\n\n{ask}"
+        await send(context, person.chat_id, ask, keyboards.adult_confirm())
 
 
 async def on_weekly_button(update: Update, context: Ctx, press: WeeklyDay) -> None:

@@ -53,6 +53,7 @@ class SettingsText(TextKey):
     ADULT_CONFIRM_BUTTON = auto()
     ADULT_CANCEL_BUTTON = auto()
     ADULT_CONFIRM = auto()
+    ADULT_CHILD_NOTE = auto()
     ADULT_CANCELLED = auto()
     ADULT_ON = auto()
     ADULT_OFF = auto()
@@ -138,6 +139,10 @@ SENTENCES = catalog(
         SettingsText.ADULT_CONFIRM: (
             "Adult topics include ideas about sex, so they are only for people aged 18 or "
             "over.\n\n<b>Are you 18 or over?</b> Tap the button to confirm and switch them on."
+        ),
+        SettingsText.ADULT_CHILD_NOTE: (
+            "You wrote recently about a child or teenager with these symptoms. If that is you, "
+            "please leave adult topics off: they are not for under-18s."
         ),
         SettingsText.ADULT_CANCELLED: (
             "Adult topics stay off. You can switch them on later in /settings."
