@@ -159,6 +159,54 @@ async def test_a_typed_number_counts_as_the_rating(chat: Chat, services: Service
     assert night is not None and night.rating == 7 and night.notes == ()
 
 
+async def test_a_rating_typed_in_words_counts_and_a_number_that_is_not_one_is_asked_again(
+    chat: Chat, services: Services
+) -> None:
+    await chat.onboard()
+    await chat.send("/checkin")
+    for typed in ("6.5", "-1", "11", "6 or 7"):
+        [reply] = await chat.send(typed)
+        assert "one whole number from 0 (calm) to 10" in reply.text, typed
+    night = services.diary.store.get_night(chat.user_id, NIGHT)
+    assert night is not None and night.rating is None and night.notes == ()
+    replies = await chat.send("Seven")
+    assert "You said 7/10" in replies[0].text
+    night = services.diary.store.get_night(chat.user_id, NIGHT)
+    assert night is not None and night.rating == 7 and night.notes == ()
+
+
+async def test_a_rating_with_words_after_it_keeps_both(chat: Chat, services: Services) -> None:
+    await chat.onboard()
+    await chat.send("/checkin")
+    replies = await chat.send("7, calves crawling since tea")
+    assert "You said 7/10. I saved the rest as a note" in replies[0].text
+    assert any("Evidence: " in r.text for r in replies)
+    night = services.diary.store.get_night(chat.user_id, NIGHT)
+    assert night is not None and night.rating == 7
+    assert [n.text for n in night.notes] == ["7, calves crawling since tea"]
+
+
+async def test_a_rating_with_a_crisis_after_it_gets_the_crisis_reply_and_keeps_the_rating(
+    chat: Chat, services: Services
+) -> None:
+    await chat.onboard()
+    await chat.send("/checkin")
+    [reply] = await chat.send("8 thinking of ending it")
+    assert "No person reads this chat" in reply.text and "Evidence" not in reply.text
+    night = services.diary.store.get_night(chat.user_id, NIGHT)
+    assert night is not None and night.rating == 8 and night.suggestions == ()
+    assert "self_harm" in night.red_flags
+
+
+async def test_a_count_is_not_read_as_a_rating(chat: Chat, services: Services) -> None:
+    await chat.onboard()
+    await chat.send("/checkin")
+    [reply] = await chat.send("2 hours of sleep last night, calves buzzing")
+    assert "Saved your note" in reply.text
+    night = services.diary.store.get_night(chat.user_id, NIGHT)
+    assert night is not None and night.rating is None
+
+
 async def test_not_for_me_is_never_suggested_again(chat: Chat, services: Services) -> None:
     await chat.onboard()
     await chat.send("/checkin")

@@ -75,6 +75,17 @@ async def test_checkin_again_on_a_rated_night_offers_only_the_numbers(chat: Chat
     assert any("Updated tonight's rating to 6/10" in text for text in texts_of(replies))
 
 
+async def test_a_double_tapped_rating_is_answered_once(chat: Chat) -> None:
+    await chat.onboard()
+    [question] = await chat.send("/checkin")
+    three, five = (dict(question.buttons)[n] for n in ("3", "5"))
+    assert await chat.press_data(three, question), "the first tap gets its reply"
+    # The second tap of a double tap arrives before the buttons are gone.
+    assert await chat.press_data(three, question) == [], "the second tap adds nothing"
+    replies = await chat.press_data(five, question)  # a different number is a change
+    assert any("Updated tonight's rating to 5/10" in text for text in texts_of(replies))
+
+
 async def test_greetings_and_skips_follow_the_persons_local_time(
     chat: Chat, clock: FakeClock
 ) -> None:

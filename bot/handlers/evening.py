@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
@@ -30,6 +29,7 @@ from bot.context import Ctx
 from bot.handlers.common import diary, edit_pressed, not_set_up_text, now, send, sender, set_up
 from bot.handlers.flags import check_caption, check_text, reply_to_flags
 from bot.handlers.setup import accept_typed, ask_for
+from bot.handlers.typed import read_rating
 from bot.keyboards import (
     AboutDone,
     AskLater,
@@ -43,8 +43,6 @@ from bot.keyboards import trial as trial_buttons
 from bot.keyboards.trial_presses import TrialIdea
 from bot.models import Awaiting, Night, Response, Suggestion
 from bot.texts import ChatText, EveningText, SafetyText, SetupText, TrialText, check_in, t
-
-_TYPED_RATING = re.compile(r"^\s*(\d{1,2})\s*(?:/\s*10)?\s*$")
 
 
 async def cmd_checkin(update: Update, context: Ctx) -> None:
@@ -78,6 +76,11 @@ async def on_rating_button(update: Update, context: Ctx, press: Rate) -> None:
     """A 0-10 button."""
     who, query = sender(update), update.callback_query
     if who is None or query is None:
+        return
+    before = diary(context).store.get_night(who.user_id, press.night)
+    if before is not None and before.rating == press.rating:
+        # A double tap, or the same number again: it is already noted, nothing new to say.
+        await edit_pressed(query, texts.rating_noted(press.rating))
         return
     rated = diary(context).evening.rate(who.user_id, press.night, press.rating, now(context))
     # The question shows the answer while the card is on its way: two requests at once.
@@ -250,23 +253,36 @@ async def on_text(update: Update, context: Ctx) -> None:
             await send(context, who.chat_id, t(SetupText.SETUP_FIRST))
         return
     evening = diary(context).evening
-    match = _TYPED_RATING.match(text)
-    if match and int(match.group(1)) <= 10:
+    typed = read_rating(text)
+    key = None
+    if typed.rating is not None or typed.invalid:
         key = evening.awaiting_rating(who.user_id, now(context))
-        if key is not None:
-            rating = int(match.group(1))
-            rated = evening.rate(who.user_id, key, rating, now(context))
-            await send_saved(context, person, texts.rating_noted(rating))
-            await after_rating(context, who.chat_id, rated)
-            return
+    if key is not None and typed.invalid:
+        await send(context, who.chat_id, t(EveningText.RATING_WHOLE_NUMBER))  # still open
+        return
+    if key is not None and typed.rating is not None and not typed.rest:
+        rated = evening.rate(who.user_id, key, typed.rating, now(context))
+        await send_saved(context, person, texts.rating_noted(typed.rating))
+        await after_rating(context, who.chat_id, rated)
+        return
     try:
         note = diary(context).notes.add(who.user_id, text, now(context), message.message_id)
     except NotSetUp:
         await send(context, who.chat_id, not_set_up_text(context, who.user_id))
         return
+    if key is not None and typed.rating is not None:
+        # "8 thinking of ending it", "7, calves crawling": the rating and the whole note
+        # (rated after the note, so a red flag in it keeps tonight's idea back).
+        rated = evening.rate(who.user_id, key, typed.rating, now(context))
+        if (await reply_to_flags(context, who, person.tz, note.flags, note_kept=True)).urgent:
+            return
+        await send_saved(context, person, texts.rating_with_note(typed.rating, note.night))
+        await after_rating(context, who.chat_id, rated)
+        return
     if (await reply_to_flags(context, who, person.tz, note.flags, note_kept=True)).urgent:
         return  # the crisis or urgent reply said the note was kept
-    reply = t(EveningText.NOTE_INSTEAD_OF_RATING) if match else texts.note_saved(note.night)
+    number = typed.invalid or (typed.rating is not None and not typed.rest)
+    reply = t(EveningText.NOTE_INSTEAD_OF_RATING) if number else texts.note_saved(note.night)
     await send_saved(context, person, reply)
 
 

@@ -30,6 +30,8 @@ class EveningText(TextKey):
     SKIP_BUTTON = auto()
     RATING_NOTED = auto()
     RATING_UPDATED = auto()
+    RATING_WITH_NOTE = auto()
+    RATING_WHOLE_NUMBER = auto()
     ALREADY_RATED = auto()
     GOOD_NIGHT_CALM = auto()
     SNOOZED = auto()
@@ -92,6 +94,14 @@ SENTENCES = catalog(
             "How do your legs feel right now? You said <b>{rating}/10</b>."
         ),
         EveningText.RATING_UPDATED: "Updated tonight's rating to <b>{rating}/10</b>.",
+        EveningText.RATING_WITH_NOTE: (
+            "How do your legs feel right now? You said <b>{rating}/10</b>. I saved the rest as "
+            "a note for the night of {day}."
+        ),
+        EveningText.RATING_WHOLE_NUMBER: (
+            "For the rating I need one whole number from 0 (calm) to 10 (the worst it gets). "
+            "Tap a number on the question above, or type one, like 6."
+        ),
         EveningText.ALREADY_RATED: (
             "You rated tonight <b>{rating}/10</b>. Tap a number if you want to change it."
         ),
@@ -202,6 +212,11 @@ def check_in(
 def rating_noted(rating: int) -> str:
     """What the check-in message turns into after a rating."""
     return t(EveningText.RATING_NOTED, rating=rating)
+
+
+def rating_with_note(rating: int, night: dt.date) -> str:
+    """A typed rating with words after it: both kept."""
+    return t(EveningText.RATING_WITH_NOTE, rating=rating, day=day(night))
 
 
 def rating_updated(rating: int) -> str:
