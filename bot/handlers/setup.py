@@ -93,6 +93,9 @@ async def accept_timezone(context: Ctx, person: Person, typed: str, *, located: 
     try:
         person = diary(context).people.set_timezone(person.user_id, typed, now=now(context))
     except BadInput as error:
+        if located:
+            await _no_zone_there(context, person)
+            return
         # Not a zone or a zone's city: perhaps another city ("Munich", "Boston").
         place = await find_place(typed) if error.problem is Problem.TIMEZONE and typed else None
         if place is None:
@@ -112,6 +115,18 @@ async def accept_timezone(context: Ctx, person: Person, typed: str, *, located: 
         await send(context, person.chat_id, _schedule_text(context, person))
     else:
         await ask_next(context, person)
+
+
+async def _no_zone_there(context: Ctx, person: Person) -> None:
+    """A shared location with no place's zone (at sea: none, or only an Etc/GMT offset): ask
+    for the nearest city instead, and read the next text as one."""
+    diary(context).people.expect(person.user_id, Awaiting.TIMEZONE)
+    await send(
+        context,
+        person.chat_id,
+        t(SetupText.LOCATION_NO_ZONE),
+        keyboards.timezone_reply(services(context).settings.default_timezone),
+    )
 
 
 async def accept_time(

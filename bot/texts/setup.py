@@ -30,6 +30,7 @@ class SetupText(TextKey):
     TIMEZONE_SET = auto()
     TIMEZONE_FROM_PLACE = auto()
     LOCATION_NOT_KEPT = auto()
+    LOCATION_NO_ZONE = auto()
     ASK_CHECKIN_TIME = auto()
     ASK_WAKE_TIME = auto()
     SCHEDULE_SET = auto()
@@ -93,6 +94,12 @@ SENTENCES = catalog(
             "Not right? Type your city or a zone such as <code>Europe/Berlin</code>."
         ),
         SetupText.LOCATION_NOT_KEPT: "I used your location only to find this and did not keep it.",
+        SetupText.LOCATION_NO_ZONE: (
+            "I couldn't find a time zone for that spot (it looks like it's at sea). Please type "
+            "your nearest city instead, for example <code>Berlin</code> or <code>New "
+            "York</code>, or tap a zone below. Nothing was changed, and I did not keep the "
+            "location."
+        ),
         SetupText.ASK_CHECKIN_TIME: (
             "What time should I <b>check in each evening</b>? Pick the time you usually start "
             "winding down, or type one such as <code>22:15</code>."
