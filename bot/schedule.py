@@ -37,6 +37,23 @@ def parse_time(text: str) -> dt.time:
     return dt.time(hour, minute)
 
 
+# A time that is probably a slip between morning and evening (7am for 7pm, 23:00 for 11:00):
+# an evening check-in from 04:00 to 11:59 (later on it may be an afternoon check-in, earlier a
+# late night), or a wake-up time from 18:00 to 23:59 (after midnight it may be the "morning"
+# of someone who sleeps in the evening). The bot asks before keeping one; the other reading is
+# the same time 12 hours later (check-in) or earlier (wake-up).
+MORNING_CHECKIN_HOURS = range(4, 12)
+EVENING_WAKE_HOURS = range(18, 24)
+
+
+def other_half_of_day(at: dt.time, *, wake: bool) -> dt.time | None:
+    """The same time 12 hours apart when `at` is an unlikely check-in (or, `wake`, wake-up)
+    time; None when it is a likely one."""
+    if wake:
+        return at.replace(hour=at.hour - 12) if at.hour in EVENING_WAKE_HOURS else None
+    return at.replace(hour=at.hour + 12) if at.hour in MORNING_CHECKIN_HOURS else None
+
+
 def format_time(value: dt.time) -> str:
     """`22:30`."""
     return f"{value.hour:02d}:{value.minute:02d}"

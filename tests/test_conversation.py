@@ -333,6 +333,26 @@ async def test_morning_follow_up_goes_on_the_same_night(
     assert night.morning_remedy == night.suggestions[0].remedy_id
 
 
+async def test_looking_back_before_set_up_points_to_start_not_to_checkin(chat: Chat) -> None:
+    [history] = await chat.send("/history")
+    assert "No nights recorded yet" in history.text
+    assert "/start" in history.text and "/checkin" not in history.text
+    [checkin] = await chat.send("/checkin")
+    assert "/start" in checkin.text
+    await chat.send("/start")
+    await chat.press(CONSENT)
+    await chat.send("Europe/Berlin")  # a zone, no check-in time yet
+    for command in ("/history", "/report", "/missed", "/checkin"):
+        [reply] = await chat.send(command)
+        assert "Let's set them up: /start" in reply.text, command
+        assert "/checkin" not in reply.text, command
+    await chat.send("/time 22:00")
+    [history] = await chat.send("/history")
+    assert "Start one now with /checkin" in history.text
+    [report] = await chat.send("/report")
+    assert "Start one now with /checkin" in report.text
+
+
 async def test_history_and_export_read_it_all_back(chat: Chat, services: Services) -> None:
     [empty] = await chat.send("/history")
     assert "No nights recorded yet" in empty.text

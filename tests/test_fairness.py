@@ -192,16 +192,17 @@ def test_a_restart_after_setting_a_time_that_just_passed_sends_no_late_check_in(
 ) -> None:
     # A zone where it is the middle of the day now, so "three minutes ago" is earlier today and
     # far from the night's edges: at 06:07 in Berlin, 06:04 falls before the 08:00 morning
-    # question and is not answered as a time that just passed. Some zone is always between
-    # 10:00 and 18:00.
+    # question and is not answered as a time that just passed. From 12:00 on, since a check-in
+    # time in the morning gets a question before it is kept. Some zone is always between 12:00
+    # and 18:00 three minutes ago.
     now = dt.datetime.now(dt.UTC)
     zone = next(
         z
         for z in (
             "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney",
-            "America/Los_Angeles", "Asia/Kolkata",
+            "America/Los_Angeles", "Asia/Kolkata", "Pacific/Auckland",
         )
-        if 10 <= now.astimezone(ZoneInfo(z)).hour < 18
+        if 12 <= (now.astimezone(ZoneInfo(z)) - dt.timedelta(minutes=3)).hour < 18
     )  # fmt: skip
     passed = (now.astimezone(ZoneInfo(zone)) - dt.timedelta(minutes=3)).strftime("%H:%M")
     step(server, CALM, "text", f"/timezone {zone}", "Time zone set")

@@ -205,7 +205,7 @@ async def test_only_the_last_week_since_joining_can_be_filled_in(
 ) -> None:
     await chat.onboard()
     [nothing] = await chat.send("/missed")  # joined today: no night behind
-    assert "Nothing to fill in" in nothing.text and nothing.buttons == []
+    assert "no earlier nights to fill in yet" in nothing.text and nothing.buttons == []
     clock.advance(days=10)
     [listing] = await chat.send("/missed")
     labels = [label for label, _ in listing.buttons]
@@ -215,6 +215,36 @@ async def test_only_the_last_week_since_joining_can_be_filled_in(
     replies = await chat.press_data(f"1|fr|{dt.date(2026, 11, 27):%Y%m%d}|5", old)
     assert any("/missed" in r.text for r in replies)
     assert services.diary.store.get_night(chat.user_id, dt.date(2026, 11, 27)) is None
+
+
+async def test_missed_says_truly_why_there_is_nothing_to_fill_in(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    await chat.onboard()  # Thursday 26 November, 20:00 in Berlin; nothing rated
+    [nothing] = await chat.send("/missed")
+    assert nothing.text == (
+        "There are no earlier nights to fill in yet: your diary starts with the night of "
+        "Thu 26 Nov. For that night, use /checkin."
+    )
+    assert nothing.buttons == []
+    clock.set(dt.datetime(2026, 11, 27, 6, 0, tzinfo=UTC))  # Friday 07:00, before waking:
+    [still] = await chat.send("/missed")  # a check-in is still for Thursday's night
+    assert still.text == nothing.text
+    clock.set(dt.datetime(2026, 11, 27, 19, 0, tzinfo=UTC))  # Friday 20:00: Thursday is offered
+    [listing] = await chat.send("/missed")
+    assert [label for label, _ in listing.buttons] == ["Thu 26 Nov"]
+    services.diary.missed.fill_in(chat.user_id, NIGHT, 4, clock.now)
+    [nothing] = await chat.send("/missed")
+    assert "every night since you started (Thu 26 Nov) has a rating" in nothing.text
+    assert "past week" not in nothing.text and nothing.buttons == []
+    clock.advance(days=9)  # Sunday 6 December: rate the whole past week
+    for back in range(1, 8):
+        services.diary.missed.fill_in(
+            chat.user_id, dt.date(2026, 12, 6) - dt.timedelta(days=back), 2, clock.now
+        )
+    [nothing] = await chat.send("/missed")
+    assert "every night of the past week has a rating" in nothing.text
+    assert "since you started" not in nothing.text and nothing.buttons == []
 
 
 async def test_filling_in_keeps_a_rating_given_meanwhile(

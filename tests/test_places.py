@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 
 import pytest
 
+from bot.context import Services
 from bot.errors import BadInput
 from bot.places import key, lookup
 from bot.schedule import parse_timezone, zone_countries
@@ -47,6 +48,30 @@ async def test_an_abbreviation_asks_for_a_city_and_changes_nothing(chat: Chat) -
     assert "Time zone set to Europe/Berlin" in confirmation.text
     [crisis] = await chat.send("/crisis")
     assert "Germany" in crisis.text, "the place gives the country, and so the crisis lines"
+
+
+async def test_a_location_at_sea_asks_for_the_nearest_city_without_blaming_typing(
+    chat: Chat, services: Services
+) -> None:
+    await set_up_before_zone(chat)
+    at_sea = {"location": {"latitude": 0.0, "longitude": -160.0}}  # tzfpy: Etc/GMT+11
+    [reply] = await chat.send_message(at_sea)
+    assert "couldn't find a time zone for that spot" in reply.text and "at sea" in reply.text
+    assert "type your nearest city" in reply.text
+    assert "abbreviation" not in reply.text and "Etc/" not in reply.text
+    assert "Share my location" in reply.reply_buttons
+    person = services.diary.person(chat.user_id)
+    assert person is not None and person.tz is None
+    [confirmation, *_] = await chat.send("Berlin")
+    assert "Time zone set to Europe/Berlin" in confirmation.text
+    # Once set up, a location at sea changes nothing either, and the next text is the city.
+    await chat.send("/time 22:00")
+    [reply] = await chat.send_message(at_sea)
+    assert "at sea" in reply.text
+    person = services.diary.person(chat.user_id)
+    assert person is not None and person.tz == "Europe/Berlin"
+    [confirmation, *_] = await chat.send("Tokyo")
+    assert "Time zone set to Asia/Tokyo" in confirmation.text
 
 
 async def test_a_place_that_is_no_city_gets_a_correction(chat: Chat) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import texts
+from bot.checkins.missed import FILL_IN_DAYS
 from bot.context import Ctx
 from bot.handlers.common import diary, edit_pressed, now, send, sender, set_up
 from bot.keyboards import FillIn, FillRate
@@ -16,10 +17,14 @@ async def cmd_missed(update: Update, context: Ctx) -> None:
     found = await set_up(update, context)
     if found is None:
         return
-    who, _ = found
-    nights = diary(context).missed.open_nights(who.user_id, now(context))
+    who, person = found
+    missed, moment = diary(context).missed, now(context)
+    nights = missed.open_nights(who.user_id, moment)
     markup = missed_nights(nights) if nights else None
-    await send(context, who.chat_id, texts.missed_choose(bool(nights)), markup)
+    first, last = missed.window(person, moment)
+    whole_week = (last - first).days + 1 >= FILL_IN_DAYS
+    text = texts.missed_choose(bool(nights), first, last, whole_week=whole_week)
+    await send(context, who.chat_id, text, markup)
 
 
 async def on_fill_in(update: Update, context: Ctx, press: FillIn) -> None:

@@ -124,7 +124,10 @@ async def cmd_report(update: Update, context: Ctx) -> None:
     summary = summarize(nights, catalog, start, end)
     trials = _trials(context, who.user_id)  # every trial: the person's own standing results
     if summary.nights_recorded == 0:
-        await send(context, who.chat_id, t(ReportText.REPORT_EMPTY))
+        person = diary(context).person(who.user_id)
+        ready = person is not None and person.ready  # else /checkin only points to /start
+        empty = t(ReportText.REPORT_EMPTY) if ready else not_set_up_text(context, who.user_id)
+        await send(context, who.chat_id, empty)
     else:
         png = await asyncio.to_thread(_chart, nights, catalog, end, days)
         await context.bot.send_photo(who.chat_id, photo=png, caption=texts.chart_caption(days))

@@ -7,7 +7,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot import keyboards, texts
 from bot.context import Ctx
 from bot.export import nights_csv
-from bot.handlers.common import diary, now, send, sender, small_number
+from bot.handlers.common import diary, not_set_up_text, now, send, sender, small_number
 from bot.keyboards import RemedyPress
 from bot.keyboards import trial as trial_buttons
 from bot.models import Flag
@@ -33,6 +33,12 @@ async def cmd_history(update: Update, context: Ctx) -> None:
             return
         count = asked
     nights = diary(context).nights(who.user_id)
+    person = diary(context).person(who.user_id)
+    if not nights and (person is None or not person.ready):
+        # Not "start one with /checkin": before set-up /checkin only points to /start.
+        text = t(ReviewText.NOTHING_YET) + "\n" + not_set_up_text(context, who.user_id)
+        await send(context, who.chat_id, text)
+        return
     catalog = diary(context).catalog
     titles = diary(context).red_flags.titles()
     await send(

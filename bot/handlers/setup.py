@@ -93,6 +93,9 @@ async def accept_timezone(context: Ctx, person: Person, typed: str, *, located: 
     try:
         person = diary(context).people.set_timezone(person.user_id, typed, now=now(context))
     except BadInput as error:
+        if located:
+            await _no_zone_there(context, person)
+            return
         # Not a zone or a zone's city: perhaps another city ("Munich", "Boston").
         place = await find_place(typed) if error.problem is Problem.TIMEZONE and typed else None
         if place is None:
@@ -114,8 +117,26 @@ async def accept_timezone(context: Ctx, person: Person, typed: str, *, located: 
         await ask_next(context, person)
 
 
-async def accept_time(context: Ctx, person: Person, wake: bool, typed: str) -> Person | None:
-    """Set the check-in (or wake-up) time; returns the person, or None after a correction."""
+async def _no_zone_there(context: Ctx, person: Person) -> None:
+    """A shared location with no place's zone (at sea: none, or only an Etc/GMT offset): ask
+    for the nearest city instead, and read the next text as one."""
+    diary(context).people.expect(person.user_id, Awaiting.TIMEZONE)
+    await send(
+        context,
+        person.chat_id,
+        t(SetupText.LOCATION_NO_ZONE),
+        keyboards.timezone_reply(services(context).settings.default_timezone),
+    )
+
+
+async def accept_time(
+    context: Ctx, person: Person, wake: bool, typed: str, *, pressed: bool = False
+) -> Person | None:
+    """Set the check-in (or wake-up) time; returns the person, or None after a correction or
+    a question. A typed check-in time in the morning (or wake-up time in the evening) is not
+    kept before the person confirms it with a button (`pressed`: a time button's own)."""
+    if not pressed and await _asked_about(context, person, wake, typed):
+        return None
     was_ready = person.ready
     people = diary(context).people
     try:
@@ -132,6 +153,22 @@ async def accept_time(context: Ctx, person: Person, wake: bool, typed: str) -> P
         if not was_ready:
             await send(context, person.chat_id, t(SetupText.READY))
     return person
+
+
+async def _asked_about(context: Ctx, person: Person, wake: bool, typed: str) -> bool:
+    """Ask whether an unlikely time was meant (see `schedule.other_half_of_day`); False when
+    the time is a likely one, or one the use case will refuse with its own correction."""
+    try:
+        at = schedule.parse_time(typed)
+    except BadInput:
+        return False
+    other = schedule.other_half_of_day(at, wake=wake)
+    if other is None or (not wake and person.tz is None):
+        return False
+    action = Action.WAKE_TIME if wake else Action.CHECKIN_TIME
+    markup = keyboards.time_check(action, schedule.format_time(at), schedule.format_time(other))
+    await send(context, person.chat_id, texts.unlikely_time(at, other, wake=wake), markup)
+    return True
 
 
 async def on_location(update: Update, context: Ctx) -> None:
@@ -209,7 +246,7 @@ async def on_time_button(update: Update, context: Ctx, press: PickTime) -> None:
     if found is None or query is None:
         return
     _, person = found
-    if await accept_time(context, person, press.wake, press.at) is not None:
+    if await accept_time(context, person, press.wake, press.at, pressed=True) is not None:
         await edit_pressed(query, None)
 
 
@@ -221,4 +258,4 @@ def _schedule_text(context: Ctx, person: Person, *, wake: bool = False) -> str:
     today = schedule.local_date(moment, person.tz)
     nothing = wake and diary(context).next_morning_has_nothing(person, moment)
     next_night = diary(context).next_evening(person, moment)
-    return texts.schedule_set(person, next_night, today, no_morning_yet=nothing)
+    return texts.schedule_set(person, next_night, today, wake=wake, no_morning_yet=nothing)

@@ -133,6 +133,14 @@ def times(action: Action) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+def time_check(action: Action, at: str, other: str) -> InlineKeyboardMarkup:
+    """Yes, <at> is right / No, I meant <other>: time buttons, under the question about an
+    unlikely time (`HH:MM` each)."""
+    right = _button(t(SetupText.TIME_RIGHT_BUTTON, time=at), action, arg=at.replace(":", ""))
+    meant = _button(t(SetupText.TIME_MEANT_BUTTON, time=other), action, arg=other.replace(":", ""))
+    return InlineKeyboardMarkup([[right], [meant]])
+
+
 def rating(night: dt.date, *, rated: bool = False) -> InlineKeyboardMarkup:
     """0-10 plus Snooze and Skip (only the numbers, to change it, on a night already rated:
     snoozing or skipping a rated night means nothing)."""

@@ -92,6 +92,7 @@ from bot.texts.setup import (
     schedule_set,
     timezone_from_location,
     timezone_set,
+    unlikely_time,
     welcome_back,
 )
 from bot.texts.transfer import TransferText, import_confirm, import_done, import_rejected
@@ -205,6 +206,7 @@ __all__ = [
     "trial_outcome",
     "trial_settings",
     "turned_down",
+    "unlikely_time",
     "weekday",
     "weekly_set",
     "weekly_state",

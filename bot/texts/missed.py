@@ -13,6 +13,8 @@ class MissedText(TextKey):
 
     CHOOSE = auto()
     NOTHING = auto()
+    NOTHING_SINCE_START = auto()
+    NONE_YET = auto()
     QUESTION = auto()
     FILLED_IN = auto()
     MORE = auto()
@@ -27,8 +29,16 @@ SENTENCES = catalog(
             "rating yet. It will be marked as entered later."
         ),
         MissedText.NOTHING: (
-            "Nothing to fill in: every night of the past week since you started has a rating. "
-            "For tonight, use /checkin."
+            "Nothing to fill in: every night of the past week has a rating. For tonight, use "
+            "/checkin."
+        ),
+        MissedText.NOTHING_SINCE_START: (
+            "Nothing to fill in: every night since you started ({day}) has a rating. For "
+            "tonight, use /checkin."
+        ),
+        MissedText.NONE_YET: (
+            "There are no earlier nights to fill in yet: your diary starts with the night of "
+            "{day}. For that night, use /checkin."
         ),
         MissedText.QUESTION: (
             "How much did your legs bother you on the evening of <b>{day}</b>?\n"
@@ -45,9 +55,17 @@ SENTENCES = catalog(
 )
 
 
-def missed_choose(has_nights: bool) -> str:
-    """The /missed question, or why there is nothing to fill in."""
-    return t(MissedText.CHOOSE if has_nights else MissedText.NOTHING)
+def missed_choose(has_nights: bool, first: dt.date, last: dt.date, *, whole_week: bool) -> str:
+    """The /missed question, or why there is nothing to fill in: no night before the current
+    one yet (`last` before `first`, the night the person started), every night since they
+    started rated, or (`whole_week`: they started before the week) every night of the week."""
+    if has_nights:
+        return t(MissedText.CHOOSE)
+    if last < first:
+        return t(MissedText.NONE_YET, day=day(first))
+    if whole_week:
+        return t(MissedText.NOTHING)
+    return t(MissedText.NOTHING_SINCE_START, day=day(first))
 
 
 def missed_question(night: dt.date) -> str:

@@ -25,6 +25,7 @@ class ReviewText(TextKey):
     """Keys of the /history and /export sentences."""
 
     NO_NIGHTS = auto()
+    NOTHING_YET = auto()
     HEADING = auto()
     LEGS = auto()
     SKIPPED = auto()
@@ -55,6 +56,7 @@ SENTENCES = catalog(
             "No nights recorded yet. After your first check-in you'll see each night here: "
             "your rating, the idea, how you slept and your notes. Start one now with /checkin."
         ),
+        ReviewText.NOTHING_YET: "No nights recorded yet.",
         ReviewText.HEADING: "<b>Your nights</b> (latest {shown} of {total})",
         ReviewText.LEGS: "legs {rating}/10",
         ReviewText.SKIPPED: "skipped",

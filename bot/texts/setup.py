@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.errors import Problem
 from bot.models import Person
 from bot.places import Place
-from bot.schedule import format_time
+from bot.schedule import format_time, other_half_of_day
 from bot.texts.base import TextKey, catalog, count, cut, esc, t
 
 
@@ -30,9 +30,15 @@ class SetupText(TextKey):
     TIMEZONE_SET = auto()
     TIMEZONE_FROM_PLACE = auto()
     LOCATION_NOT_KEPT = auto()
+    LOCATION_NO_ZONE = auto()
     ASK_CHECKIN_TIME = auto()
     ASK_WAKE_TIME = auto()
     SCHEDULE_SET = auto()
+    SCHEDULE_SET_MORNING = auto()
+    CHECKIN_IN_MORNING = auto()
+    WAKE_IN_EVENING = auto()
+    TIME_RIGHT_BUTTON = auto()
+    TIME_MEANT_BUTTON = auto()
     TIME_PASSED = auto()
     NO_MORNING_YET = auto()
     READY = auto()
@@ -88,6 +94,12 @@ SENTENCES = catalog(
             "Not right? Type your city or a zone such as <code>Europe/Berlin</code>."
         ),
         SetupText.LOCATION_NOT_KEPT: "I used your location only to find this and did not keep it.",
+        SetupText.LOCATION_NO_ZONE: (
+            "I couldn't find a time zone for that spot (it looks like it's at sea). Please type "
+            "your nearest city instead, for example <code>Berlin</code> or <code>New "
+            "York</code>, or tap a zone below. Nothing was changed, and I did not keep the "
+            "location."
+        ),
         SetupText.ASK_CHECKIN_TIME: (
             "What time should I <b>check in each evening</b>? Pick the time you usually start "
             "winding down, or type one such as <code>22:15</code>."
@@ -100,6 +112,22 @@ SENTENCES = catalog(
             "Done. I'll check in every evening at <b>{checkin}</b> and ask about your sleep at "
             "<b>{wake}</b> ({tz})."
         ),
+        SetupText.SCHEDULE_SET_MORNING: (
+            "Done. I'll check in every <b>morning</b> at <b>{checkin}</b> and ask about your "
+            "sleep at <b>{wake}</b> ({tz})."
+        ),
+        SetupText.CHECKIN_IN_MORNING: (
+            "Just to be sure: <b>{time}</b> is in the morning. Should I check in about your "
+            "legs at {time}, or did you mean <b>{other}</b> in the evening? Nothing is changed "
+            "until you choose."
+        ),
+        SetupText.WAKE_IN_EVENING: (
+            "Just to be sure: <b>{time}</b> is in the evening. Should I ask about your sleep at "
+            "{time}, or did you mean <b>{other}</b> in the morning? Nothing is changed until "
+            "you choose."
+        ),
+        SetupText.TIME_RIGHT_BUTTON: "Yes, {time} is right",
+        SetupText.TIME_MEANT_BUTTON: "No, I meant {time}",
         SetupText.NO_MORNING_YET: (
             "\nThe morning question only follows a night you checked in, and the night before "
             "{wake} has no check-in, so the first one comes after your next check-in. To try it "
@@ -187,18 +215,25 @@ def timezone_from_location(tz: str, now: dt.datetime) -> str:
 
 
 def schedule_set(
-    person: Person, next_night: dt.date, today: dt.date, *, no_morning_yet: bool = False
+    person: Person,
+    next_night: dt.date,
+    today: dt.date,
+    *,
+    wake: bool = False,
+    no_morning_yet: bool = False,
 ) -> str:
-    """Confirmation of the two daily times, when the next check-in comes, and (after /wake)
-    when the next morning question will not come because its night had no check-in."""
+    """Confirmation of the two daily times and, unless only the wake-up time changed (`wake`),
+    when the next check-in comes; after /wake, when the next morning question will not come
+    because its night had no check-in."""
     assert person.checkin_time is not None and person.tz is not None
+    morning = other_half_of_day(person.checkin_time, wake=False) is not None
     text = t(
-        SetupText.SCHEDULE_SET,
+        SetupText.SCHEDULE_SET_MORNING if morning else SetupText.SCHEDULE_SET,
         checkin=format_time(person.checkin_time),
         wake=format_time(person.wake_time),
         tz=esc(person.tz),
     )
-    if next_night > today:
+    if next_night > today and not wake:
         text += t(SetupText.TIME_PASSED)
     if no_morning_yet:
         text += t(SetupText.NO_MORNING_YET, wake=format_time(person.wake_time))
@@ -214,3 +249,10 @@ def bad_input(problem: Problem, text: str = "") -> str:
     if key is SetupText.ZONE_ABBREVIATION:
         return t(key, shown_or_that=shown.strip() or "That")
     return t(key, shown=shown)
+
+
+def unlikely_time(at: dt.time, other: dt.time, *, wake: bool) -> str:
+    """The question before keeping a check-in time in the morning (or a wake-up time in the
+    evening): is it right, or was `other` meant?"""
+    key = SetupText.WAKE_IN_EVENING if wake else SetupText.CHECKIN_IN_MORNING
+    return t(key, time=format_time(at), other=format_time(other))
