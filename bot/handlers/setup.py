@@ -75,13 +75,15 @@ async def ask_next(context: Ctx, person: Person) -> None:
         await send(context, person.chat_id, t(SetupText.READY))
 
 
-async def ask_timezone(context: Ctx, person: Person) -> None:
+async def ask_timezone(
+    context: Ctx, person: Person, question: SetupText = SetupText.ASK_TIMEZONE
+) -> None:
     """Zone question with a reply keyboard: share location or tap a common zone."""
     diary(context).people.expect(person.user_id, Awaiting.TIMEZONE)
     await send(
         context,
         person.chat_id,
-        t(SetupText.ASK_TIMEZONE),
+        t(question),
         keyboards.timezone_reply(services(context).settings.default_timezone),
     )
 
@@ -93,9 +95,9 @@ async def accept_timezone(context: Ctx, person: Person, typed: str, *, located: 
     try:
         person = diary(context).people.set_timezone(person.user_id, typed, now=now(context))
     except BadInput as error:
-        if located:
-            await _no_zone_there(context, person)
-            return
+        if located:  # at sea: no place's zone, or only an Etc/GMT offset
+            await ask_timezone(context, person, SetupText.LOCATION_NO_ZONE)
+            return  # the next text is read as the nearest city
         # Not a zone or a zone's city: perhaps another city ("Munich", "Boston").
         place = await find_place(typed) if error.problem is Problem.TIMEZONE and typed else None
         if place is None:
@@ -115,18 +117,6 @@ async def accept_timezone(context: Ctx, person: Person, typed: str, *, located: 
         await send(context, person.chat_id, _schedule_text(context, person))
     else:
         await ask_next(context, person)
-
-
-async def _no_zone_there(context: Ctx, person: Person) -> None:
-    """A shared location with no place's zone (at sea: none, or only an Etc/GMT offset): ask
-    for the nearest city instead, and read the next text as one."""
-    diary(context).people.expect(person.user_id, Awaiting.TIMEZONE)
-    await send(
-        context,
-        person.chat_id,
-        t(SetupText.LOCATION_NO_ZONE),
-        keyboards.timezone_reply(services(context).settings.default_timezone),
-    )
 
 
 async def accept_time(
