@@ -260,27 +260,30 @@ async def on_text(update: Update, context: Ctx) -> None:
     if key is not None and typed.invalid:
         await send(context, who.chat_id, t(EveningText.RATING_WHOLE_NUMBER))  # still open
         return
-    if key is not None and typed.rating is not None and not typed.rest:
-        rated = evening.rate(who.user_id, key, typed.rating, now(context))
-        await send_saved(context, person, texts.rating_noted(typed.rating))
-        await after_rating(context, who.chat_id, rated)
-        return
-    try:
-        note = diary(context).notes.add(who.user_id, text, now(context), message.message_id)
-    except NotSetUp:
-        await send(context, who.chat_id, not_set_up_text(context, who.user_id))
-        return
-    if key is not None and typed.rating is not None:
-        # "8 thinking of ending it", "7, calves crawling": the rating and the whole note
-        # (rated after the note, so a red flag in it keeps tonight's idea back).
-        rated = evening.rate(who.user_id, key, typed.rating, now(context))
-        if (await reply_to_flags(context, who, person.tz, note.flags, note_kept=True)).urgent:
+    note = None
+    if key is None or typed.rest:  # words to keep: a note, or a rating with words after it
+        try:
+            note = diary(context).notes.add(who.user_id, text, now(context), message.message_id)
+        except NotSetUp:
+            await send(context, who.chat_id, not_set_up_text(context, who.user_id))
             return
-        await send_saved(context, person, texts.rating_with_note(typed.rating, note.night))
+    # Rated after the note ("8 thinking of ending it"), so a red flag in it keeps tonight's
+    # idea back, and before a crisis reply, which then stays the only answer.
+    rated = None
+    if key is not None and typed.rating is not None:
+        rated = evening.rate(who.user_id, key, typed.rating, now(context))
+    if note is not None:
+        replied = await reply_to_flags(context, who, person.tz, note.flags, note_kept=True)
+        if replied.urgent:
+            return  # the crisis or urgent reply said the note was kept
+    if rated is not None and typed.rating is not None:
+        reply = texts.rating_noted(typed.rating)
+        if note is not None:
+            reply = texts.rating_with_note(typed.rating, note.night)
+        await send_saved(context, person, reply)
         await after_rating(context, who.chat_id, rated)
         return
-    if (await reply_to_flags(context, who, person.tz, note.flags, note_kept=True)).urgent:
-        return  # the crisis or urgent reply said the note was kept
+    assert note is not None  # no rating: the text was kept as a note
     number = typed.invalid or (typed.rating is not None and not typed.rest)
     reply = t(EveningText.NOTE_INSTEAD_OF_RATING) if number else texts.note_saved(note.night)
     await send_saved(context, person, reply)
